@@ -1,0 +1,114 @@
+"""Shared fixtures: the personas every view is tested with, and the real-service harness."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from tests.factories import MembershipFactory, RegionFactory, UserFactory, gemeente
+from wel.models import NationalRole, Role
+
+PERSONAS = ("anonymous", "lpa_a", "kartrekker_a", "lpa_b", "landelijk", "beheerder")
+REQUIRE_SERVICES = os.environ.get("WEL_REQUIRE_SERVICES") == "1"
+
+
+def need_services(*, postgres: bool = False, redis: bool = False) -> None:
+    """Skip (locally) or fail (in CI, WEL_REQUIRE_SERVICES=1) when a real service is missing."""
+    missing = []
+    if postgres and connection.vendor != "postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL)")
+    if redis and not os.environ.get("CELERY_BROKER_URL"):
+        missing.append("Redis (set CELERY_BROKER_URL)")
+    if missing:
+        message = "needs " + " and ".join(missing)
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@dataclass
+class World:
+    """Two regions and the six personas. Region A has Emmen and Borger-Odoorn; the LPA of A
+    works for Emmen only. Apps hang their own objects on ``extra``."""
+
+    region_a: object
+    region_b: object
+    emmen: object
+    borger: object
+    assen: object
+    users: dict
+    extra: SimpleNamespace = field(default_factory=SimpleNamespace)
+
+    def user(self, persona: str):
+        return self.users.get(persona)
+
+    def __getattr__(self, name):
+        # world.jeugdige_a etc., set by the apps' builders
+        extra = self.__dict__.get("extra")
+        if extra is not None and hasattr(extra, name):
+            return getattr(extra, name)
+        raise AttributeError(name)
+
+
+@pytest.fixture
+def world(db) -> World:
+    emmen, borger, assen = gemeente("0114"), gemeente("1681"), gemeente("0106")
+    region_a = RegionFactory(
+        code="VO2202", name="Emmen/Borger-Odoorn", reference_prefix="EMM", gemeenten=[emmen, borger]
+    )
+    region_b = RegionFactory(
+        code="VO2201", name="Regio Assen", reference_prefix="ASS", gemeenten=[assen]
+    )
+    lpa_a = UserFactory(email="lpa.a@wel.test", full_name="Lotte LPA-A")
+    MembershipFactory(user=lpa_a, region=region_a, role=Role.LPA, gemeenten=[emmen])
+    kartrekker_a = UserFactory(email="kartrekker.a@wel.test", full_name="Karel Kartrekker-A")
+    MembershipFactory(user=kartrekker_a, region=region_a, role=Role.KARTREKKER)
+    lpa_b = UserFactory(email="lpa.b@wel.test", full_name="Bert LPA-B")
+    MembershipFactory(user=lpa_b, region=region_b, role=Role.LPA)
+    landelijk = UserFactory(
+        email="landelijk@wel.test",
+        full_name="Lana Landelijk",
+        national_role=NationalRole.LANDELIJK_TEAM,
+    )
+    beheerder = UserFactory(
+        email="beheerder@wel.test", full_name="Bea Beheerder", national_role=NationalRole.BEHEERDER
+    )
+    return World(
+        region_a=region_a,
+        region_b=region_b,
+        emmen=emmen,
+        borger=borger,
+        assen=assen,
+        users={
+            "anonymous": None,
+            "lpa_a": lpa_a,
+            "kartrekker_a": kartrekker_a,
+            "lpa_b": lpa_b,
+            "landelijk": landelijk,
+            "beheerder": beheerder,
+        },
+    )
+
+
+@pytest.fixture
+def client_for(client, world):
+    """``client_for("lpa_a")`` gives a test client logged in as that persona."""
+    from django.test import Client
+
+    def make(persona: str) -> Client:
+        c = Client()
+        user = world.user(persona)
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,118 @@
+"""Walk every named URL of the project with every persona and check the answer against the
+access policy recorded in the apps' ``tests/<app>/walk.py`` registries.
+
+A URL pattern that is not registered fails the suite: whoever adds a view decides, in a test,
+who may see it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import PERSONAS
+from tests.walk import Route
+
+SKIP_NAMESPACES = {"admin"}  # the admin is tested on its own (beheerder only)
+
+
+def registry() -> dict[str, Route]:
+    routes: dict[str, Route] = {}
+    tests_dir = Path(__file__).parent
+    for info in pkgutil.iter_modules([str(tests_dir)]):
+        if not info.ispkg or not (tests_dir / info.name / "walk.py").exists():
+            continue
+        module = importlib.import_module(f"tests.{info.name}.walk")
+        routes.update(module.WALK)
+        builder = getattr(module, "build", None)
+        if builder is not None:
+            BUILDERS.append(builder)
+    return routes
+
+
+BUILDERS: list = []
+ROUTES = registry()
+
+
+def url_names(resolver=None, namespace: str = "") -> list[str]:
+    names = []
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIP_NAMESPACES:
+                continue
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += url_names(entry, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(f"{namespace}{entry.name}")
+    return names
+
+
+ALL_NAMES = sorted(set(url_names()))
+
+
+def test_every_url_is_registered_with_the_walker():
+    missing = [n for n in ALL_NAMES if n not in ROUTES]
+    assert not missing, (
+        f"URLs without an access expectation: {missing}. Add them to tests/<app>/walk.py."
+    )
+    stale = [n for n in ROUTES if n not in ALL_NAMES]
+    assert not stale, f"walk.py names URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def built_world(world):
+    for builder in BUILDERS:
+        builder(world)
+    return world
+
+
+def _url(name: str, route: Route, world) -> str:
+    url = reverse(name, kwargs=route.kwargs(world) if route.kwargs else None)
+    return url + (f"?{route.query}" if route.query else "")
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_walk(name, persona, built_world):
+    route = ROUTES.get(name)
+    if route is None:
+        pytest.fail(f"{name} is not registered in a walk.py")
+    url = _url(name, route, built_world)
+    client = Client()
+    user = built_world.user(persona)
+    if user is not None:
+        client.force_login(user)
+
+    response = client.get(url)
+    if persona == "anonymous":
+        if route.public:
+            assert response.status_code in (200, 302, 405), (name, response.status_code)
+        else:
+            assert response.status_code == 302, (name, response.status_code)
+            assert response.url.startswith(reverse("login")), (name, response.url)
+    else:
+        expected = route.get.get(persona, 200 if route.public else None)
+        if route.public and persona not in route.get:
+            assert response.status_code in (200, 302), (name, persona, response.status_code)
+        else:
+            assert response.status_code == expected, (name, persona, response.status_code)
+
+    if route.post or route.post_data:
+        data = route.post_data(built_world) if route.post_data else {}
+        response = client.post(url, data)
+        if persona == "anonymous":
+            if not route.public:
+                assert response.status_code == 302, (name, "POST", response.status_code)
+                assert response.url.startswith(reverse("login"))
+        elif persona in route.post:
+            assert response.status_code == route.post[persona], (
+                name,
+                "POST",
+                persona,
+                response.status_code,
+            )

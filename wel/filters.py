@@ -1,0 +1,23 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(label=_("Event"), choices=AuditEvent.Action.choices)
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=AuditEvent.Outcome.choices)
+    user_label = django_filters.CharFilter(label=_("User"), lookup_expr="icontains")
+    jeugdige_reference = django_filters.CharFilter(
+        label=_("Jeugdige (reference)"), lookup_expr="iexact"
+    )
+    since = django_filters.DateFilter(
+        label=_("From"), field_name="occurred_at", lookup_expr="date__gte"
+    )
+    until = django_filters.DateFilter(
+        label=_("Until"), field_name="occurred_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = ["action", "outcome", "user_label", "jeugdige_reference", "since", "until"]
