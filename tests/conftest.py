@@ -54,8 +54,18 @@ class World:
         raise AttributeError(name)
 
 
+def ensure_reference_data() -> None:
+    """Transactional tests flush the tables, including the migration's reference data."""
+    from regions.models import Gemeente, Phase
+    from regions.reference import load_reference_data
+
+    if not Phase.objects.exists():
+        load_reference_data(Phase, Gemeente)
+
+
 @pytest.fixture
 def world(db) -> World:
+    ensure_reference_data()
     emmen, borger, assen = gemeente("0114"), gemeente("1681"), gemeente("0106")
     region_a = RegionFactory(
         code="VO2202", name="Emmen/Borger-Odoorn", reference_prefix="EMM", gemeenten=[emmen, borger]
@@ -112,3 +122,45 @@ def client_for(client, world):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# -- Browser tests (Playwright on Debian's Chromium) -------------------------------------------
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        if REQUIRE_SERVICES:
+            pytest.fail(f"browser tests need {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"browser tests need {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def login_page(page, live_server):
+    """``login_page(user)`` logs a persona in through the real login form; returns the page."""
+
+    def login(user, password: str = "correct-horse-battery"):
+        page.goto(f"{live_server.url}/account/login/")
+        page.get_by_label("E-mail").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+        return page
+
+    return login

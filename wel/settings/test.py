@@ -16,3 +16,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = None  # tests serve static files through the finders, nothing is collected
 WHITENOISE_USE_FINDERS = True
+# Tests assert on the English source strings; tests/wel/test_i18n.py checks the Dutch site.
+LANGUAGE_CODE = "en"

@@ -1,0 +1,20 @@
+"""The login page in a real browser: the demo flow a user meets first."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_login_shows_the_navigation_for_the_role(world, login_page, live_server):
+    page = login_page(world.user("landelijk"))
+    assert page.url.rstrip("/") == live_server.url
+    nav = page.get_by_role("navigation", name="Main navigation")
+    assert nav.get_by_role("link", name="Rollout").is_visible()
+    nav.get_by_role("link", name="Rollout").click()
+    assert page.get_by_role("heading", name="Rollout of the programme").is_visible()
+
+
+def test_wrong_password_shows_a_message_and_stays_on_login(world, login_page, live_server):
+    page = login_page(world.user("lpa_a"), password="not-the-password")
+    assert "/account/login/" in page.url
+    assert page.get_by_text("Please enter a correct").is_visible()
