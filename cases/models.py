@@ -1,1 +1,485 @@
-"""Models of the cases app."""
+"""The jeugdige's dossier: the case, the people around it, the development that is there,
+contact moments and a timeline.
+
+Writes go through :mod:`cases.services`; reads through :mod:`cases.selectors`, which start
+from ``Jeugdige.objects.visible_to(user)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from localflavor.nl.validators import NLBSNFieldValidator
+from simple_history.models import HistoricalRecords
+
+from wel.access import scope_for
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later; 29 February becomes 1 March in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+def _first_weekday_of_next_month(day: dt.date) -> dt.date:
+    first = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    while first.weekday() >= 5:  # Saturday/Sunday are no school days
+        first += dt.timedelta(days=1)
+    return first
+
+
+def school_year_end(day: dt.date) -> dt.date:
+    """31 July of the school year (1 August – 31 July) that contains ``day``."""
+    return dt.date(day.year + (1 if day.month >= 8 else 0), 7, 31)
+
+
+class Grondslag(models.TextChoices):
+    """Why the young person is not at school (the legal ground)."""
+
+    VRIJSTELLING_5A = "vrijstelling_5a", _("Vrijstelling 5 onder a")
+    ABSOLUUT_VERZUIM = "absoluut_verzuim", _("Absoluut verzuim")
+    NOG_NIET_LEERPLICHTIG = "nog_niet_leerplichtig", _("Not yet leerplichtig (4 years old)")
+    VRIJSTELLING_5B = "vrijstelling_5b", _("Vrijstelling 5 onder b")
+    VRIJSTELLING_5C = "vrijstelling_5c", _("Vrijstelling 5 onder c")
+    ARTIKEL_15 = "artikel_15", _("Vrijstelling artikel 15")
+    VERVANGENDE_LEERPLICHT = "vervangende_leerplicht", _("Vervangende leerplicht")
+
+
+class Status(models.TextChoices):
+    """The step in the trajectory. Allowed moves: ``cases.services.TRANSITIONS``."""
+
+    AANGEMELD = "aangemeld", _("Registered")
+    IN_BEELD = "in_beeld", _("In view")
+    CONTACT_OUDERS = "contact_ouders", _("In contact with parents")
+    GESPREK_GEPLAND = "gesprek_gepland", _("Conversation planned")
+    GESPREK_GEVOERD = "gesprek_gevoerd", _("Conversation held")
+    AANBOD_IN_VOORBEREIDING = "aanbod_in_voorbereiding", _("Development offer in preparation")
+    IN_ONTWIKKELING = "in_ontwikkeling", _("In development")
+    AFGESLOTEN = "afgesloten", _("Closed")
+
+
+class ClosingReason(models.TextChoices):
+    INGESCHREVEN_SCHOOL = "ingeschreven_school", _("Enrolled at a school")
+    PASSEND_AANBOD = "passend_aanbod", _("Suitable development offer in place")
+    VERHUISD = "verhuisd", _("Moved out of the region")
+    OUDERS_ZIEN_AF = "ouders_zien_af", _("Parents decline the programme")
+    LEERPLICHT_VOORBIJ = "leerplicht_voorbij", _("No longer leerplichtig or kwalificatieplichtig")
+    OVERLEDEN = "overleden", _("Deceased")
+    DUBBEL = "dubbel", _("Duplicate registration")
+    ANDERS = "anders", _("Other (explain in the notes)")
+
+
+class ExemptionDuration(models.TextChoices):
+    SCHOOL_YEAR = "school_year", _("One school year")
+    WHOLE_PERIOD = "whole_period", _("The whole leerplicht period")
+
+
+class JeugdigeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> JeugdigeQuerySet:
+        """The cases whose personal data this user may see (kartrekker: region; LPA: gemeenten)."""
+        return self.filter(scope_for(user).case_q("region", "gemeente"))
+
+    def open(self) -> JeugdigeQuerySet:
+        return self.exclude(status=Status.AFGESLOTEN)
+
+
+class ReferenceCounter(models.Model):
+    """The last sequence number handed out per region and year (locked while incremented)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="referencecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.year}: {self.last}"
+
+
+class Jeugdige(models.Model):
+    """One young person at no school (one case per young person per region)."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="jeugdigen",
+        verbose_name=_("region"),
+    )
+    gemeente = models.ForeignKey(
+        "regions.Gemeente",
+        on_delete=models.PROTECT,
+        related_name="jeugdigen",
+        verbose_name=_("municipality"),
+    )
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"))
+    bsn = models.CharField(
+        _("BSN"),
+        max_length=9,
+        blank=True,
+        default="",
+        validators=[NLBSNFieldValidator()],
+        help_text=_("Optional. Nine digits; checked with the 11-test."),
+    )
+    grondslag = models.CharField(_("grondslag"), max_length=30, choices=Grondslag.choices)
+
+    # Exemption (vrijstelling 5 onder a and the other grounds)
+    notice_date = models.DateField(
+        _("date of notice"),
+        null=True,
+        blank=True,
+        help_text=_("When the parents submitted the notice (kennisgeving) of the exemption."),
+    )
+    doctor_statement_date = models.DateField(
+        _("date of the doctor's statement"),
+        null=True,
+        blank=True,
+        help_text=_("The statement of the appointed doctor (arts)."),
+    )
+    exemption_duration = models.CharField(
+        _("exemption duration"),
+        max_length=20,
+        choices=ExemptionDuration.choices,
+        blank=True,
+        default="",
+    )
+    exemption_start = models.DateField(_("exemption starts"), null=True, blank=True)
+    exemption_end = models.DateField(_("exemption ends"), null=True, blank=True)
+    renewal_due = models.DateField(
+        _("renewal due"),
+        null=True,
+        blank=True,
+        help_text=_("A yearly exemption must be renewed before 1 July."),
+    )
+
+    last_school = models.CharField(_("last school"), max_length=200, blank=True, default="")
+    assigned_lpa = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_jeugdigen",
+        verbose_name=_("assigned leerplichtambtenaar"),
+    )
+    consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_by = models.CharField(
+        _("consent given by"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Who gave consent for taking part in the programme, e.g. both parents."),
+    )
+    is_focus = models.BooleanField(
+        _("focus case"),
+        default=False,
+        help_text=_("One of the jeugdigen the region follows closely (the region's 5)."),
+    )
+    next_contact_due = models.DateField(_("next contact due"), null=True, blank=True)
+    # Denormalised, maintained by services.contact_add: the worklist asks "no contact 6 months".
+    last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
+
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.AANGEMELD
+    )
+    closing_reason = models.CharField(
+        _("closing reason"), max_length=30, choices=ClosingReason.choices, blank=True, default=""
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True, default="")
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(
+        _("status changed"), default=timezone.now, editable=False
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = JeugdigeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("jeugdige")
+        verbose_name_plural = _("jeugdigen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "bsn"],
+                condition=~Q(bsn=""),
+                name="jeugdige_unique_bsn_per_region",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status=Status.AFGESLOTEN) & ~Q(closing_reason=""))
+                | (~Q(status=Status.AFGESLOTEN) & Q(closing_reason="")),
+                name="jeugdige_closed_iff_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(exemption_end__isnull=True)
+                | Q(exemption_start__isnull=True)
+                | Q(exemption_end__gte=models.F("exemption_start")),
+                name="jeugdige_exemption_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status"], name="jeugdige_region_status"),
+            models.Index(fields=["region", "family_name", "date_of_birth"], name="jeugdige_dup"),
+            models.Index(fields=["next_contact_due"], name="jeugdige_next_contact"),
+            models.Index(fields=["renewal_due"], name="jeugdige_renewal"),
+            models.Index(fields=["last_contact_on"], name="jeugdige_last_contact"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    # -- labels -------------------------------------------------------------------------------
+    @property
+    def audit_label(self) -> str:
+        return self.reference
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.AFGESLOTEN
+
+    # -- derived dates (Leerplichtwet 1969) ---------------------------------------------------
+    def age_on(self, day: dt.date) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def leerplicht_start(self) -> dt.date:
+        """Art. 3: the first school day of the month after the month of the 5th birthday.
+
+        School holidays are not known here; the first weekday of that month is used.
+        """
+        return _first_weekday_of_next_month(_add_years(self.date_of_birth, 5))
+
+    @property
+    def leerplicht_end(self) -> dt.date:
+        """Art. 4a, simplified: the end (31 July) of the school year in which the child turns 16.
+
+        The alternative end after 12 full school years is not tracked (school years unknown).
+        """
+        return school_year_end(_add_years(self.date_of_birth, 16))
+
+    @property
+    def kwalificatieplicht_end(self) -> dt.date:
+        """Art. 4a: the 18th birthday (earlier with a startkwalificatie, not tracked here)."""
+        return _add_years(self.date_of_birth, 18)
+
+    @property
+    def contact_overdue(self) -> bool:
+        return (
+            self.next_contact_due is not None
+            and self.next_contact_due < timezone.localdate()
+            and not self.is_closed
+        )
+
+
+class Betrokkene(models.Model):
+    """A person or organisation around the young person."""
+
+    class Kind(models.TextChoices):
+        OUDER_VERZORGER = "ouder_verzorger", _("Parent / verzorger")
+        JEUGDIGE_ZELF = "jeugdige_zelf", _("The young person")
+        SCHOOL = "school", _("School")
+        SAMENWERKINGSVERBAND = "samenwerkingsverband", _("Samenwerkingsverband")
+        GGD = "ggd", _("GGD (youth doctor)")
+        SOCIAAL_TEAM = "sociaal_team", _("Sociaal team / wijkteam")
+        ZORGAANBIEDER = "zorgaanbieder", _("Care provider")
+        EXPERTTEAM = "expertteam", _("Expertteam")
+        GEDRAGSWERK_OZJ = "gedragswerk_ozj", _("Gedragswerk / OZJ")
+        OTHER = "other", _("Other")
+
+    jeugdige = models.ForeignKey(
+        Jeugdige, on_delete=models.CASCADE, related_name="betrokkenen", verbose_name=_("jeugdige")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True, default="")
+    role = models.CharField(_("role"), max_length=200, blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
+    email = models.EmailField(_("e-mail address"), blank=True, default="")
+    invited_by_parents = models.BooleanField(
+        _("invited by the parents"),
+        default=False,
+        help_text=_("The parents decide who attends the conversation."),
+    )
+    notes = models.TextField(_("notes"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("betrokkene")
+        verbose_name_plural = _("betrokkenen")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.jeugdige.reference} betrokkene {self.pk}"
+
+
+class Ontwikkelactiviteit(models.Model):
+    """Development that is there: education, care, day activity, work…"""
+
+    class Kind(models.TextChoices):
+        ONDERWIJS = "onderwijs", _("Education")
+        ZORG_THERAPIE = "zorg_therapie", _("Care / therapy")
+        DAGBESTEDING = "dagbesteding", _("Day activity")
+        ZORGBOERDERIJ = "zorgboerderij", _("Care farm")
+        THUISONDERWIJS = "thuisonderwijs", _("Learning at home")
+        SPORT_CULTUUR = "sport_cultuur", _("Sport / culture")
+        WERK_STAGE = "werk_stage", _("Work / internship")
+        OTHER = "other", _("Other")
+
+    jeugdige = models.ForeignKey(
+        Jeugdige, on_delete=models.CASCADE, related_name="activiteiten", verbose_name=_("jeugdige")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    provider = models.CharField(_("provider"), max_length=200, blank=True, default="")
+    since = models.DateField(_("since"), null=True, blank=True)
+    until = models.DateField(_("until"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("hours a week"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(80)],
+    )
+    recognised_by_education = models.BooleanField(
+        _("recognised by education"),
+        default=False,
+        help_text=_("Does a school or the inspectorate count this as education?"),
+    )
+    description = models.TextField(_("description"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-since", "kind"]
+        verbose_name = _("ontwikkelactiviteit")
+        verbose_name_plural = _("ontwikkelactiviteiten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True)
+                | Q(since__isnull=True)
+                | Q(until__gte=models.F("since")),
+                name="activiteit_until_after_since",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_current(self) -> bool:
+        return self.until is None or self.until >= timezone.localdate()
+
+
+class ContactMoment(models.Model):
+    class Kind(models.TextChoices):
+        TELEFOON = "telefoon", _("Phone call")
+        HUISBEZOEK = "huisbezoek", _("Home visit")
+        GESPREK_SCHOOL = "gesprek_school", _("Meeting at school")
+        EMAIL = "email", _("E-mail")
+        OVERLEG = "overleg", _("Consultation with professionals")
+        OTHER = "other", _("Other")
+
+    jeugdige = models.ForeignKey(
+        Jeugdige, on_delete=models.CASCADE, related_name="contacten", verbose_name=_("jeugdige")
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    summary = models.TextField(_("summary"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name = _("contact moment")
+        verbose_name_plural = _("contact moments")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.get_kind_display()}"
+
+
+class TimelineEntry(models.Model):
+    """One line in the case's chronological timeline (written by services only)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Registered")
+        STATUS = "status", _("Status")
+        UPDATE = "update", _("Change")
+        CONTACT = "contact", _("Contact")
+        ACTIVITY = "activity", _("Activity")
+        BETROKKENE = "betrokkene", _("Betrokkene")
+        NOTE = "note", _("Note")
+        INTERVIEW = "interview", _("Conversation")
+        NEXT_STEP = "next_step", _("Next step")
+        IMPORT = "import", _("Import")
+        OTHER = "other", _("Other")
+
+    jeugdige = models.ForeignKey(
+        Jeugdige, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("jeugdige")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("text"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    status_from = models.CharField(max_length=30, choices=Status.choices, blank=True, default="")
+    status_to = models.CharField(max_length=30, choices=Status.choices, blank=True, default="")
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+
+    def __str__(self) -> str:
+        return f"{self.at:%d-%m-%Y %H:%M} {self.get_kind_display()}"
