@@ -7,6 +7,8 @@ in-process, which is what ``make run`` relies on. See README "Configuration".
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -162,7 +164,31 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reports (reports/tasks.py). "Every three weeks" per region is decided by the daily task
+    # from each region's last scheduled report, so a missed day or a new region catches up.
+    "reports-region-reports": {
+        "task": "reports.queue_scheduled_region_reports",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 10 * 60},
+    "reports-weekly-digest": {
+        "task": "reports.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+    },
+}
+# Reports: the region report rhythm (days), how often a dying worker may be retried, and how
+# long a report may wait in the queue before it is reported as lost.
+WEL_REGION_REPORT_EVERY_DAYS = env.int("WEL_REGION_REPORT_EVERY_DAYS", default=21)
+WEL_REPORT_MAX_ATTEMPTS = env.int("WEL_REPORT_MAX_ATTEMPTS", default=5)
+WEL_REPORT_QUEUED_MAX_HOURS = env.int("WEL_REPORT_QUEUED_MAX_HOURS", default=6)
+for _name in (
+    "WEL_REGION_REPORT_EVERY_DAYS",
+    "WEL_REPORT_MAX_ATTEMPTS",
+    "WEL_REPORT_QUEUED_MAX_HOURS",
+):
+    if vars()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
