@@ -12,6 +12,8 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
+
 from wel.models import Membership, NationalRole, Role, User
 
 from .models import Gemeente, Phase, Region
@@ -258,13 +260,21 @@ def _phase_plan(codes: list[str]) -> dict[str, tuple[int, date | None]]:
     return plan
 
 
+_password_hash: list[str] = []
+
+
 def _user(email: str, full_name: str, national_role: str = "") -> User:
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"full_name": full_name, "national_role": national_role}
+    # Hashing is slow on purpose; all demo users share one password, so hash it once.
+    if not _password_hash:
+        _password_hash.append(make_password(DEMO_PASSWORD))
+    user, _ = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "full_name": full_name,
+            "national_role": national_role,
+            "password": _password_hash[0],
+        },
     )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     return user
 
 
