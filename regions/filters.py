@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Gemeente, Phase, Region
+from .models import Gemeente, Learning, Phase, Region, Theme
 
 
 class RegionFilter(django_filters.FilterSet):
@@ -29,3 +29,24 @@ class RegionFilter(django_filters.FilterSet):
             | Q(code__icontains=value)
             | Q(gemeenten__name__icontains=value)
         ).distinct()
+
+
+class LearningFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    theme = django_filters.ChoiceFilter(
+        label=_("Theme"), field_name="themes__theme", choices=Theme.choices, distinct=True
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Learning.Kind.choices)
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region of origin"), queryset=Region.objects.all()
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Learning.Status.choices)
+
+    class Meta:
+        model = Learning
+        fields = ["q", "theme", "kind", "region", "status"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(title__icontains=value) | Q(lesson__icontains=value) | Q(context__icontains=value)
+        )

@@ -3,7 +3,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Region
+from wel.access import scope_for
+
+from .models import Learning, Region, Theme, TrainingSession
 
 
 class RegionForm(forms.ModelForm):
@@ -45,3 +47,103 @@ class RegionForm(forms.ModelForm):
 
     def clean_reference_prefix(self):
         return self.cleaned_data["reference_prefix"].strip().upper()
+
+
+class LearningForm(forms.Form):
+    """Write or edit a learning. Publishing needs the identifying-details check."""
+
+    title = forms.CharField(label=_("Title"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Learning.Kind.choices)
+    lesson = forms.CharField(
+        label=_("Lesson"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What did you learn? One or two paragraphs."),
+    )
+    context = forms.CharField(
+        label=_("Context"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The situation in which it was learned, without names or case details."),
+    )
+    themes = forms.MultipleChoiceField(
+        label=_("Themes"),
+        choices=Theme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    region = forms.ModelChoiceField(
+        label=_("Region of origin"),
+        queryset=Region.objects.none(),
+        required=False,
+        empty_label=_("— the national team —"),
+    )
+    source = forms.ChoiceField(
+        choices=Learning.Source.choices, required=False, widget=forms.HiddenInput
+    )
+    checked_identifying = forms.BooleanField(
+        label=_("I have checked this text for identifying details"),
+        required=False,
+        help_text=_(
+            "No names, references, dates of birth, schools or other details that identify a "
+            "child, a family or a professional."
+        ),
+    )
+    publish = forms.BooleanField(
+        label=_("Publish now (all regions can read it)"),
+        required=False,
+        help_text=_("Leave unticked to keep it as a draft only you can see."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        self.fields["region"].queryset = Region.objects.filter(pk__in=sorted(scope.region_ids))
+        if scope.works_in_region and not scope.is_landelijk_team:
+            self.fields["region"].required = True
+            self.fields["region"].empty_label = None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("publish") and not data.get("checked_identifying"):
+            self.add_error(
+                "checked_identifying",
+                _(
+                    "Check the text for names and other identifying details, then tick the box "
+                    "before publishing."
+                ),
+            )
+        return data
+
+
+class TrainingSessionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "training",
+            "starts_at",
+            "ends_at",
+            "is_online",
+            "place",
+            "capacity",
+            "is_published",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save")))
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return data

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wel.access import scope_for
@@ -128,3 +129,258 @@ class Region(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("regions:detail", kwargs={"code": self.code})
+
+
+# -- Shared learnings ("wat werkt", "wat waardevol is") -----------------------------------------
+class Theme(models.TextChoices):
+    """The fixed list of themes a learning can carry."""
+
+    PARENTS = "parents", _("working with parents")
+    YOUNG_PERSON = "young_person", _("the young person's voice")
+    DEVELOPMENT = "development", _("development outside school")
+    RECOGNITION = "recognition", _("recognising development")
+    EDUCATION_CARE = "education_care", _("cooperation education–care")
+    EXEMPTION = "exemption", _("the exemption procedure")
+    FUNDING = "funding", _("funding")
+    TRANSPORT = "transport", _("transport")
+    CONVERSATION = "conversation", _("the conversation")
+    MOREEL_BERAAD = "moreel_beraad", _("moreel beraad")
+    RULES = "rules", _("laws and rules")
+    OTHER = "other", _("other")
+
+
+class LearningQuerySet(models.QuerySet):
+    def visible_to(self, user) -> LearningQuerySet:
+        """Published learnings for everyone with a role; drafts for their author only."""
+        scope = scope_for(user)
+        if not (scope.works_in_region or scope.is_national):
+            return self.none()
+        return self.filter(
+            models.Q(status=Learning.Status.PUBLISHED) | models.Q(author_id=scope.user_id)
+        )
+
+
+class Learning(models.Model):
+    """A lesson a region shares with the others. Never personal data: the author confirms that
+    the text was checked for identifying details before it can be published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    class Kind(models.TextChoices):
+        WHAT_WORKS = "what_works", _("what works")
+        WHAT_IS_VALUABLE = "what_is_valuable", _("what is valuable")
+
+    class Source(models.TextChoices):
+        DIRECT = "", _("written directly")
+        INTERVIEW = "interview", _("an interview")
+        MOREEL_BERAAD = "moreel_beraad", _("a moreel beraad")
+
+    title = models.CharField(_("title"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WHAT_WORKS)
+    lesson = models.TextField(
+        _("lesson"), help_text=_("What did you learn? One or two paragraphs.")
+    )
+    context = models.TextField(
+        _("context"),
+        blank=True,
+        help_text=_("The situation in which it was learned, without names or case details."),
+    )
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="learnings",
+        verbose_name=_("region of origin"),
+        help_text=_("Leave empty for a learning of the national team."),
+    )
+    author = models.ForeignKey(
+        "wel.User", on_delete=models.PROTECT, related_name="learnings", verbose_name=_("author")
+    )
+    source = models.CharField(
+        _("shared from"), max_length=20, choices=Source.choices, blank=True, default=""
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    checked_identifying = models.BooleanField(
+        _("checked for identifying details"),
+        default=False,
+        help_text=_(
+            "I have checked that the text contains no names, references, dates of birth or other "
+            "details that identify a child, a family or a professional."
+        ),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = LearningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = _("learning")
+        verbose_name_plural = _("learnings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(checked_identifying=True),
+                name="learning_published_is_checked",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:learning_detail", kwargs={"pk": self.pk})
+
+    @property
+    def theme_values(self) -> list[str]:
+        return [t.theme for t in self.themes.all()]
+
+    @property
+    def theme_labels(self) -> list[str]:
+        labels = dict(Theme.choices)
+        return [labels.get(t.theme, t.theme) for t in self.themes.all()]
+
+
+class LearningTheme(models.Model):
+    learning = models.ForeignKey(Learning, on_delete=models.CASCADE, related_name="themes")
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices, db_index=True)
+
+    class Meta:
+        ordering = ["theme"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [
+            models.UniqueConstraint(fields=["learning", "theme"], name="learning_theme_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_theme_display()
+
+
+# -- The training for LPAs ----------------------------------------------------------------------
+DEFAULT_TRAINING_TITLE = "Hoe voer je een gesprek over ontwikkelmogelijkheden?"
+
+
+class Training(models.Model):
+    """A training the national team offers, given in one or more sessions."""
+
+    title = models.CharField(_("title"), max_length=200, default=DEFAULT_TRAINING_TITLE)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrainingSessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TrainingSessionQuerySet:
+        """Published sessions for everyone with a role; unpublished ones for the national team."""
+        scope = scope_for(user)
+        if scope.is_landelijk_team:
+            return self.all()
+        if scope.works_in_region or scope.is_national:
+            return self.filter(is_published=True)
+        return self.none()
+
+
+class TrainingSession(models.Model):
+    training = models.ForeignKey(
+        Training, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("training")
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    is_online = models.BooleanField(_("online"), default=False)
+    place = models.CharField(
+        _("place"),
+        max_length=200,
+        help_text=_("The address, or for an online session the name of the meeting tool."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("How many people can take part; more sign-ups go on the waiting list."),
+    )
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Only published sessions can be signed up for.")
+    )
+    created_by = models.ForeignKey(
+        "wel.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrainingSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="training_session_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="training_session_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.training} ({timezone.localtime(self.starts_at):%d-%m-%Y %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("regions:training_session_detail", kwargs={"pk": self.pk})
+
+    @property
+    def audit_label(self) -> str:
+        return f"training session {self.pk}"
+
+
+class TrainingRegistration(models.Model):
+    """One person's place in a session, or on its waiting list (first come, first served)."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        WAITING = "waiting", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey("wel.User", on_delete=models.CASCADE, related_name="registrations")
+    region = models.ForeignKey(
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="training_registrations",
+        help_text=_("The region the person works in, for the attendance per region."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+    promoted_at = models.DateTimeField(_("moved off the waiting list at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("training registration")
+        verbose_name_plural = _("training registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user"],
+                condition=~models.Q(status="cancelled"),
+                name="training_registration_one_active_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.session} — {self.get_status_display()}"

@@ -68,3 +68,84 @@ def region_get(*, user, code: str) -> Region:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Region.objects.visible_to(user).select_related("phase"), code=code)
+
+
+def learnings_list(*, user, filters: dict):
+    """Published learnings (and the user's own drafts), filtered, with their themes."""
+    from .filters import LearningFilter
+    from .models import Learning
+
+    qs = (
+        Learning.objects.visible_to(user)
+        .select_related("region", "author")
+        .prefetch_related("themes")
+        .order_by("-published_at", "-created_at")
+    )
+    return LearningFilter(filters, queryset=qs)
+
+
+def training_sessions(*, user):
+    """Sessions this user may see, with their numbers of places taken and waiting, and the
+    user's own registration status."""
+    from django.db.models import OuterRef, Subquery
+
+    from .models import TrainingRegistration, TrainingSession
+
+    Status = TrainingRegistration.Status
+    mine = TrainingRegistration.objects.filter(session=OuterRef("pk"), user_id=user.pk).exclude(
+        status=Status.CANCELLED
+    )
+    return (
+        TrainingSession.objects.visible_to(user)
+        .select_related("training")
+        .annotate(
+            taken=Count("registrations", filter=Q(registrations__status=Status.REGISTERED)),
+            waiting=Count("registrations", filter=Q(registrations__status=Status.WAITING)),
+            my_status=Subquery(mine.values("status")[:1]),
+        )
+        .order_by("starts_at")
+    )
+
+
+def training_attendance():
+    """Per region: the people registered, waiting and (for past sessions) attended. One query."""
+    from .models import TrainingRegistration
+
+    Status = TrainingRegistration.Status
+    now = timezone.now()
+    return (
+        Region.objects.annotate(
+            registered=Count(
+                "training_registrations",
+                filter=Q(
+                    training_registrations__status=Status.REGISTERED,
+                    training_registrations__session__starts_at__gt=now,
+                ),
+                distinct=True,
+            ),
+            waiting=Count(
+                "training_registrations",
+                filter=Q(
+                    training_registrations__status=Status.WAITING,
+                    training_registrations__session__starts_at__gt=now,
+                ),
+                distinct=True,
+            ),
+            attended=Count(
+                "training_registrations",
+                filter=Q(
+                    training_registrations__status=Status.REGISTERED,
+                    training_registrations__session__starts_at__lte=now,
+                ),
+                distinct=True,
+            ),
+            people=Count(
+                "training_registrations__user",
+                filter=Q(training_registrations__status=Status.REGISTERED),
+                distinct=True,
+            ),
+            lpas=Count("memberships", filter=Q(memberships__role="lpa"), distinct=True),
+        )
+        .select_related("phase")
+        .order_by("name")
+    )

@@ -1,0 +1,186 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AgendaStatus,
+    BelemmerendeFactor,
+    BeraadAction,
+    Category,
+    Interview,
+    Level,
+    MoreelBeraad,
+    NextStep,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class InterviewForm(forms.ModelForm):
+    class Meta:
+        model = Interview
+        fields = [
+            "respondent_kind",
+            "respondent_name",
+            "respondent_role",
+            "respondent_organisation",
+            "held_on",
+            "interviewer",
+            "attendees",
+            "attendees_chosen_by_parents",
+            "consent_to_record",
+            *Interview.QUESTION_FIELDS,
+        ]
+        widgets = {
+            "held_on": DATE,
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            **dict.fromkeys(Interview.QUESTION_FIELDS, TEXT),
+        }
+
+    def __init__(self, *args, interviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewer"].queryset = interviewers
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("consent_to_record"):
+            self.add_error(
+                "consent_to_record",
+                _("Record an interview only with the respondent's consent; ask for it first."),
+            )
+        return data
+
+
+class NextStepForm(forms.ModelForm):
+    class Meta:
+        model = NextStep
+        fields = ["description", "owner", "due_on", "done"]
+        widgets = {"due_on": DATE}
+
+
+NextStepFormSet = forms.inlineformset_factory(
+    Interview, NextStep, form=NextStepForm, extra=3, can_delete=False
+)
+
+
+LONG_TEXT = (
+    "participants",
+    "case_description",
+    "dilemma",
+    "option_a",
+    "option_a_costs",
+    "option_b",
+    "option_b_costs",
+    "perspectives",
+    "values",
+    "conclusion",
+    "evaluation",
+)
+
+
+class BeraadForm(forms.ModelForm):
+    class Meta:
+        model = MoreelBeraad
+        fields = [
+            "held_on",
+            "facilitator",
+            "method",
+            "method_other",
+            "participants",
+            "case_description",
+            "dilemma",
+            "option_a",
+            "option_a_costs",
+            "option_b",
+            "option_b_costs",
+            "perspectives",
+            "values",
+            "conclusion",
+            "evaluation",
+            "jeugdigen",
+        ]
+        widgets = {
+            "held_on": DATE,
+            "jeugdigen": forms.CheckboxSelectMultiple,
+            **dict.fromkeys(LONG_TEXT, TEXT),
+        }
+
+    def __init__(self, *args, jeugdigen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jeugdigen"].queryset = jeugdigen
+        self.fields["jeugdigen"].label_from_instance = lambda j: j.reference
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == MoreelBeraad.Method.OTHER and not data.get("method_other"):
+            self.add_error("method_other", _("Name the method you used."))
+        return data
+
+
+class BeraadActionForm(forms.ModelForm):
+    class Meta:
+        model = BeraadAction
+        fields = ["description", "owner", "due_on", "done"]
+        widgets = {"due_on": DATE}
+
+
+BeraadActionFormSet = forms.inlineformset_factory(
+    MoreelBeraad, BeraadAction, form=BeraadActionForm, extra=3, can_delete=True
+)
+
+
+class ObstacleForm(forms.ModelForm):
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[(Level.LOCAL, Level.LOCAL.label), (Level.REGIONAL, Level.REGIONAL.label)],
+        help_text=_("Where it can be solved. The kartrekker escalates to the national level."),
+    )
+
+    class Meta:
+        model = BelemmerendeFactor
+        fields = ["category", "description", "level"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class ObstacleRegionForm(ObstacleForm):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=None)
+
+    class Meta(ObstacleForm.Meta):
+        fields = ["region", "category", "description", "level"]
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+        if regions.count() == 1:
+            self.fields["region"].initial = regions.first()
+
+
+class ObstacleStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=())
+    agenda_where = forms.CharField(
+        label=_("Put on the agenda at"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. the Lokaal Educatieve Agenda, a regional meeting, the national team."),
+    )
+    agenda_on = forms.DateField(label=_("On"), required=False, widget=DATE)
+
+    def __init__(self, *args, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(AgendaStatus.choices)
+        self.fields["status"].choices = [(s, labels[s]) for s in allowed]
+
+
+class EscalateForm(forms.Form):
+    shareable_summary = forms.CharField(
+        label=_("Shareable summary for the national team"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Only this summary, the category, the region, the status and the dates reach the "
+            "national team. Write it so that no child or family can be recognised: no names, "
+            "references, schools, places or dates."
+        ),
+    )
+
+
+CATEGORY_CHOICES = Category.choices

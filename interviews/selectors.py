@@ -1,0 +1,176 @@
+"""Reads of the interviews app, always starting from the ``visible_to`` querysets."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from regions.models import Learning, Region, Theme
+from wel.access import scope_for
+
+from .models import BelemmerendeFactor, Interview, Level, MoreelBeraad, NextStep
+
+
+def interviews_list(*, user) -> QuerySet[Interview]:
+    """The interviews this user may see, newest first, with the open next steps counted."""
+    return (
+        Interview.objects.visible_to(user)
+        .select_related("jeugdige", "jeugdige__gemeente", "jeugdige__region", "interviewer")
+        .annotate(open_steps=Count("next_steps", filter=Q(next_steps__done=False)))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def interview_get(*, user, pk: int) -> Interview:
+    return get_object_or_404(
+        Interview.objects.visible_to(user).select_related(
+            "jeugdige", "jeugdige__region", "jeugdige__gemeente", "interviewer"
+        ),
+        pk=pk,
+    )
+
+
+def open_next_steps(*, user, limit: int = 10) -> tuple[list[NextStep], int]:
+    """The open next steps of the interviews this user may see, soonest due first."""
+    qs = (
+        NextStep.objects.visible_to(user)
+        .filter(done=False)
+        .select_related("interview", "interview__jeugdige")
+        .order_by("due_on", "pk")
+    )
+    return list(qs[:limit]), qs.count()
+
+
+def beraad_list(*, user) -> QuerySet[MoreelBeraad]:
+    return (
+        MoreelBeraad.objects.visible_to(user)
+        .select_related("region")
+        .annotate(action_count=Count("actions", distinct=True))
+        .order_by("-held_on", "-pk")
+    )
+
+
+def beraad_get(*, user, pk: int) -> MoreelBeraad:
+    from cases.models import Jeugdige
+
+    return get_object_or_404(
+        MoreelBeraad.objects.visible_to(user)
+        .select_related("region")
+        .prefetch_related(
+            "actions",
+            # Linked jeugdigen only as far as this user may see the cases.
+            Prefetch(
+                "jeugdigen",
+                queryset=Jeugdige.objects.visible_to(user).order_by("reference"),
+                to_attr="visible_jeugdigen",
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def obstacles_list(*, user) -> QuerySet[BelemmerendeFactor]:
+    return BelemmerendeFactor.objects.visible_to(user).select_related(
+        "region", "jeugdige", "interview", "beraad"
+    )
+
+
+def obstacle_get(*, user, pk: int) -> BelemmerendeFactor:
+    return get_object_or_404(obstacles_list(user=user), pk=pk)
+
+
+# What the national agenda may show: nothing else leaves the region.
+NATIONAL_FIELDS = (
+    "pk",
+    "category",
+    "shareable_summary",
+    "region__name",
+    "status",
+    "created_at",
+    "escalated_at",
+    "agenda_on",
+    "status_changed_at",
+)
+
+
+def national_agenda() -> QuerySet:
+    """National-level obstacles across regions, as plain values: category, shareable summary,
+    region, status and dates. Never the description, case links or names."""
+    return (
+        BelemmerendeFactor.objects.filter(level=Level.NATIONAL)
+        .order_by("-escalated_at", "-pk")
+        .values(*NATIONAL_FIELDS)
+    )
+
+
+def lead_regions(*, user) -> QuerySet[Region]:
+    return Region.objects.filter(pk__in=sorted(scope_for(user).kartrekker_region_ids))
+
+
+def member_regions(*, user) -> QuerySet[Region]:
+    return Region.objects.filter(pk__in=sorted(scope_for(user).region_ids))
+
+
+# -- Share as learning ---------------------------------------------------------------------------
+REFERENCE = re.compile(r"\b[A-Z]{3,4}-\d{4}-\d{3,5}\b", re.IGNORECASE)
+
+
+def scrub(text: str, names: list[str]) -> str:
+    """Replace known names and references with […]; the author still checks the rest."""
+    for name in sorted(
+        {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
+    ):
+        text = re.sub(rf"\b{re.escape(name)}\b", "[…]", text, flags=re.IGNORECASE)
+    return REFERENCE.sub("[…]", text).strip()
+
+
+def _people(jeugdigen) -> list[str]:
+    names: list[str] = []
+    for j in jeugdigen:
+        names += [j.given_name, j.family_name, j.reference, j.display_name]
+    return names
+
+
+def learning_draft_from_interview(interview: Interview) -> dict:
+    """Initial values for a learning: the lesson from what contributed to development, the
+    context from the respondent kind and the development there is. Names are left out."""
+    names = _people([interview.jeugdige]) + interview.respondent_name.split()
+    names.append(interview.respondent_name)
+    names += interview.interviewer.full_name.split()
+    context = _("From an interview with a %(kind)s.") % {
+        "kind": interview.get_respondent_kind_display()
+    }
+    if interview.development_present:
+        context += "\n\n" + scrub(interview.development_present, names)
+    return {
+        "title": "",
+        "kind": Learning.Kind.WHAT_WORKS,
+        "lesson": scrub(
+            interview.development_contributors or interview.development_possible, names
+        ),
+        "context": context,
+        "themes": [Theme.DEVELOPMENT],
+        "region": interview.jeugdige.region_id,
+        "source": Learning.Source.INTERVIEW,
+    }
+
+
+def learning_draft_from_beraad(beraad: MoreelBeraad) -> dict:
+    """Initial values for a learning from a moreel beraad's conclusion and evaluation."""
+    names = _people(beraad.jeugdigen.all()) + beraad.facilitator.split()
+    lesson = "\n\n".join(t for t in (beraad.conclusion, beraad.evaluation) if t)
+    return {
+        "title": "",
+        "kind": Learning.Kind.WHAT_IS_VALUABLE,
+        "lesson": scrub(lesson, names),
+        "context": _("From a moreel beraad (%(method)s) about this dilemma:")
+        % {"method": beraad.method_label}
+        + "\n\n"
+        + scrub(beraad.dilemma, names),
+        "themes": [Theme.MOREEL_BERAAD],
+        "region": beraad.region_id,
+        "source": Learning.Source.MOREEL_BERAAD,
+    }

@@ -1,0 +1,425 @@
+"""Writes of the interviews app: interviews and next steps, moreel beraad, obstacles.
+
+Every write checks the access policy, runs in one transaction, records the audit event and,
+where a case is involved, the line on the case's timeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cases.models import Jeugdige, TimelineEntry
+from cases.services import timeline_add
+from wel import audit
+from wel.access import scope_for
+
+from .models import (
+    AgendaStatus,
+    BelemmerendeFactor,
+    Interview,
+    Level,
+    MoreelBeraad,
+    NextStep,
+)
+
+# The agenda's allowed moves. Solved and unsolvable are final; anything still open can be
+# declared unsolvable.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    AgendaStatus.GESIGNALEERD: frozenset({AgendaStatus.GEAGENDEERD, AgendaStatus.NIET_OPLOSBAAR}),
+    AgendaStatus.GEAGENDEERD: frozenset({AgendaStatus.OPGEPAKT, AgendaStatus.NIET_OPLOSBAAR}),
+    AgendaStatus.OPGEPAKT: frozenset({AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR}),
+    AgendaStatus.OPGELOST: frozenset(),
+    AgendaStatus.NIET_OPLOSBAAR: frozenset(),
+}
+
+REFERENCE_PATTERN = re.compile(r"\b[A-Z]{3,4}-\d{4}-\d{3,5}\b", re.IGNORECASE)
+NUMBER_PATTERN = re.compile(r"\b\d{8,9}\b")  # looks like a BSN
+DATE_PATTERN = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")  # looks like a date of birth
+
+
+def _d(day: dt.date) -> str:
+    return date_format(day, "d-m-Y")
+
+
+def _require_case_access(user, jeugdige: Jeugdige) -> None:
+    if not scope_for(user).may_work_on_cases_in(jeugdige.region_id, jeugdige.gemeente_id):
+        raise PermissionDenied
+
+
+# -- Interviews ---------------------------------------------------------------------------------
+@transaction.atomic
+def interview_save(*, form, steps_formset, jeugdige: Jeugdige, by, request=None) -> Interview:
+    """Create or change an interview from a valid form, with its new or changed next steps.
+
+    Puts the interview and every new next step on the case's timeline; audited with the
+    jeugdige, naming the changed fields (never their content).
+    """
+    _require_case_access(by, jeugdige)
+    creating = form.instance.pk is None
+    interview = form.save(commit=False)
+    interview.jeugdige = jeugdige
+    if creating:
+        interview.created_by = by
+    interview.save()
+    steps_formset.instance = interview
+    new_steps: list[NextStep] = []
+    for step_form in steps_formset.forms:
+        if not step_form.has_changed() or not step_form.cleaned_data:
+            continue
+        step = step_form.save(commit=False)
+        step.interview = interview
+        if step.done and step.done_at is None:
+            step.done_at = timezone.now()
+        if not step.done:
+            step.done_at = None
+        is_new = step.pk is None
+        step.save()
+        if is_new:
+            new_steps.append(step)
+    kind = interview.get_respondent_kind_display()
+    if creating:
+        timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.INTERVIEW,
+            text=_("Interview with a %(kind)s on %(date)s.")
+            % {"kind": kind, "date": _d(interview.held_on)},
+            by=by,
+        )
+    for step in new_steps:
+        timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.NEXT_STEP,
+            text=_("Next step agreed: %(what)s (owner: %(owner)s, due %(due)s).")
+            % {"what": step.description, "owner": step.owner, "due": _d(step.due_on)},
+            by=by,
+        )
+    changed = sorted(
+        set(form.changed_data) | ({"next_steps"} if steps_formset.has_changed() else set())
+    )
+    audit.record(
+        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=interview,
+        jeugdige=jeugdige,
+        data=", ".join(changed)[:255] or "interview",
+    )
+    return interview
+
+
+@transaction.atomic
+def next_step_set_done(*, step: NextStep, done: bool, by, request=None) -> NextStep:
+    """Mark a next step done (or open again); the case's timeline says so."""
+    jeugdige = step.interview.jeugdige
+    _require_case_access(by, jeugdige)
+    if step.done == done:
+        return step
+    step.done = done
+    step.done_at = timezone.now() if done else None
+    step.save(update_fields=["done", "done_at"])
+    timeline_add(
+        jeugdige=jeugdige,
+        kind=TimelineEntry.Kind.NEXT_STEP,
+        text=(_("Next step done: %(what)s.") if done else _("Next step reopened: %(what)s."))
+        % {"what": step.description},
+        by=by,
+    )
+    audit.record(
+        action=audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=step.interview,
+        jeugdige=jeugdige,
+        data="next step done" if done else "next step reopened",
+        detail={"next_step": step.pk},
+    )
+    return step
+
+
+# -- Moreel beraad ------------------------------------------------------------------------------
+@transaction.atomic
+def beraad_save(*, form, actions_formset, region, by, request=None) -> MoreelBeraad:
+    """Create or change a moreel beraad of a region (its kartrekker only).
+
+    Linked jeugdigen must belong to the same region; the check runs here as well as in the form.
+    """
+    if not scope_for(by).may_lead(region.pk):
+        raise PermissionDenied
+    jeugdigen = list(form.cleaned_data.get("jeugdigen") or [])
+    wrong = [j.reference for j in jeugdigen if j.region_id != region.pk]
+    if wrong:
+        raise ValidationError(
+            _("Only jeugdigen of this region can be linked; remove %(refs)s.")
+            % {"refs": ", ".join(wrong)}
+        )
+    creating = form.instance.pk is None
+    beraad = form.save(commit=False)
+    beraad.region = region
+    if creating:
+        beraad.created_by = by
+    beraad.save()
+    beraad.jeugdigen.set(jeugdigen)
+    actions_formset.instance = beraad
+    for action_form in actions_formset.forms:
+        if not action_form.has_changed() or not action_form.cleaned_data:
+            continue
+        if action_form.cleaned_data.get("DELETE") and action_form.instance.pk:
+            action_form.instance.delete()
+            continue
+        action = action_form.save(commit=False)
+        action.beraad = beraad
+        action.save()
+    audit.record(
+        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=beraad,
+        data=", ".join(sorted(form.changed_data))[:255] or "moreel beraad",
+    )
+    return beraad
+
+
+# -- Obstacles ----------------------------------------------------------------------------------
+@transaction.atomic
+def obstacle_raise(
+    *,
+    by,
+    region,
+    category: str,
+    description: str,
+    level: str = Level.LOCAL,
+    interview: Interview | None = None,
+    jeugdige: Jeugdige | None = None,
+    beraad: MoreelBeraad | None = None,
+    request=None,
+) -> BelemmerendeFactor:
+    """Raise an obstacle from an interview, a case, a moreel beraad or directly for a region.
+
+    The national level is reached only by escalation (which needs a shareable summary).
+    """
+    scope = scope_for(by)
+    if interview is not None:
+        jeugdige = interview.jeugdige
+    if jeugdige is not None:
+        _require_case_access(by, jeugdige)
+        region = jeugdige.region
+    if beraad is not None:
+        region = beraad.region
+        if not scope.may_lead(region.pk):
+            raise PermissionDenied
+    if region is None or scope.role_in(region.pk) is None:
+        raise PermissionDenied
+    if level == Level.NATIONAL:
+        raise ValidationError(
+            {"level": _("Raise it locally or regionally first; the kartrekker escalates it.")}
+        )
+    source = (
+        BelemmerendeFactor.Source.INTERVIEW
+        if interview is not None
+        else BelemmerendeFactor.Source.CASE
+        if jeugdige is not None
+        else BelemmerendeFactor.Source.MOREEL_BERAAD
+        if beraad is not None
+        else BelemmerendeFactor.Source.REGION
+    )
+    factor = BelemmerendeFactor(
+        region=region,
+        source=source,
+        interview=interview,
+        jeugdige=jeugdige,
+        beraad=beraad,
+        category=category,
+        description=description.strip(),
+        level=level,
+        created_by=by,
+        status_changed_at=timezone.now(),
+    )
+    factor.full_clean()
+    factor.save()
+    if jeugdige is not None:
+        timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.OTHER,
+            text=_("Belemmerende factor noticed: %(category)s.")
+            % {"category": factor.get_category_display()},
+            by=by,
+        )
+    audit.record(
+        action=audit.Action.CREATE,
+        request=request,
+        user=by,
+        obj=factor,
+        jeugdige=jeugdige,
+        data="belemmerende factor",
+    )
+    return factor
+
+
+def may_manage_obstacle(user, factor: BelemmerendeFactor) -> bool:
+    return scope_for(user).may_lead(factor.region_id)
+
+
+@transaction.atomic
+def obstacle_update(
+    *, factor: BelemmerendeFactor, by, category: str, description: str, level: str, request=None
+) -> BelemmerendeFactor:
+    """Change the category, description or (local/regional) level: kartrekker or who raised it."""
+    if not (may_manage_obstacle(by, factor) or factor.created_by_id == by.pk):
+        raise PermissionDenied
+    if level == Level.NATIONAL and factor.level != Level.NATIONAL:
+        raise ValidationError({"level": _("Use 'Escalate to national' to raise it nationally.")})
+    if factor.level == Level.NATIONAL:
+        level = Level.NATIONAL  # shared nationally already: it stays on the national agenda
+    factor.category = category
+    factor.description = description.strip()
+    factor.level = level
+    factor.full_clean()
+    factor.save()
+    audit.record(
+        action=audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=factor,
+        jeugdige=factor.jeugdige,
+        data="category, description, level",
+    )
+    return factor
+
+
+def allowed_transitions(factor: BelemmerendeFactor) -> list[str]:
+    return [s for s in AgendaStatus.values if s in TRANSITIONS[factor.status]]
+
+
+@transaction.atomic
+def obstacle_transition(
+    *,
+    factor: BelemmerendeFactor,
+    to: str,
+    by,
+    agenda_where: str = "",
+    agenda_on: dt.date | None = None,
+    request=None,
+) -> BelemmerendeFactor:
+    """Move an obstacle along the agenda (kartrekker of its region), following TRANSITIONS.
+
+    Putting it on an agenda needs the place; the date defaults to today.
+    """
+    if not may_manage_obstacle(by, factor):
+        raise PermissionDenied
+    factor = BelemmerendeFactor.objects.select_for_update().get(pk=factor.pk)
+    if to not in TRANSITIONS.get(factor.status, ()):
+        raise ValidationError(
+            _("An obstacle that is %(current)s cannot become %(to)s. Choose one of: %(allowed)s.")
+            % {
+                "current": factor.get_status_display(),
+                "to": dict(AgendaStatus.choices).get(to, to),
+                "allowed": ", ".join(
+                    str(dict(AgendaStatus.choices)[s]) for s in allowed_transitions(factor)
+                )
+                or "–",
+            }
+        )
+    if to == AgendaStatus.GEAGENDEERD:
+        if not agenda_where.strip():
+            raise ValidationError(
+                {
+                    "agenda_where": _(
+                        "Say where it was put on the agenda, e.g. the Lokaal Educatieve Agenda."
+                    )
+                }
+            )
+        factor.agenda_where = agenda_where.strip()
+        factor.agenda_on = agenda_on or timezone.localdate()
+    previous = factor.status
+    factor.status = to
+    factor.status_changed_at = timezone.now()
+    factor.save()
+    audit.record(
+        action=audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=factor,
+        data="status",
+        detail={"from": previous, "to": to},
+    )
+    return factor
+
+
+def identifying_details(text: str, factor: BelemmerendeFactor) -> list[str]:
+    """What in a text would identify the child: its name or reference, a respondent's name,
+    anything shaped like a case reference, a BSN or a date."""
+    found: list[str] = []
+    lowered = text.lower()
+    names: list[str] = []
+    people = []
+    if factor.jeugdige_id:
+        people.append(factor.jeugdige)
+    if factor.beraad_id:
+        people += list(factor.beraad.jeugdigen.all())
+    for j in people:
+        names += [j.given_name, j.family_name, j.reference]
+    if factor.interview_id and factor.interview.respondent_name:
+        names += factor.interview.respondent_name.split()
+    for name in names:
+        name = (name or "").strip()
+        if len(name) >= 2 and re.search(rf"\b{re.escape(name.lower())}\b", lowered):
+            found.append(name)
+    for pattern in (REFERENCE_PATTERN, NUMBER_PATTERN, DATE_PATTERN):
+        found += pattern.findall(text)
+    return list(dict.fromkeys(found))
+
+
+@transaction.atomic
+def obstacle_escalate(
+    *, factor: BelemmerendeFactor, summary: str, by, request=None
+) -> BelemmerendeFactor:
+    """Raise an obstacle to the national agenda (kartrekker of its region).
+
+    Requires a shareable summary without names, references or case details; only that summary
+    (with category, region, status and dates) ever reaches the national team.
+    """
+    if not may_manage_obstacle(by, factor):
+        raise PermissionDenied
+    factor = BelemmerendeFactor.objects.select_for_update().get(pk=factor.pk)
+    if factor.is_closed:
+        raise ValidationError(_("This obstacle is closed; raise a new one if it comes back."))
+    summary = summary.strip()
+    if len(summary) < 20:
+        raise ValidationError(
+            {
+                "shareable_summary": _(
+                    "Write a summary of at least 20 characters for the national team."
+                )
+            }
+        )
+    found = identifying_details(summary, factor)
+    if found:
+        raise ValidationError(
+            {
+                "shareable_summary": _(
+                    "The summary contains details that could identify a child (%(found)s). "
+                    "Leave out names, references, numbers and dates."
+                )
+                % {"found": ", ".join(found)}
+            }
+        )
+    factor.shareable_summary = summary
+    factor.level = Level.NATIONAL
+    factor.escalated_at = timezone.now()
+    factor.escalated_by = by
+    factor.save()
+    audit.record(
+        action=audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=factor,
+        data="escalated to national level",
+    )
+    return factor

@@ -1,0 +1,437 @@
+"""Views of the interviews app: thin, fetching through selectors (``visible_to``) and writing
+through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Jeugdige
+from regions.forms import LearningForm
+from wel import audit
+from wel.access import require, scope_for
+from wel.models import User
+
+from . import selectors, services
+from .filters import BeraadFilter, InterviewFilter, NationalAgendaFilter, ObstacleFilter
+from .forms import (
+    BeraadActionFormSet,
+    BeraadForm,
+    EscalateForm,
+    InterviewForm,
+    NextStepFormSet,
+    ObstacleForm,
+    ObstacleRegionForm,
+    ObstacleStatusForm,
+)
+from .models import AgendaStatus, BelemmerendeFactor, Interview, NextStep
+
+member = require(lambda scope: scope.works_in_region)
+kartrekker = require(lambda scope: scope.is_kartrekker)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# -- Interviews ---------------------------------------------------------------------------------
+@member
+def interview_list(request):
+    interview_filter = InterviewFilter(
+        request.GET, queryset=selectors.interviews_list(user=request.user), user=request.user
+    )
+    page = Paginator(interview_filter.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request, "interviews/interview_list.html", {"filter": interview_filter, "page": page}
+    )
+
+
+def _interviewers(jeugdige):
+    return User.objects.filter(memberships__region=jeugdige.region_id, is_active=True).distinct()
+
+
+def _interview_form(request, *, jeugdige, interview=None):
+    form = InterviewForm(
+        request.POST or None,
+        instance=interview,
+        interviewers=_interviewers(jeugdige),
+        initial=None if interview else {"interviewer": request.user.pk},
+        prefix="interview",
+    )
+    steps = NextStepFormSet(request.POST or None, instance=interview or Interview(), prefix="steps")
+    if request.method == "POST" and form.is_valid() and steps.is_valid():
+        try:
+            saved = services.interview_save(
+                form=form, steps_formset=steps, jeugdige=jeugdige, by=request.user, request=request
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The interview has been saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "interviews/interview_form.html",
+        {"form": form, "steps": steps, "jeugdige": jeugdige, "interview": interview},
+    )
+
+
+@member
+def interview_create(request, reference):
+    jeugdige = get_object_or_404(
+        Jeugdige.objects.visible_to(request.user).select_related("region"), reference=reference
+    )
+    return _interview_form(request, jeugdige=jeugdige)
+
+
+@member
+def interview_update(request, pk):
+    interview = selectors.interview_get(user=request.user, pk=pk)
+    return _interview_form(request, jeugdige=interview.jeugdige, interview=interview)
+
+
+@member
+def interview_detail(request, pk):
+    interview = selectors.interview_get(user=request.user, pk=pk)
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        obj=interview,
+        jeugdige=interview.jeugdige,
+        data="interview",
+    )
+    return render(
+        request,
+        "interviews/interview_detail.html",
+        {
+            "interview": interview,
+            "jeugdige": interview.jeugdige,
+            "next_steps": interview.next_steps.all(),
+            "obstacles": interview.obstacles.all(),
+        },
+    )
+
+
+@require_POST
+@member
+def next_step_done(request, pk):
+    step = get_object_or_404(
+        NextStep.objects.visible_to(request.user).select_related("interview__jeugdige"), pk=pk
+    )
+    services.next_step_set_done(
+        step=step, done=request.POST.get("done", "1") == "1", by=request.user, request=request
+    )
+    messages.success(request, _("The next step has been updated."))
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(step.interview)
+
+
+def _learning_prefilled(request, initial):
+    form = LearningForm(user=request.user, initial=initial)
+    return render(
+        request, "regions/learning_form.html", {"form": form, "learning": None, "prefilled": True}
+    )
+
+
+@member
+def interview_share(request, pk):
+    interview = selectors.interview_get(user=request.user, pk=pk)
+    return _learning_prefilled(request, selectors.learning_draft_from_interview(interview))
+
+
+# -- Moreel beraad ------------------------------------------------------------------------------
+@member
+def beraad_list(request):
+    beraad_filter = BeraadFilter(request.GET, queryset=selectors.beraad_list(user=request.user))
+    page = Paginator(beraad_filter.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "interviews/beraad_list.html",
+        {
+            "filter": beraad_filter,
+            "page": page,
+            "may_record": scope_for(request.user).is_kartrekker,
+        },
+    )
+
+
+@member
+def beraad_detail(request, pk):
+    beraad = selectors.beraad_get(user=request.user, pk=pk)
+    audit.record(action=audit.Action.VIEW, request=request, obj=beraad, data="moreel beraad")
+    return render(
+        request,
+        "interviews/beraad_detail.html",
+        {
+            "beraad": beraad,
+            "may_edit": scope_for(request.user).may_lead(beraad.region_id),
+            "obstacles": beraad.obstacles.all(),
+        },
+    )
+
+
+def _beraad_form(request, *, region, beraad=None):
+    jeugdigen = (
+        Jeugdige.objects.visible_to(request.user).filter(region=region).order_by("reference")
+    )
+    form = BeraadForm(request.POST or None, instance=beraad, jeugdigen=jeugdigen, prefix="beraad")
+    actions = BeraadActionFormSet(request.POST or None, instance=beraad or None, prefix="actions")
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        try:
+            saved = services.beraad_save(
+                form=form, actions_formset=actions, region=region, by=request.user, request=request
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The moreel beraad has been saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "interviews/beraad_form.html",
+        {"form": form, "actions": actions, "region": region, "beraad": beraad},
+    )
+
+
+@kartrekker
+def beraad_create(request):
+    regions = selectors.lead_regions(user=request.user)
+    region = regions.filter(code=request.GET.get("region", "")).first() or regions.first()
+    return _beraad_form(request, region=region)
+
+
+@kartrekker
+def beraad_update(request, pk):
+    beraad = selectors.beraad_get(user=request.user, pk=pk)
+    if not scope_for(request.user).may_lead(beraad.region_id):
+        raise PermissionDenied
+    return _beraad_form(request, region=beraad.region, beraad=beraad)
+
+
+@member
+def beraad_share(request, pk):
+    beraad = selectors.beraad_get(user=request.user, pk=pk)
+    return _learning_prefilled(request, selectors.learning_draft_from_beraad(beraad))
+
+
+# -- Obstacles ----------------------------------------------------------------------------------
+@member
+def obstacle_list(request):
+    obstacle_filter = ObstacleFilter(
+        request.GET,
+        queryset=selectors.obstacles_list(user=request.user).order_by("status", "-created_at"),
+        user=request.user,
+    )
+    page = Paginator(obstacle_filter.qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "interviews/obstacle_list.html",
+        {"filter": obstacle_filter, "page": page, "leads": scope_for(request.user).is_kartrekker},
+    )
+
+
+@member
+def obstacle_create(request):
+    """Raise an obstacle: ``?interview=<pk>``, ``?jeugdige=<reference>``, ``?beraad=<pk>``, or
+    directly for a region."""
+    user = request.user
+    interview = jeugdige = beraad = None
+    if request.GET.get("interview"):
+        interview = selectors.interview_get(user=user, pk=_int(request.GET["interview"]))
+        jeugdige = interview.jeugdige
+    elif request.GET.get("jeugdige"):
+        jeugdige = get_object_or_404(
+            Jeugdige.objects.visible_to(user).select_related("region"),
+            reference=request.GET["jeugdige"],
+        )
+    elif request.GET.get("beraad"):
+        beraad = selectors.beraad_get(user=user, pk=_int(request.GET["beraad"]))
+        if not scope_for(user).may_lead(beraad.region_id):
+            raise PermissionDenied
+    direct = interview is None and jeugdige is None and beraad is None
+    regions = selectors.member_regions(user=user)
+    form = (
+        ObstacleRegionForm(request.POST or None, regions=regions)
+        if direct
+        else ObstacleForm(request.POST or None)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            factor = services.obstacle_raise(
+                by=user,
+                region=data.get("region"),
+                category=data["category"],
+                description=data["description"],
+                level=data["level"],
+                interview=interview,
+                jeugdige=jeugdige,
+                beraad=beraad,
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The belemmerende factor has been noted."))
+            if interview is not None:
+                return redirect(interview)
+            return redirect(factor)
+    return render(
+        request,
+        "interviews/obstacle_form.html",
+        {"form": form, "interview": interview, "jeugdige": jeugdige, "beraad": beraad},
+    )
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@member
+def obstacle_detail(request, pk):
+    factor = selectors.obstacle_get(user=request.user, pk=pk)
+    if factor.jeugdige_id:
+        audit.record(
+            action=audit.Action.VIEW,
+            request=request,
+            obj=factor,
+            jeugdige=factor.jeugdige,
+            data="belemmerende factor",
+        )
+    manages = services.may_manage_obstacle(request.user, factor)
+    allowed = services.allowed_transitions(factor)
+    return render(
+        request,
+        "interviews/obstacle_detail.html",
+        {
+            "factor": factor,
+            "manages": manages,
+            "may_edit": manages or factor.created_by_id == request.user.pk,
+            "status_form": ObstacleStatusForm(allowed=allowed) if manages and allowed else None,
+        },
+    )
+
+
+@member
+def obstacle_update(request, pk):
+    factor = selectors.obstacle_get(user=request.user, pk=pk)
+    if not (
+        services.may_manage_obstacle(request.user, factor)
+        or factor.created_by_id == request.user.pk
+    ):
+        raise PermissionDenied
+    form = ObstacleForm(request.POST or None, instance=factor)
+    if factor.level == "national":
+        form.fields["level"].choices = [("national", _("national"))]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            factor = services.obstacle_update(
+                factor=BelemmerendeFactor.objects.get(pk=factor.pk),
+                by=request.user,
+                category=data["category"],
+                description=data["description"],
+                level=data["level"],
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The belemmerende factor has been saved."))
+            return redirect(factor)
+    return render(request, "interviews/obstacle_form.html", {"form": form, "factor": factor})
+
+
+@require_POST
+@member
+def obstacle_status(request, pk):
+    factor = selectors.obstacle_get(user=request.user, pk=pk)
+    if not services.may_manage_obstacle(request.user, factor):
+        raise PermissionDenied
+    form = ObstacleStatusForm(request.POST, allowed=services.allowed_transitions(factor))
+    if not form.is_valid():
+        messages.error(
+            request, _("Choose one of the statuses offered; the status has not been changed.")
+        )
+        return redirect(factor)
+    try:
+        services.obstacle_transition(
+            factor=factor,
+            to=form.cleaned_data["status"],
+            by=request.user,
+            agenda_where=form.cleaned_data["agenda_where"],
+            agenda_on=form.cleaned_data["agenda_on"],
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect(factor)
+
+
+@kartrekker
+def obstacle_escalate(request, pk):
+    factor = selectors.obstacle_get(user=request.user, pk=pk)
+    if not services.may_manage_obstacle(request.user, factor):
+        raise PermissionDenied
+    form = EscalateForm(
+        request.POST or None, initial={"shareable_summary": factor.shareable_summary}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.obstacle_escalate(
+                factor=factor,
+                summary=form.cleaned_data["shareable_summary"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The obstacle is now on the national agenda."))
+            return redirect(factor)
+    return render(request, "interviews/obstacle_escalate.html", {"form": form, "factor": factor})
+
+
+@require(lambda scope: scope.is_landelijk_team)
+def national_agenda(request):
+    agenda_filter = NationalAgendaFilter(request.GET, queryset=selectors.national_agenda())
+    page = Paginator(agenda_filter.qs, 50).get_page(request.GET.get("page"))
+    labels = {
+        "category": dict(BelemmerendeFactor._meta.get_field("category").choices),
+        "status": dict(AgendaStatus.choices),
+    }
+    rows = [
+        {
+            **row,
+            "category_label": labels["category"].get(row["category"], row["category"]),
+            "status_label": labels["status"].get(row["status"], row["status"]),
+        }
+        for row in page
+    ]
+    return render(
+        request,
+        "interviews/national_agenda.html",
+        {
+            "filter": agenda_filter,
+            "page": page,
+            "rows": rows,
+            "regions_url": reverse("regions:list"),
+        },
+    )
