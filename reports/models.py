@@ -1,1 +1,140 @@
-"""Models of the reports app."""
+"""A report: a PDF built by a Celery task for one region (progress) or one phase (overview)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from wel.access import NOTHING, scope_for
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ReportQuerySet:
+        """Reports a user may see: the landelijk team all of them (they carry pseudonymised
+        aggregates only); members of a region that region's progress reports; nobody else."""
+        scope = scope_for(user)
+        if scope.is_landelijk_team:
+            return self.all()
+        if not scope.works_in_region:
+            return self.filter(NOTHING)
+        return self.filter(kind=Report.Kind.REGION_PROGRESS, region_id__in=sorted(scope.region_ids))
+
+
+class Report(models.Model):
+    class Kind(models.TextChoices):
+        REGION_PROGRESS = "region_progress", _("region progress report")
+        PHASE_OVERVIEW = "phase_overview", _("phase overview report")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being built")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("region"),
+    )
+    phase = models.ForeignKey(
+        "regions.Phase",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("phase"),
+    )
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period until"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_note = models.CharField(_("now working on"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    scheduled = models.BooleanField(
+        _("scheduled"), default=False, help_text=_("Queued by the schedule, not by a person.")
+    )
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    celery_task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="region_progress", region__isnull=False, phase__isnull=True)
+                    | Q(kind="phase_overview", phase__isnull=False, region__isnull=True)
+                ),
+                name="report_scope_matches_kind",
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__gte=0, progress__lte=100), name="report_progress_percent"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=models.F("period_end")),
+                name="report_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | ~Q(file=""), name="report_done_has_file"
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "kind", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.scope_label} ({self.created_at:%d-%m-%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", kwargs={"pk": self.pk})
+
+    @property
+    def scope_label(self) -> str:
+        if self.kind == self.Kind.REGION_PROGRESS and self.region_id:
+            return str(self.region)
+        if self.phase_id:
+            return str(self.phase)
+        return "—"
+
+    @property
+    def audit_label(self) -> str:
+        return f"report {self.pk} ({self.kind})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    def filename(self) -> str:
+        if self.kind == self.Kind.REGION_PROGRESS:
+            scope = self.region.code if self.region_id else "regio"
+        else:
+            scope = f"fase-{self.phase.number}" if self.phase_id else "fase"
+        return f"wel-{self.kind.replace('_', '-')}-{scope}-{self.period_end:%Y%m%d}.pdf"

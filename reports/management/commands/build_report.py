@@ -1,0 +1,50 @@
+"""Build one report synchronously and print the stored file's path (operators, tests)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.files.storage import default_storage
+from django.core.management.base import BaseCommand, CommandError
+
+from regions.models import Phase, Region
+from reports.models import Report
+from reports.services import report_build
+
+
+class Command(BaseCommand):
+    help = "Build a report now: `build_report region VO2202` or `build_report phase 4`."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["region", "phase"])
+        parser.add_argument("scope", help="The region's code (VO2202) or the phase number (1-4).")
+        parser.add_argument("--quiet-progress", action="store_true", help="Do not show progress.")
+
+    def handle(self, *args, kind: str, scope: str, quiet_progress: bool, **options):
+        from reports.services import default_period
+
+        if kind == "region":
+            region = Region.objects.filter(code=scope.upper()).first()
+            if region is None:
+                raise CommandError(f"No region with code {scope!r}. Use a code such as VO2202.")
+            start, end = default_period(region=region)
+            report_kwargs = {"kind": Report.Kind.REGION_PROGRESS, "region": region}
+        else:
+            phase = Phase.objects.filter(number=int(scope) if scope.isdigit() else -1).first()
+            if phase is None:
+                raise CommandError(f"No phase {scope!r}. Use a number from 1 to 4.")
+            start, end = default_period()
+            report_kwargs = {"kind": Report.Kind.PHASE_OVERVIEW, "phase": phase}
+        # Created directly (not through report_request) so that no task is queued: this
+        # command is the worker.
+        report = Report.objects.create(period_start=start, period_end=end, **report_kwargs)
+        started = time.monotonic()
+        report = report_build(report_id=report.pk)
+        seconds = time.monotonic() - started
+        if report.status != Report.Status.DONE:
+            raise CommandError(f"Report {report.pk} failed: {report.error}")
+        self.stderr.write(f"report {report.pk} built in {seconds:.1f} s")
+        try:
+            self.stdout.write(default_storage.path(report.file.name))
+        except NotImplementedError:  # remote storage (S3): the name within the bucket
+            self.stdout.write(report.file.name)

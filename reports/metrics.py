@@ -1,0 +1,671 @@
+"""Every figure shown anywhere — dashboards, PDFs, CSV/XLSX exports — comes from one function
+here, so screen, paper and spreadsheet never disagree.
+
+All counting happens in the database (``values().annotate(Count)``, conditional
+``Count(filter=Q(...))``); each function runs a fixed number of queries whatever the amount of
+data. Functions take a :class:`Span` (which regions, which period) and return a
+:class:`~reports.tables.Table` of exact figures; suppression of small cells is applied once, by
+the caller, through :func:`reports.tables.present`.
+
+These functions do not check access: the views and the report builder decide who may see
+which span, and at which level of detail (docs/reports.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import ContactMoment, Grondslag, Jeugdige, Ontwikkelactiviteit, Status
+from interviews.models import (
+    AgendaStatus,
+    BelemmerendeFactor,
+    Category,
+    Interview,
+    Level,
+    MoreelBeraad,
+    NextStep,
+)
+from regions.models import Learning, Region
+from regions.selectors import rollout_progress
+
+from .tables import Table
+
+TRAJECTORY = [s for s in Status.values if s != Status.AFGESLOTEN]  # the steps, in order
+RENEWAL_WINDOW_DAYS = 8 * 7  # renewals due within eight weeks are on the worklist
+AGE_BANDS = [
+    (None, 5, "0–4"),
+    (5, 12, "5–11"),
+    (12, 16, "12–15"),
+    (16, 18, "16–17"),
+    (18, None, "18+"),
+]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Which regions (``None``: all of them) and which period the figures are about."""
+
+    region_ids: tuple[int, ...] | None
+    start: date
+    end: date
+    today: date
+
+    @classmethod
+    def for_regions(
+        cls, region_ids: Iterable[int] | None, start: date, end: date, today: date | None = None
+    ) -> Span:
+        ids = None if region_ids is None else tuple(sorted(region_ids))
+        return cls(region_ids=ids, start=start, end=end, today=today or timezone.localdate())
+
+    def q(self, field: str = "region") -> Q:
+        return Q() if self.region_ids is None else Q(**{f"{field}_id__in": self.region_ids})
+
+    def months(self) -> list[date]:
+        first = self.start.replace(day=1)
+        months, m = [], first
+        while m <= self.end and len(months) < 36:
+            months.append(m)
+            m = (m + timedelta(days=32)).replace(day=1)
+        return months
+
+
+def _labels(choices) -> dict:
+    return {value: str(label) for value, label in choices}
+
+
+def _month_key(value) -> date | None:
+    if value is None:
+        return None
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _total(rows: list[list], count_columns: Iterable[int], label: str | None = None) -> list:
+    total = [label or _("Total")]
+    cols = list(count_columns)
+    width = len(rows[0]) if rows else max(cols) + 1
+    for i in range(1, width):
+        total.append(sum(r[i] for r in rows if isinstance(r[i], int)) if i in cols else "")
+    return total
+
+
+# -- Jeugdigen ---------------------------------------------------------------------------------
+def jeugdigen_by_grondslag(span: Span) -> Table:
+    """Jeugdigen registered, per grondslag: open and closed. One query."""
+    counts = {
+        row["grondslag"]: row
+        for row in Jeugdige.objects.filter(span.q())
+        .values("grondslag")
+        .annotate(
+            open=Count("pk", filter=~Q(status=Status.AFGESLOTEN)),
+            closed=Count("pk", filter=Q(status=Status.AFGESLOTEN)),
+        )
+        .order_by()
+    }
+    labels = _labels(Grondslag.choices)
+    rows = []
+    for value in Grondslag.values:
+        c = counts.get(value, {"open": 0, "closed": 0})
+        rows.append([labels[value], c["open"], c["closed"], c["open"] + c["closed"]])
+    return Table(
+        key="grondslag",
+        caption=_("Jeugdigen by grondslag"),
+        columns=[_("Grondslag"), _("Open"), _("Closed"), _("Total")],
+        rows=rows,
+        total=_total(rows, (1, 2, 3)),
+        count_columns=(1, 2, 3),
+    )
+
+
+def jeugdigen_by_status(span: Span) -> Table:
+    """Jeugdigen per step of the trajectory (closed last), with the focus cases. One query."""
+    counts = {
+        row["status"]: row
+        for row in Jeugdige.objects.filter(span.q())
+        .values("status")
+        .annotate(n=Count("pk"), focus=Count("pk", filter=Q(is_focus=True)))
+        .order_by()
+    }
+    labels = _labels(Status.choices)
+    rows = [
+        [labels[s], counts.get(s, {}).get("n", 0), counts.get(s, {}).get("focus", 0)]
+        for s in Status.values
+    ]
+    return Table(
+        key="status",
+        caption=_("Jeugdigen by step in the trajectory"),
+        columns=[_("Step"), _("Jeugdigen"), _("Of which focus")],
+        rows=rows,
+        total=_total(rows, (1, 2)),
+        count_columns=(1, 2),
+    )
+
+
+def jeugdigen_by_age_band(span: Span) -> Table:
+    """Open cases per age band on the period's end date (no dates of birth leave). One query."""
+    on = span.end
+    filters = {}
+    for low, high, label in AGE_BANDS:
+        q = ~Q(status=Status.AFGESLOTEN)
+        if low is not None:  # at least `low` years old: born on or before on - low years
+            q &= Q(date_of_birth__lte=_years_before(on, low))
+        if high is not None:  # younger than `high`
+            q &= Q(date_of_birth__gt=_years_before(on, high))
+        filters[label] = Count("pk", filter=q)
+    counts = Jeugdige.objects.filter(span.q()).aggregate(**filters)
+    rows = [[label, counts[label] or 0] for _low, _high, label in AGE_BANDS]
+    return Table(
+        key="age",
+        caption=_("Open cases by age"),
+        columns=[_("Age (years)"), _("Jeugdigen")],
+        rows=rows,
+        total=_total(rows, (1,)),
+    )
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def focus_trajectories(span: Span) -> Table:
+    """The focus cases by reference (no names): step, since when, last contact, activities.
+    One query."""
+    labels = _labels(Status.choices)
+    qs = (
+        Jeugdige.objects.filter(span.q(), is_focus=True)
+        .annotate(
+            activities=Count(
+                "activiteiten",
+                filter=Q(activiteiten__until__isnull=True) | Q(activiteiten__until__gte=span.today),
+            )
+        )
+        .order_by("region__name", "reference")
+        .values(
+            "reference",
+            "region__name",
+            "grondslag",
+            "status",
+            "status_changed_at",
+            "last_contact_on",
+            "activities",
+        )
+    )
+    grondslagen = _labels(Grondslag.choices)
+    steps = len(TRAJECTORY)
+    rows = []
+    for j in qs:
+        step = TRAJECTORY.index(j["status"]) + 1 if j["status"] in TRAJECTORY else steps + 1
+        rows.append(
+            [
+                j["reference"],
+                grondslagen.get(j["grondslag"], j["grondslag"]),
+                labels.get(j["status"], j["status"]),
+                step,
+                timezone.localtime(j["status_changed_at"]).date()
+                if j["status_changed_at"]
+                else None,
+                j["last_contact_on"],
+                j["activities"],
+            ]
+        )
+    return Table(
+        key="focus",
+        caption=_("Focus jeugdigen through the trajectory"),
+        columns=[
+            _("Reference"),
+            _("Grondslag"),
+            _("Step"),
+            _("Step number (of %(n)s)") % {"n": steps + 1},
+            _("Step since"),
+            _("Last contact"),
+            _("Current activities"),
+        ],
+        rows=rows,
+        count_columns=(3,),
+        number_columns=(3, 6),
+        sensitive=False,  # no counts of children; references are pseudonymous (DESIGN §5)
+        description=_("Step reached per focus jeugdige, 1 is registered, %(n)s is closed.")
+        % {"n": steps + 1},
+    )
+
+
+def worklist(span: Span) -> Table:
+    """Contacts overdue, renewals due (within eight weeks) and overdue, next steps overdue.
+    Two queries."""
+    today = span.today
+    open_q = ~Q(status=Status.AFGESLOTEN)
+    c = Jeugdige.objects.filter(span.q()).aggregate(
+        contact_overdue=Count("pk", filter=open_q & Q(next_contact_due__lt=today)),
+        no_contact_6m=Count(
+            "pk",
+            filter=open_q
+            & (
+                Q(last_contact_on__isnull=True) | Q(last_contact_on__lt=today - timedelta(days=182))
+            ),
+        ),
+        renewal_soon=Count(
+            "pk",
+            filter=open_q
+            & Q(
+                renewal_due__gte=today, renewal_due__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS)
+            ),
+        ),
+        renewal_overdue=Count("pk", filter=open_q & Q(renewal_due__lt=today)),
+    )
+    steps = NextStep.objects.filter(
+        span.q("interview__jeugdige__region"), done=False, due_on__lt=today
+    ).aggregate(n=Count("interview__jeugdige", distinct=True))
+    rows = [
+        [_("Contact overdue"), c["contact_overdue"]],
+        [_("No contact in six months"), c["no_contact_6m"]],
+        [_("Renewal due within eight weeks"), c["renewal_soon"]],
+        [_("Renewal overdue"), c["renewal_overdue"]],
+        [_("Next step overdue"), steps["n"]],
+    ]
+    return Table(
+        key="worklist",
+        caption=_("Worklist: jeugdigen needing attention"),
+        columns=[_("Signal"), _("Jeugdigen")],
+        rows=rows,
+        description=_("Open cases per signal on %(day)s.") % {"day": today.strftime("%d-%m-%Y")},
+    )
+
+
+# -- Conversations, development, obstacles, moreel beraad --------------------------------------
+def interviews_by_respondent(span: Span) -> Table:
+    """Interviews held in the period per respondent kind, and for how many jeugdigen. One query."""
+    counts = {
+        row["respondent_kind"]: row
+        for row in Interview.objects.filter(
+            span.q("jeugdige__region"), held_on__gte=span.start, held_on__lte=span.end
+        )
+        .values("respondent_kind")
+        .annotate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
+        .order_by()
+    }
+    labels = _labels(Interview.RespondentKind.choices)
+    rows = [
+        [labels[k], counts.get(k, {}).get("n", 0), counts.get(k, {}).get("jeugdigen", 0)]
+        for k in Interview.RespondentKind.values
+    ]
+    total = Interview.objects.filter(
+        span.q("jeugdige__region"), held_on__gte=span.start, held_on__lte=span.end
+    ).aggregate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
+    return Table(
+        key="interviews",
+        caption=_("Interviews held by respondent"),
+        columns=[_("Respondent"), _("Interviews"), _("Jeugdigen")],
+        rows=rows,
+        total=[_("Total"), total["n"], total["jeugdigen"]],
+        count_columns=(1, 2),
+    )
+
+
+def activities_by_kind(span: Span) -> Table:
+    """Jeugdigen with a current development activity, per kind; how many of those are
+    recognised by education. One query (plus one for the distinct total)."""
+    base = Ontwikkelactiviteit.objects.filter(span.q("jeugdige__region")).filter(
+        Q(until__isnull=True) | Q(until__gte=span.today)
+    )
+    counts = {
+        row["kind"]: row
+        for row in base.values("kind")
+        .annotate(
+            jeugdigen=Count("jeugdige", distinct=True),
+            recognised=Count("jeugdige", distinct=True, filter=Q(recognised_by_education=True)),
+        )
+        .order_by()
+    }
+    labels = _labels(Ontwikkelactiviteit.Kind.choices)
+    rows = [
+        [labels[k], counts.get(k, {}).get("jeugdigen", 0), counts.get(k, {}).get("recognised", 0)]
+        for k in Ontwikkelactiviteit.Kind.values
+    ]
+    total = base.aggregate(
+        j=Count("jeugdige", distinct=True),
+        r=Count("jeugdige", distinct=True, filter=Q(recognised_by_education=True)),
+    )
+    return Table(
+        key="activities",
+        caption=_("Development that is there, by kind"),
+        columns=[_("Kind"), _("Jeugdigen"), _("Recognised by education")],
+        rows=rows,
+        total=[_("Jeugdigen with any activity"), total["j"], total["r"]],
+        count_columns=(1, 2),
+    )
+
+
+def obstacles_by_category(span: Span) -> Table:
+    """Belemmerende factoren per category: open and solved. One query."""
+    closed = Q(status__in=[AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR])
+    counts = {
+        row["category"]: row
+        for row in BelemmerendeFactor.objects.filter(span.q())
+        .values("category")
+        .annotate(open=Count("pk", filter=~closed), closed=Count("pk", filter=closed))
+        .order_by()
+    }
+    labels = _labels(Category.choices)
+    rows = [
+        [labels[k], counts.get(k, {}).get("open", 0), counts.get(k, {}).get("closed", 0)]
+        for k in Category.values
+    ]
+    return Table(
+        key="obstacles",
+        caption=_("Belemmerende factoren by category"),
+        columns=[_("Category"), _("Open"), _("Solved or closed")],
+        rows=rows,
+        total=_total(rows, (1, 2)),
+        count_columns=(1, 2),
+    )
+
+
+def obstacles_by_level_status(span: Span) -> Table:
+    """Belemmerende factoren: level (rows) against agenda status (columns). One query."""
+    counts = {
+        (row["level"], row["status"]): row["n"]
+        for row in BelemmerendeFactor.objects.filter(span.q())
+        .values("level", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    levels, statuses = _labels(Level.choices), _labels(AgendaStatus.choices)
+    rows = []
+    for lv in Level.values:
+        cells = [counts.get((lv, st), 0) for st in AgendaStatus.values]
+        rows.append([levels[lv], *cells, sum(cells)])
+    n = len(AgendaStatus.values)
+    return Table(
+        key="agenda",
+        caption=_("Belemmerende factoren by level and agenda status"),
+        columns=[_("Level"), *[statuses[s] for s in AgendaStatus.values], _("Total")],
+        rows=rows,
+        total=_total(rows, range(1, n + 2)),
+        count_columns=tuple(range(1, n + 2)),
+        chart="",
+    )
+
+
+def moreel_beraad_held(span: Span) -> Table:
+    """Moreel beraad sessions held in the period, per method. One query."""
+    counts = {
+        row["method"]: row["n"]
+        for row in MoreelBeraad.objects.filter(
+            span.q(), held_on__gte=span.start, held_on__lte=span.end
+        )
+        .values("method")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    labels = _labels(MoreelBeraad.Method.choices)
+    rows = [[labels[m], counts.get(m, 0)] for m in MoreelBeraad.Method.values]
+    return Table(
+        key="beraad",
+        caption=_("Moreel beraad sessions held, by method"),
+        columns=[_("Method"), _("Sessions")],
+        rows=rows,
+        total=_total(rows, (1,)),
+        sensitive=False,  # sessions of professionals, not counts of children
+    )
+
+
+def trend_per_month(span: Span) -> Table:
+    """Per month of the period: jeugdigen registered, contact moments, interviews held.
+    Three queries."""
+    months = span.months()
+    if not months:
+        months = [span.end.replace(day=1)]
+    first = months[0]
+
+    def per_month(qs, field: str) -> dict:
+        return {
+            _month_key(row["m"]): row["n"]
+            for row in qs.annotate(m=TruncMonth(field))
+            .values("m")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+
+    registered = per_month(
+        Jeugdige.objects.filter(
+            span.q(), created_at__date__gte=first, created_at__date__lte=span.end
+        ),
+        "created_at",
+    )
+    contacts = per_month(
+        ContactMoment.objects.filter(
+            span.q("jeugdige__region"), date__gte=first, date__lte=span.end
+        ),
+        "date",
+    )
+    interviews = per_month(
+        Interview.objects.filter(
+            span.q("jeugdige__region"), held_on__gte=first, held_on__lte=span.end
+        ),
+        "held_on",
+    )
+    rows = [
+        [m.strftime("%m-%Y"), registered.get(m, 0), contacts.get(m, 0), interviews.get(m, 0)]
+        for m in months
+    ]
+    return Table(
+        key="trend",
+        caption=_("Trend per month"),
+        columns=[_("Month"), _("Registered"), _("Contact moments"), _("Interviews")],
+        rows=rows,
+        total=_total(rows, (1, 2, 3)),
+        count_columns=(1, 2, 3),
+        chart="columns",
+    )
+
+
+def learnings_shared(span: Span) -> Table:
+    """Published learnings of the regions in the period: title, kind, themes. Two queries."""
+    qs = (
+        Learning.objects.filter(
+            span.q(),
+            status=Learning.Status.PUBLISHED,
+            published_at__date__gte=span.start,
+            published_at__date__lte=span.end,
+        )
+        .select_related("region")
+        .prefetch_related("themes")
+        .order_by("-published_at")
+    )
+    rows = [
+        [
+            lr.title,
+            lr.region.name if lr.region_id else _("National team"),
+            lr.get_kind_display(),
+            ", ".join(str(t) for t in lr.theme_labels),
+            timezone.localtime(lr.published_at).date() if lr.published_at else None,
+        ]
+        for lr in qs
+    ]
+    return Table(
+        key="learnings",
+        caption=_("Learnings shared"),
+        columns=[_("Title"), _("Region"), _("Kind"), _("Themes"), _("Published")],
+        rows=rows,
+        count_columns=(),
+        chart="",
+        sensitive=False,
+    )
+
+
+# -- National ----------------------------------------------------------------------------------
+def rollout(span: Span | None = None) -> Table:
+    """Regions joined per phase against the targets 3/14/42/75 (regions.selectors)."""
+    rows = [[str(p.phase), p.joined, p.cumulative, p.target, p.percent] for p in rollout_progress()]
+    return Table(
+        key="rollout",
+        caption=_("Rollout: regions joined against the target"),
+        columns=[
+            _("Phase"),
+            _("Joined in phase"),
+            _("Total joined"),
+            _("Target"),
+            _("% of target"),
+        ],
+        rows=rows,
+        count_columns=(2,),
+        number_columns=(1, 2, 3, 4),
+        sensitive=False,
+    )
+
+
+def key_counts_per_region(span: Span) -> Table:
+    """Per region: open cases, focus cases, interviews in the period, open obstacles and moreel
+    beraad sessions in the period. Five queries, whatever the number of regions."""
+    regions = list(
+        Region.objects.filter(_region_pk_q(span))
+        .select_related("phase")
+        .order_by("phase__number", "name")
+        .values("pk", "name", "code", "phase__number")
+    )
+
+    def grouped(qs, field: str, **aggregates) -> dict:
+        return {row[field]: row for row in qs.values(field).annotate(**aggregates).order_by()}
+
+    cases = grouped(
+        Jeugdige.objects.filter(span.q()),
+        "region",
+        open=Count("pk", filter=~Q(status=Status.AFGESLOTEN)),
+        focus=Count("pk", filter=Q(is_focus=True) & ~Q(status=Status.AFGESLOTEN)),
+        developing=Count("pk", filter=Q(status=Status.IN_ONTWIKKELING)),
+    )
+    interviews = grouped(
+        Interview.objects.filter(
+            span.q("jeugdige__region"), held_on__gte=span.start, held_on__lte=span.end
+        ),
+        "jeugdige__region",
+        n=Count("pk"),
+    )
+    closed = Q(status__in=[AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR])
+    obstacles = grouped(
+        BelemmerendeFactor.objects.filter(span.q()).exclude(closed), "region", n=Count("pk")
+    )
+    beraad = grouped(
+        MoreelBeraad.objects.filter(span.q(), held_on__gte=span.start, held_on__lte=span.end),
+        "region",
+        n=Count("pk"),
+    )
+    rows = []
+    for r in regions:
+        c = cases.get(r["pk"], {})
+        rows.append(
+            [
+                r["name"],
+                c.get("open", 0),
+                c.get("focus", 0),
+                c.get("developing", 0),
+                interviews.get(r["pk"], {}).get("n", 0),
+                obstacles.get(r["pk"], {}).get("n", 0),
+                beraad.get(r["pk"], {}).get("n", 0),
+            ]
+        )
+    return Table(
+        key="regions",
+        caption=_("Key figures per region"),
+        columns=[
+            _("Region"),
+            _("Open cases"),
+            _("Focus"),
+            _("In development"),
+            _("Interviews"),
+            _("Open obstacles"),
+            _("Moreel beraad"),
+        ],
+        rows=rows,
+        total=_total(rows, range(1, 7)) if rows else None,
+        count_columns=(1, 2, 3, 4, 5),  # moreel beraad sessions are not about children
+        number_columns=(1, 2, 3, 4, 5, 6),
+        chart="",
+        extra={
+            "codes": [r["code"] for r in regions],
+            "phases": [r["phase__number"] for r in regions],
+        },
+    )
+
+
+def _region_pk_q(span: Span) -> Q:
+    return Q() if span.region_ids is None else Q(pk__in=span.region_ids)
+
+
+def national_obstacle_agenda(span: Span) -> Table:
+    """Obstacles put on the national agenda: only the shareable summary, never the description
+    or a link to a case. One query."""
+    categories, statuses = _labels(Category.choices), _labels(AgendaStatus.choices)
+    qs = (
+        BelemmerendeFactor.objects.filter(span.q(), level=Level.NATIONAL)
+        .order_by("status", "-escalated_at", "pk")
+        .values(
+            "shareable_summary", "category", "status", "region__name", "agenda_where", "agenda_on"
+        )
+    )
+    rows = [
+        [
+            o["shareable_summary"],
+            categories.get(o["category"], o["category"]),
+            statuses.get(o["status"], o["status"]),
+            o["region__name"],
+            o["agenda_where"],
+            o["agenda_on"],
+        ]
+        for o in qs
+    ]
+    return Table(
+        key="national_agenda",
+        caption=_("National obstacle agenda"),
+        columns=[
+            _("Obstacle (shareable summary)"),
+            _("Category"),
+            _("Status"),
+            _("Raised by region"),
+            _("On the agenda at"),
+            _("Since"),
+        ],
+        rows=rows,
+        count_columns=(),
+        chart="",
+        sensitive=False,
+    )
+
+
+def region_figures(span: Span) -> list[Table]:
+    """Everything on a region dashboard, in order."""
+    return [
+        jeugdigen_by_grondslag(span),
+        jeugdigen_by_status(span),
+        jeugdigen_by_age_band(span),
+        worklist(span),
+        interviews_by_respondent(span),
+        activities_by_kind(span),
+        obstacles_by_category(span),
+        obstacles_by_level_status(span),
+        moreel_beraad_held(span),
+        trend_per_month(span),
+    ]
+
+
+def national_figures(span: Span) -> list[Table]:
+    """Everything on the national dashboard, in order (aggregates only)."""
+    return [
+        rollout(span),
+        key_counts_per_region(span),
+        jeugdigen_by_status(span),
+        jeugdigen_by_grondslag(span),
+        obstacles_by_category(span),
+        obstacles_by_level_status(span),
+        national_obstacle_agenda(span),
+        trend_per_month(span),
+    ]

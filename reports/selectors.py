@@ -1,0 +1,90 @@
+"""Reads of the reports app. Who sees which figures at which level of detail:
+
+- members of a region (kartrekker; LPAs read-only) see its dashboard with exact figures;
+- the landelijk team sees every region's dashboard and the national one, always with small
+  cells suppressed (pseudonymised aggregates only);
+- a beheerder sees no dashboards or reports (no case content, not even aggregated);
+- another region's dashboard answers 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from regions.models import Region
+from wel.access import Scope, scope_for
+
+from . import metrics
+from .charts import chart_for
+from .models import Report
+from .tables import Table, present
+
+
+def may_see_dashboards(scope: Scope) -> bool:
+    return scope.works_in_region or scope.is_landelijk_team
+
+
+def may_request_region_report(scope: Scope, region_id: int) -> bool:
+    return scope.may_lead(region_id) or scope.is_landelijk_team
+
+
+def may_request(scope: Scope, report: Report) -> bool:
+    if report.kind == Report.Kind.REGION_PROGRESS:
+        return may_request_region_report(scope, report.region_id)
+    return scope.is_landelijk_team
+
+
+def suppress_for(scope: Scope, region_id: int | None) -> bool:
+    """Exact figures for the region's own members; suppressed for everyone else."""
+    return region_id is None or scope.role_in(region_id) is None
+
+
+def dashboard_region_get(*, user, code: str) -> Region:
+    """The region for its dashboard: 403 for roles without dashboards, 404 outside scope."""
+    if not may_see_dashboards(scope_for(user)):
+        raise PermissionDenied
+    return get_object_or_404(Region.objects.visible_to(user).select_related("phase"), code=code)
+
+
+@dataclass
+class Shown:
+    table: Table
+    chart: str
+
+    @property
+    def anchor(self) -> str:
+        return f"t-{self.table.key}"
+
+
+def _shown(tables: list[Table]) -> list[Shown]:
+    return [Shown(table=t, chart=chart_for(t)) for t in tables]
+
+
+def region_tables(*, user, region: Region, start: date, end: date) -> list[Table]:
+    """The region dashboard's tables, as this user may see them."""
+    span = metrics.Span.for_regions([region.pk], start, end)
+    tables = [*metrics.region_figures(span), metrics.focus_trajectories(span)]
+    return present(tables, suppress=suppress_for(scope_for(user), region.pk))
+
+
+def national_tables(*, start: date, end: date) -> list[Table]:
+    """The national dashboard's tables: always suppressed."""
+    span = metrics.Span.for_regions(None, start, end)
+    return present(metrics.national_figures(span), suppress=True)
+
+
+def shown(tables: list[Table]) -> list[Shown]:
+    return _shown(tables)
+
+
+def reports_list(*, user) -> QuerySet[Report]:
+    return Report.objects.visible_to(user).select_related("region", "phase", "requested_by")
+
+
+def report_get(*, user, pk: int) -> Report:
+    return get_object_or_404(reports_list(user=user), pk=pk)

@@ -1,0 +1,286 @@
+"""Writes of the reports app: requesting, building, retrying and sweeping reports."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import InterfaceError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from regions.models import Phase, Region
+from wel import audit
+
+from .models import Report
+
+log = logging.getLogger(__name__)
+
+# Errors worth another try: the database or broker was briefly away, a storage timeout.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+class ReportRequestError(ValueError):
+    """A request that cannot be queued; the message says what to do."""
+
+
+def default_period(*, region: Region | None = None, today: date | None = None) -> tuple[date, date]:
+    """From the region's start in the programme (at most a year back) until today."""
+    today = today or timezone.localdate()
+    start = today - timedelta(days=365)
+    if region is not None and region.joined_on and region.joined_on > start:
+        start = min(region.joined_on, today)
+    return start, today
+
+
+def _queue(report: Report) -> None:
+    from .tasks import build_report
+
+    transaction.on_commit(lambda: build_report.delay(report_id=report.pk))
+
+
+def report_request(
+    *,
+    kind: str,
+    by=None,
+    region: Region | None = None,
+    phase: Phase | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    request=None,
+    scheduled: bool = False,
+) -> Report:
+    """Create a report row and queue its build after commit.
+
+    A second request for the same scope while one is still queued or running returns that one
+    (a double click does not build twice). Access is the caller's (view's) business.
+    """
+    if kind == Report.Kind.REGION_PROGRESS and (region is None or phase is not None):
+        raise ReportRequestError(_("A region progress report needs a region."))
+    if kind == Report.Kind.PHASE_OVERVIEW and (phase is None or region is not None):
+        raise ReportRequestError(_("A phase overview report needs a phase."))
+    start, end = default_period(region=region)
+    period_start, period_end = period_start or start, period_end or end
+    if period_start > period_end:
+        raise ReportRequestError(
+            _("The period starts after it ends. Choose a start date before the end date.")
+        )
+    with transaction.atomic():
+        pending = (
+            Report.objects.select_for_update()
+            .filter(
+                kind=kind,
+                region=region,
+                phase=phase,
+                status__in=[Report.Status.QUEUED, Report.Status.RUNNING],
+            )
+            .first()
+        )
+        if pending is not None:
+            return pending
+        report = Report.objects.create(
+            kind=kind,
+            region=region,
+            phase=phase,
+            period_start=period_start,
+            period_end=period_end,
+            requested_by=by if by is not None and by.pk else None,
+            scheduled=scheduled,
+        )
+        audit.record(
+            action=audit.Action.CREATE,
+            request=request,
+            user=by,
+            obj=report,
+            detail={"kind": kind, "scope": report.scope_label, "scheduled": scheduled},
+        )
+        _queue(report)
+    return report
+
+
+def report_retry(*, report: Report, by, request=None) -> Report:
+    """Queue a failed report again (same row, fresh attempt count)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        if report.status != Report.Status.FAILED:
+            raise ReportRequestError(_("Only a failed report can be tried again."))
+        report.status = Report.Status.QUEUED
+        report.progress = 0
+        report.progress_note = ""
+        report.error = ""
+        report.attempts = 0
+        report.started_at = report.finished_at = None
+        report.save()
+        audit.record(action=audit.Action.UPDATE, request=request, user=by, obj=report, data="retry")
+        _queue(report)
+    return report
+
+
+def _set(report_id: int, **fields) -> None:
+    Report.objects.filter(pk=report_id).update(**fields)
+
+
+def _fail(report_id: int, reason: str) -> None:
+    _set(
+        report_id,
+        status=Report.Status.FAILED,
+        error=reason,
+        finished_at=timezone.now(),
+        progress_note="",
+    )
+
+
+def report_start(*, report_id: int, task_id: str = "") -> Report | None:
+    """Claim a report for building; None when there is nothing to do (idempotency).
+
+    A done report is never rebuilt; a failed one only through :func:`report_retry`; a
+    "running" one is taken over (the message was redelivered after a worker died), up to
+    WEL_REPORT_MAX_ATTEMPTS times.
+    """
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update().select_related("region", "phase").get(pk=report_id)
+        )
+        if report.status in (Report.Status.DONE, Report.Status.FAILED):
+            return None
+        if report.attempts >= settings.WEL_REPORT_MAX_ATTEMPTS:
+            _fail(
+                report.pk,
+                _(
+                    "The worker stopped %(n)s times while building this report. It was given up; "
+                    "try again later, and tell the administrator if it keeps failing."
+                )
+                % {"n": report.attempts},
+            )
+            return None
+        report.status = Report.Status.RUNNING
+        report.attempts += 1
+        report.started_at = timezone.now()
+        report.finished_at = None
+        report.progress = 0
+        report.progress_note = ""
+        report.error = ""
+        report.celery_task_id = task_id or report.celery_task_id
+        report.save()
+    return report
+
+
+def report_build(*, report_id: int, task_id: str = "") -> Report:
+    """Build the report's PDF and store it. Transient errors are raised (the task retries);
+    a time-out or any other error marks the report failed with a reason."""
+    from .documents import render_report
+
+    report = report_start(report_id=report_id, task_id=task_id)
+    if report is None:
+        return Report.objects.get(pk=report_id)
+
+    def progress(percent: int, note: str = "") -> None:
+        _set(report.pk, progress=max(0, min(99, int(percent))), progress_note=note[:200])
+
+    try:
+        pdf = render_report(report, progress=progress)
+        name = default_storage.save(
+            f"reports/{timezone.now():%Y/%m}/{report.filename()}", ContentFile(pdf)
+        )
+    except SoftTimeLimitExceeded:
+        _fail(
+            report.pk,
+            _(
+                "Building the report took longer than the limit of %(n)s seconds and was "
+                "stopped. Try again later; if it happens again, ask the administrator to raise "
+                "CELERY_TASK_SOFT_TIME_LIMIT."
+            )
+            % {"n": settings.CELERY_TASK_SOFT_TIME_LIMIT},
+        )
+        log.warning("report %s timed out", report.pk)
+    except TRANSIENT_ERRORS:
+        _set(report.pk, progress_note=_("A temporary error occurred; trying again."))
+        raise
+    except Exception as exc:  # noqa: BLE001 - any other error ends as a failed report
+        log.exception("report %s failed", report.pk)
+        _fail(
+            report.pk,
+            _(
+                "Building the report failed (%(error)s). Try again; if it fails again, "
+                "tell the administrator the report number %(pk)s."
+            )
+            % {"error": type(exc).__name__, "pk": report.pk},
+        )
+    else:
+        _set(
+            report.pk,
+            status=Report.Status.DONE,
+            file=name,
+            progress=100,
+            progress_note="",
+            finished_at=timezone.now(),
+        )
+    return Report.objects.get(pk=report.pk)
+
+
+def report_give_up(*, report_id: int, reason: str) -> None:
+    """Mark an unfinished report failed (retries exhausted)."""
+    Report.objects.filter(
+        pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]
+    ).update(status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
+
+
+def sweep_stale_reports(*, running_for: timedelta | None = None) -> int:
+    """Fail reports whose worker is gone: running longer than the hard time limit (plus a
+    minute), or queued so long that no worker will pick them up. Returns how many."""
+    now = timezone.now()
+    running_for = running_for or timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stopped = Report.objects.filter(
+        status=Report.Status.RUNNING, started_at__lt=now - running_for
+    ).update(
+        status=Report.Status.FAILED,
+        finished_at=now,
+        progress_note="",
+        error=_(
+            "The worker stopped while building this report (it ran longer than %(n)s "
+            "minutes without finishing). Try again."
+        )
+        % {"n": max(1, round(running_for.total_seconds() / 60))},
+    )
+    lost = Report.objects.filter(
+        status=Report.Status.QUEUED,
+        created_at__lt=now - timedelta(hours=settings.WEL_REPORT_QUEUED_MAX_HOURS),
+    ).update(
+        status=Report.Status.FAILED,
+        finished_at=now,
+        error=_(
+            "No worker picked this report up within %(n)s hours. Try again; if it stays "
+            "queued, ask the administrator to check the Celery workers."
+        )
+        % {"n": settings.WEL_REPORT_QUEUED_MAX_HOURS},
+    )
+    return stopped + lost
+
+
+def scheduled_region_reports(*, today: date | None = None) -> list[Report]:
+    """Queue a region progress report for every active, joined region whose last scheduled
+    report is at least WEL_REGION_REPORT_EVERY_DAYS old (or that has none). Run daily."""
+    from django.db.models import Max, Q
+
+    today = today or timezone.localdate()
+    every = settings.WEL_REGION_REPORT_EVERY_DAYS
+    cutoff = timezone.now() - timedelta(days=every) + timedelta(hours=1)
+    regions = (
+        Region.objects.active()
+        .filter(joined_on__lte=today)
+        .annotate(last=Max("reports__created_at", filter=Q(reports__scheduled=True)))
+        .filter(Q(last__isnull=True) | Q(last__lte=cutoff))
+        .order_by("code")
+    )
+    return [
+        report_request(
+            kind=Report.Kind.REGION_PROGRESS,
+            region=region,
+            scheduled=True,
+        )
+        for region in regions
+    ]

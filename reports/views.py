@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wel import audit
+from wel.access import require, scope_for
+
+from . import exports, selectors, services
+from .forms import PeriodForm, PhaseReportForm
+from .models import Report
+
+dashboards = require(selectors.may_see_dashboards)
+landelijk = require(lambda scope: scope.is_landelijk_team)
+
+
+def _period(request, *, region=None):
+    """The period from ?start=&end=, or the default; an invalid period shows the form's error."""
+    form = PeriodForm(request.GET or None)
+    start, end = services.default_period(region=region)
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data["start"] or start
+        end = form.cleaned_data["end"] or end
+        if start > end:
+            start = end
+    return form, start, end
+
+
+def region_dashboard(request, code):
+    region = selectors.dashboard_region_get(user=request.user, code=code)
+    scope = scope_for(request.user)
+    form, start, end = _period(request, region=region)
+    tables = selectors.region_tables(user=request.user, region=region, start=start, end=end)
+    return render(
+        request,
+        "reports/region_dashboard.html",
+        {
+            "region": region,
+            "form": form,
+            "start": start,
+            "end": end,
+            "figures": selectors.shown(tables),
+            "suppressed": selectors.suppress_for(scope, region.pk),
+            "may_request": selectors.may_request_region_report(scope, region.pk),
+            "reports": selectors.reports_list(user=request.user).filter(region=region)[:5],
+            "query": request.GET.urlencode(),
+            "export_url": _export_base("reports:region_export", code=region.code),
+        },
+    )
+
+
+def _export_base(name: str, **kwargs) -> str:
+    """The export URL without "<key>.<fmt>", which the template appends per table."""
+    return reverse(name, kwargs={**kwargs, "key": "k", "fmt": "csv"})[: -len("k.csv")]
+
+
+@landelijk
+def national_dashboard(request):
+    form, start, end = _period(request)
+    tables = selectors.national_tables(start=start, end=end)
+    return render(
+        request,
+        "reports/national_dashboard.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "figures": selectors.shown(tables),
+            "phase_form": PhaseReportForm(initial={"start": start, "end": end}),
+            "query": request.GET.urlencode(),
+            "export_url": _export_base("reports:national_export"),
+        },
+    )
+
+
+def _export(request, tables, key: str, fmt: str, name: str, obj=None):
+    table = next((t for t in tables if t.key == key), None)
+    if table is None or fmt not in ("csv", "xlsx"):
+        raise Http404(_("There is no such table or format."))
+    audit.record(
+        action=audit.Action.EXPORT,
+        request=request,
+        obj=obj,
+        data=f"table {key}",
+        detail={"format": fmt, "suppressed": table.suppressed},
+    )
+    filename = f"wel-{name}-{key}"
+    if fmt == "csv":
+        return exports.csv_response(table, filename)
+    return exports.xlsx_response(table, filename)
+
+
+def region_export(request, code, key, fmt):
+    region = selectors.dashboard_region_get(user=request.user, code=code)
+    _form, start, end = _period(request, region=region)
+    tables = selectors.region_tables(user=request.user, region=region, start=start, end=end)
+    return _export(request, tables, key, fmt, region.code, obj=region)
+
+
+@landelijk
+def national_export(request, key, fmt):
+    _form, start, end = _period(request)
+    return _export(request, selectors.national_tables(start=start, end=end), key, fmt, "landelijk")
+
+
+@dashboards
+def report_list(request):
+    page = Paginator(selectors.reports_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "reports/report_list.html", {"page": page})
+
+
+@require_POST
+def request_region_report(request, code):
+    region = selectors.dashboard_region_get(user=request.user, code=code)
+    if not selectors.may_request_region_report(scope_for(request.user), region.pk):
+        raise PermissionDenied
+    form = PeriodForm(request.POST)
+    if not form.is_valid():
+        for error in form.non_field_errors() or [_("Enter the dates as dd-mm-yyyy.")]:
+            messages.error(request, error)
+        return redirect("reports:region_dashboard", code=region.code)
+    try:
+        report = services.report_request(
+            kind=Report.Kind.REGION_PROGRESS,
+            region=region,
+            period_start=form.cleaned_data["start"],
+            period_end=form.cleaned_data["end"],
+            by=request.user,
+            request=request,
+        )
+    except services.ReportRequestError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:region_dashboard", code=region.code)
+    return redirect(report)
+
+
+@landelijk
+@require_POST
+def request_phase_report(request):
+    form = PhaseReportForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("reports:national_dashboard")
+    try:
+        report = services.report_request(
+            kind=Report.Kind.PHASE_OVERVIEW,
+            phase=form.cleaned_data["phase"],
+            period_start=form.cleaned_data["start"],
+            period_end=form.cleaned_data["end"],
+            by=request.user,
+            request=request,
+        )
+    except services.ReportRequestError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:national_dashboard")
+    return redirect(report)
+
+
+def _context(request, report):
+    return {
+        "report": report,
+        "may_request": selectors.may_request(scope_for(request.user), report),
+    }
+
+
+def report_detail(request, pk):
+    services.sweep_stale_reports()
+    report = selectors.report_get(user=request.user, pk=pk)
+    return render(request, "reports/report_detail.html", _context(request, report))
+
+
+def report_progress(request, pk):
+    """The small polled part of the report page (htmx, every 2 s while unfinished)."""
+    services.sweep_stale_reports()
+    report = selectors.report_get(user=request.user, pk=pk)
+    return render(request, "reports/_progress.html", _context(request, report))
+
+
+@require_POST
+def report_retry(request, pk):
+    report = selectors.report_get(user=request.user, pk=pk)
+    if not selectors.may_request(scope_for(request.user), report):
+        raise PermissionDenied
+    try:
+        services.report_retry(report=report, by=request.user, request=request)
+    except services.ReportRequestError as exc:
+        messages.error(request, str(exc))
+    return redirect(report)
+
+
+def report_download(request, pk):
+    """The only way to a report's file: access checked, the download audited."""
+    report = selectors.report_get(user=request.user, pk=pk)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404(_("This report has no file (yet)."))
+    try:
+        handle = default_storage.open(report.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The report's file is missing. Build the report again.")) from exc
+    audit.record(action=audit.Action.DOWNLOAD, request=request, obj=report, data="report PDF")
+    return FileResponse(
+        handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
+    )
