@@ -2,11 +2,188 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
 
-from .models import Jeugdige
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from regions.models import Region
+from wel.access import scope_for
+from wel.models import AuditEvent
+
+from .filters import JeugdigeFilter
+from .models import Jeugdige, Status
+
+RENEWAL_WINDOW_DAYS = 60
+NO_CONTACT_MONTHS = 6
 
 
 def jeugdigen_for_user(user) -> QuerySet[Jeugdige]:
-    """The cases this user may see, with region and gemeente joined."""
+    """The cases this user may see, with region, gemeente and assigned LPA joined."""
     return Jeugdige.objects.visible_to(user).select_related("region", "gemeente", "assigned_lpa")
+
+
+def jeugdigen_list(*, user, filters) -> JeugdigeFilter:
+    """The filtered case list (the FilterSet; ``.qs`` is the queryset), newest first by default."""
+    qs = jeugdigen_for_user(user).order_by("-created_at", "-pk")
+    return JeugdigeFilter(filters, queryset=qs, user=user)
+
+
+def jeugdige_get(*, user, reference: str) -> Jeugdige:
+    """One case by reference, or 404 when it does not exist or is outside the user's scope."""
+    try:
+        return jeugdigen_for_user(user).get(reference=reference)
+    except Jeugdige.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def jeugdige_detail(*, jeugdige: Jeugdige) -> dict:
+    """Everything the detail page shows, in a fixed number of queries."""
+    return {
+        "betrokkenen": list(jeugdige.betrokkenen.all()),
+        "activiteiten": list(jeugdige.activiteiten.all()),
+        "contacten": list(jeugdige.contacten.select_related("by")[:50]),
+        "timeline": list(jeugdige.timeline.select_related("by")[:200]),
+    }
+
+
+def field_history(*, jeugdige: Jeugdige, limit: int | None = None) -> list[dict]:
+    """Field-level changes, newest first: who, when, which field, old → new."""
+    records = list(
+        jeugdige.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    labels = {f.name: str(f.verbose_name) for f in Jeugdige._meta.fields}
+    choices = {f.name: dict(f.flatchoices) for f in Jeugdige._meta.fields if f.choices}
+    skip = {"version", "updated_at", "status_changed_at", "last_contact_on", "closed_on"}
+    lines = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        if older is None:
+            lines.append(
+                {"at": newer.history_date, "by": newer.history_user, "created": True, "changes": []}
+            )
+            continue
+        delta = newer.diff_against(older)
+        changes = [
+            {
+                "field": labels.get(c.field, c.field),
+                "old": choices.get(c.field, {}).get(c.old, c.old),
+                "new": choices.get(c.field, {}).get(c.new, c.new),
+            }
+            for c in delta.changes
+            if c.field not in skip
+        ]
+        if changes:
+            lines.append(
+                {
+                    "at": newer.history_date,
+                    "by": newer.history_user,
+                    "created": False,
+                    "changes": changes,
+                }
+            )
+    return lines[:limit] if limit else lines
+
+
+def access_history(*, jeugdige: Jeugdige) -> QuerySet[AuditEvent]:
+    """The case's own access log (who looked at or changed it), newest first."""
+    return AuditEvent.objects.filter(jeugdige_id=jeugdige.pk).order_by("-occurred_at", "-pk")
+
+
+@dataclass
+class Worklist:
+    contact_overdue: list[Jeugdige]
+    renewal_due: list[Jeugdige]
+    no_recent_contact: list[Jeugdige]
+
+    @property
+    def total(self) -> int:
+        return len({j.pk for j in self.contact_overdue + self.renewal_due + self.no_recent_contact})
+
+
+def worklist_queryset(*, user) -> QuerySet[Jeugdige]:
+    """Open cases on this user's worklist: an LPA's own and unassigned ones; a kartrekker the
+    whole region."""
+    scope = scope_for(user)
+    qs = jeugdigen_for_user(user).exclude(status=Status.AFGESLOTEN)
+    if not scope.is_kartrekker:
+        qs = qs.filter(Q(assigned_lpa=user) | Q(assigned_lpa__isnull=True))
+    return qs
+
+
+def worklist(*, user, today: dt.date | None = None, limit: int = 200) -> Worklist:
+    """What needs attention: overdue contacts, renewals within 60 days, 6 months without contact."""
+    today = today or timezone.localdate()
+    base = worklist_queryset(user=user)
+    six_months_ago = _months_ago(today, NO_CONTACT_MONTHS)
+    return Worklist(
+        contact_overdue=list(
+            base.filter(next_contact_due__lt=today).order_by("next_contact_due", "pk")[:limit]
+        ),
+        renewal_due=list(
+            base.filter(renewal_due__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS)).order_by(
+                "renewal_due", "pk"
+            )[:limit]
+        ),
+        no_recent_contact=list(
+            base.filter(
+                Q(last_contact_on__lt=six_months_ago) | Q(last_contact_on__isnull=True)
+            ).order_by("last_contact_on", "created_at", "pk")[:limit]
+        ),
+    )
+
+
+def worklist_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
+    """The three worklist numbers in one query (for the start page)."""
+    today = today or timezone.localdate()
+    six_months_ago = _months_ago(today, NO_CONTACT_MONTHS)
+    return worklist_queryset(user=user).aggregate(
+        contact_overdue=Count("pk", filter=Q(next_contact_due__lt=today)),
+        renewal_due=Count(
+            "pk", filter=Q(renewal_due__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS))
+        ),
+        no_recent_contact=Count(
+            "pk",
+            filter=Q(last_contact_on__lt=six_months_ago) | Q(last_contact_on__isnull=True),
+        ),
+    )
+
+
+def _months_ago(today: dt.date, months: int) -> dt.date:
+    month = today.month - months
+    year = today.year
+    while month < 1:
+        month += 12
+        year -= 1
+    day = min(today.day, 28)
+    return dt.date(year, month, day)
+
+
+def focus_panel(*, user) -> list[Region]:
+    """Per region the user works in: the open focus cases counted against the focus target.
+
+    The count covers the whole region (a number, no personal data); the listed cases are only
+    those the user may see.
+    """
+    scope = scope_for(user)
+    open_focus = Q(jeugdigen__is_focus=True) & ~Q(jeugdigen__status=Status.AFGESLOTEN)
+    regions = list(
+        Region.objects.filter(pk__in=sorted(scope.region_ids))
+        .annotate(focus_count=Count("jeugdigen", filter=open_focus))
+        .order_by("name")
+    )
+    visible = (
+        Jeugdige.objects.visible_to(user)
+        .filter(is_focus=True)
+        .exclude(status=Status.AFGESLOTEN)
+        .select_related("gemeente")
+        .order_by("reference")
+    )
+    by_region: dict[int, list[Jeugdige]] = {}
+    for j in visible:
+        by_region.setdefault(j.region_id, []).append(j)
+    for region in regions:
+        region.focus_cases = by_region.get(region.pk, [])
+        region.focus_warning = region.focus_count != region.focus_target
+    return regions

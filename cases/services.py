@@ -1,14 +1,190 @@
 """Writes on the jeugdige's dossier. Every write validates, runs in one transaction, and records
-the audit event and the timeline entry.
+the audit event and the timeline entry. Views, the importer and the demo call these; nothing
+else saves a Jeugdige.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Jeugdige, TimelineEntry
+from wel import audit
+from wel.access import scope_for
+
+from .models import (
+    Betrokkene,
+    ClosingReason,
+    ContactMoment,
+    Grondslag,
+    Jeugdige,
+    Ontwikkelactiviteit,
+    ReferenceCounter,
+    Status,
+    TimelineEntry,
+    school_year_end,
+)
+
+S = Status
+# The trajectory. Closing goes through jeugdige_close (it needs a reason); reopening a closed
+# case goes back to "in beeld".
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    S.AANGEMELD: (S.IN_BEELD, S.CONTACT_OUDERS),
+    S.IN_BEELD: (S.CONTACT_OUDERS, S.AANGEMELD),
+    S.CONTACT_OUDERS: (S.GESPREK_GEPLAND, S.IN_BEELD),
+    S.GESPREK_GEPLAND: (S.GESPREK_GEVOERD, S.CONTACT_OUDERS),
+    S.GESPREK_GEVOERD: (S.AANBOD_IN_VOORBEREIDING, S.GESPREK_GEPLAND),
+    S.AANBOD_IN_VOORBEREIDING: (S.IN_ONTWIKKELING, S.GESPREK_GEVOERD),
+    S.IN_ONTWIKKELING: (S.AANBOD_IN_VOORBEREIDING, S.GESPREK_GEPLAND),
+    S.AFGESLOTEN: (S.IN_BEELD,),
+}
+
+# Fields a person edits on the case form (status and closing have their own services).
+EDITABLE_FIELDS = (
+    "gemeente",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "bsn",
+    "grondslag",
+    "notice_date",
+    "doctor_statement_date",
+    "exemption_duration",
+    "exemption_start",
+    "exemption_end",
+    "renewal_due",
+    "last_school",
+    "assigned_lpa",
+    "consent_date",
+    "consent_by",
+    "is_focus",
+    "next_contact_due",
+    "notes",
+)
+
+
+class CaseError(ValidationError):
+    """A write refused for a reason the user can act on."""
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    old: Any
+    new: Any
+    by: str
+    at: dt.datetime | None
+
+
+class ConcurrentEditError(CaseError):
+    """Someone else saved the case after this user opened it."""
+
+    def __init__(self, changes: list[Change]):
+        self.changes = changes
+        super().__init__(
+            _(
+                "Someone else changed this case after you opened it. Your changes have not "
+                "been saved. Look at what changed, then make your changes again."
+            ),
+            code="stale",
+        )
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def allowed_transitions(status: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(status, ())
+
+
+def default_renewal_due(
+    *, grondslag: str, start: dt.date | None, end: dt.date | None, duration: str = ""
+) -> dt.date | None:
+    """A yearly 5a exemption must be renewed by 1 July before the next school year; one for
+    the whole leerplicht period is not renewed."""
+    if grondslag != Grondslag.VRIJSTELLING_5A or duration == "whole_period":
+        return None
+    if end is not None:
+        due = dt.date(end.year, 7, 1)
+        return due if due <= end else end
+    if start is not None:
+        return dt.date(school_year_end(start).year, 7, 1)
+    return None
+
+
+def next_references(*, region, count: int = 1, year: int | None = None) -> list[str]:
+    """Hand out ``count`` new references (EMM-2026-0007), safe under concurrency.
+
+    The counter row is locked with SELECT … FOR UPDATE, so two imports in one region wait
+    for each other instead of handing out the same number. Call inside a transaction.
+    """
+    year = year or timezone.localdate().year
+    ReferenceCounter.objects.get_or_create(region=region, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(region=region, year=year)
+    stem = f"{region.reference_prefix}-{year}-"
+    refs = [f"{stem}{n:04d}" for n in range(counter.last + 1, counter.last + count + 1)]
+    if Jeugdige.objects.filter(reference__in=refs).exists():
+        # Rows written around the counter (restored data, fixtures): continue after them.
+        numbers = [
+            int(r[len(stem) :])
+            for r in Jeugdige.objects.filter(reference__startswith=stem).values_list(
+                "reference", flat=True
+            )
+            if r[len(stem) :].isdigit()
+        ]
+        counter.last = max([counter.last, *numbers])
+        refs = [f"{stem}{n:04d}" for n in range(counter.last + 1, counter.last + count + 1)]
+    counter.last += count
+    counter.save(update_fields=["last"])
+    return refs
+
+
+def find_duplicates(
+    *,
+    region,
+    bsn: str = "",
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: dt.date | None = None,
+    exclude_pk: int | None = None,
+):
+    """Existing cases in the region with the same BSN, or the same name and date of birth."""
+    q = Q()
+    if bsn:
+        q |= Q(bsn=bsn)
+    if given_name and family_name and date_of_birth:
+        q |= Q(
+            given_name__iexact=given_name.strip(),
+            family_name__iexact=family_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+    if not q:
+        return Jeugdige.objects.none()
+    qs = Jeugdige.objects.filter(q, region=region).select_related("gemeente")
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.order_by("reference")
+
+
+def _check_may_work(by, region, gemeente) -> None:
+    if by is None:
+        return  # management command / system
+    if not scope_for(by).may_work_on_cases_in(region.pk, gemeente.pk):
+        raise PermissionDenied(_("You do not work on cases in this municipality."))
+
+
+def _check_gemeente_in_region(region, gemeente) -> None:
+    if not region.gemeenten.filter(pk=gemeente.pk).exists():
+        raise CaseError(
+            _("%(gemeente)s is not part of region %(region)s. Choose one of its municipalities.")
+            % {"gemeente": gemeente, "region": region},
+            code="gemeente",
+        )
 
 
 def timeline_add(
@@ -35,3 +211,364 @@ def timeline_add(
     with transaction.atomic():
         entry.save()
     return entry
+
+
+# -- the case ---------------------------------------------------------------------------------
+@transaction.atomic
+def jeugdige_create(
+    *,
+    region,
+    gemeente,
+    by,
+    data: dict[str, Any],
+    allow_duplicate: bool = False,
+    request=None,
+) -> Jeugdige:
+    """Register a new jeugdige with a fresh reference.
+
+    Refuses a BSN that already exists in the region; refuses a name + date of birth that
+    exists unless ``allow_duplicate`` (the user looked at the existing case and confirmed).
+    """
+    _check_gemeente_in_region(region, gemeente)
+    _check_may_work(by, region, gemeente)
+    fields = {k: v for k, v in data.items() if k in EDITABLE_FIELDS and k != "gemeente"}
+    duplicates = list(
+        find_duplicates(
+            region=region,
+            bsn=fields.get("bsn", ""),
+            given_name=fields.get("given_name", ""),
+            family_name=fields.get("family_name", ""),
+            date_of_birth=fields.get("date_of_birth"),
+        )
+    )
+    same_bsn = [d for d in duplicates if fields.get("bsn") and d.bsn == fields.get("bsn")]
+    if same_bsn:
+        raise CaseError(
+            _("A jeugdige with this BSN already exists in this region: %(ref)s.")
+            % {"ref": same_bsn[0].reference},
+            code="duplicate_bsn",
+        )
+    if duplicates and not allow_duplicate:
+        raise CaseError(
+            _(
+                "A jeugdige with this name and date of birth already exists in this region: "
+                "%(refs)s. Check that it is not the same young person before you go on."
+            )
+            % {"refs": ", ".join(d.reference for d in duplicates)},
+            code="duplicate_name",
+        )
+    if fields.get("renewal_due") is None:
+        fields["renewal_due"] = default_renewal_due(
+            grondslag=fields.get("grondslag", ""),
+            start=fields.get("exemption_start"),
+            end=fields.get("exemption_end"),
+            duration=fields.get("exemption_duration", ""),
+        )
+    now = timezone.now()
+    jeugdige = Jeugdige(
+        region=region,
+        gemeente=gemeente,
+        reference=next_references(region=region)[0],
+        created_by=by,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+        **fields,
+    )
+    jeugdige.full_clean()
+    jeugdige._history_user = by
+    jeugdige.save()
+    timeline_add(
+        jeugdige=jeugdige,
+        kind=TimelineEntry.Kind.CREATED,
+        text=_("Registered (%(grondslag)s).") % {"grondslag": jeugdige.get_grondslag_display()},
+        by=by,
+        status_to=jeugdige.status,
+    )
+    audit.record(
+        action=audit.Action.CREATE,
+        request=request,
+        user=by,
+        obj=jeugdige,
+        jeugdige=jeugdige,
+        data=", ".join(sorted(fields)),
+    )
+    return jeugdige
+
+
+def _locked(jeugdige: Jeugdige, version: int | None) -> Jeugdige:
+    """The case row locked for update; refuses when its version moved past ``version``."""
+    current = Jeugdige.objects.select_for_update().get(pk=jeugdige.pk)
+    if version is not None and current.version != version:
+        raise ConcurrentEditError(changes_since(jeugdige=current, version=version))
+    return current
+
+
+def changes_since(*, jeugdige: Jeugdige, version: int) -> list[Change]:
+    """Field changes made to the case after ``version`` (from the field history)."""
+    records = list(jeugdige.history.filter(version__gte=version).order_by("history_date"))
+    base = next((r for r in records if r.version == version), None)
+    later = [r for r in records if r.version > version]
+    if base is None or not later:
+        return []
+    labels = {f.name: str(f.verbose_name) for f in Jeugdige._meta.fields}
+    changes: list[Change] = []
+    previous = base
+    for record in later:
+        delta = record.diff_against(previous)
+        who = str(record.history_user) if record.history_user_id else _("the system")
+        for c in delta.changes:
+            if c.field in ("version", "status_changed_at", "updated_at"):
+                continue
+            changes.append(
+                Change(
+                    field=c.field,
+                    label=labels.get(c.field, c.field),
+                    old=c.old,
+                    new=c.new,
+                    by=who,
+                    at=record.history_date,
+                )
+            )
+        previous = record
+    return changes
+
+
+@transaction.atomic
+def jeugdige_update(
+    *, jeugdige: Jeugdige, data: dict[str, Any], version: int, by, request=None
+) -> Jeugdige:
+    """Save edited fields when nobody saved the case since ``version`` (optimistic locking)."""
+    current = _locked(jeugdige, version)
+    changed = []
+    for name, value in data.items():
+        if name not in EDITABLE_FIELDS:
+            continue
+        if getattr(current, name) != value:
+            setattr(current, name, value)
+            changed.append(name)
+    if not changed:
+        return current
+    if "gemeente" in changed:
+        _check_gemeente_in_region(current.region, current.gemeente)
+        _check_may_work(by, current.region, current.gemeente)
+    if "bsn" in changed and current.bsn:
+        clash = find_duplicates(region=current.region, bsn=current.bsn, exclude_pk=current.pk)
+        clash = clash.filter(bsn=current.bsn).first()
+        if clash is not None:
+            raise CaseError(
+                _("A jeugdige with this BSN already exists in this region: %(ref)s.")
+                % {"ref": clash.reference},
+                code="duplicate_bsn",
+            )
+    current.full_clean()
+    current.version += 1
+    current.updated_at = timezone.now()
+    current._history_user = by
+    current.save()
+    labels = ", ".join(str(Jeugdige._meta.get_field(n).verbose_name) for n in changed)
+    timeline_add(
+        jeugdige=current,
+        kind=TimelineEntry.Kind.UPDATE,
+        text=_("Changed: %(fields)s.") % {"fields": labels},
+        by=by,
+    )
+    audit.record(
+        action=audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=current,
+        jeugdige=current,
+        data=", ".join(changed),
+    )
+    return current
+
+
+@transaction.atomic
+def jeugdige_transition(
+    *,
+    jeugdige: Jeugdige,
+    to: str,
+    by,
+    note: str = "",
+    version: int | None = None,
+    request=None,
+) -> Jeugdige:
+    """Move the case one step in the trajectory, as TRANSITIONS allows; timeline + audit."""
+    current = _locked(jeugdige, version)
+    if to == Status.AFGESLOTEN:
+        raise CaseError(_("To close a case, use Close and give a reason."), code="transition")
+    if to not in allowed_transitions(current.status):
+        raise CaseError(
+            _("A case cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": current.get_status_display(),
+                "to": Status(to).label if to in Status.values else to,
+            },
+            code="transition",
+        )
+    old = current.status
+    current.status = to
+    current.closing_reason = ""
+    current.closed_on = None
+    return _save_status(current, old=old, by=by, note=note, request=request)
+
+
+@transaction.atomic
+def jeugdige_close(
+    *,
+    jeugdige: Jeugdige,
+    reason: str,
+    by,
+    note: str = "",
+    version: int | None = None,
+    request=None,
+) -> Jeugdige:
+    """Close the case with a reason (required); timeline + audit."""
+    current = _locked(jeugdige, version)
+    if current.status == Status.AFGESLOTEN:
+        raise CaseError(_("This case is already closed."), code="closed")
+    if reason not in ClosingReason.values:
+        raise CaseError(_("Choose a closing reason from the list."), code="reason")
+    if reason == ClosingReason.ANDERS and not note.strip():
+        raise CaseError(_("Explain the reason when you choose “other”."), code="reason")
+    old = current.status
+    current.status = Status.AFGESLOTEN
+    current.closing_reason = reason
+    current.closed_on = timezone.localdate()
+    current.is_focus = False
+    return _save_status(current, old=old, by=by, note=note, request=request)
+
+
+def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeugdige:
+    now = timezone.now()
+    current.status_changed_at = now
+    current.updated_at = now
+    current.version += 1
+    current._history_user = by
+    current.save()
+    text = _("Status: %(from)s → %(to)s.") % {
+        "from": Status(old).label,
+        "to": current.get_status_display(),
+    }
+    if current.closing_reason:
+        text += " " + _("Reason: %(reason)s.") % {"reason": current.get_closing_reason_display()}
+    if note.strip():
+        text += " " + note.strip()
+    timeline_add(
+        jeugdige=current,
+        kind=TimelineEntry.Kind.STATUS,
+        text=text,
+        by=by,
+        status_from=old,
+        status_to=current.status,
+    )
+    audit.record(
+        action=audit.Action.UPDATE,
+        request=request,
+        user=by,
+        obj=current,
+        jeugdige=current,
+        data="status",
+        detail={"from": old, "to": current.status},
+    )
+    return current
+
+
+# -- around the case --------------------------------------------------------------------------
+@transaction.atomic
+def betrokkene_add(*, jeugdige: Jeugdige, data: dict[str, Any], by, request=None) -> Betrokkene:
+    """Add a person or organisation around the young person; timeline + audit."""
+    betrokkene = Betrokkene(jeugdige=jeugdige, **data)
+    betrokkene.full_clean()
+    betrokkene.save()
+    text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
+    if betrokkene.invited_by_parents:
+        text += " " + _("(invited by the parents)")
+    timeline_add(jeugdige=jeugdige, kind=TimelineEntry.Kind.BETROKKENE, text=text + ".", by=by)
+    audit.record(
+        action=audit.Action.CREATE,
+        request=request,
+        user=by,
+        obj=betrokkene,
+        jeugdige=jeugdige,
+        data=", ".join(sorted(data)),
+    )
+    return betrokkene
+
+
+@transaction.atomic
+def activiteit_add(
+    *, jeugdige: Jeugdige, data: dict[str, Any], by, request=None
+) -> Ontwikkelactiviteit:
+    """Record development that is there; timeline + audit."""
+    activiteit = Ontwikkelactiviteit(jeugdige=jeugdige, **data)
+    activiteit.full_clean()
+    activiteit.save()
+    text = _("Activity: %(kind)s") % {"kind": activiteit.get_kind_display()}
+    if activiteit.provider:
+        text += f" ({activiteit.provider})"
+    timeline_add(jeugdige=jeugdige, kind=TimelineEntry.Kind.ACTIVITY, text=text + ".", by=by)
+    audit.record(
+        action=audit.Action.CREATE,
+        request=request,
+        user=by,
+        obj=activiteit,
+        jeugdige=jeugdige,
+        data=", ".join(sorted(data)),
+    )
+    return activiteit
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    jeugdige: Jeugdige,
+    date: dt.date,
+    kind: str,
+    summary: str,
+    by,
+    next_contact_due: dt.date | None = None,
+    request=None,
+) -> ContactMoment:
+    """Record a contact moment; keeps ``last_contact_on`` (and the next contact due) current."""
+    if date > timezone.localdate():
+        raise CaseError(_("A contact moment cannot be in the future."), code="date")
+    contact = ContactMoment(jeugdige=jeugdige, date=date, kind=kind, summary=summary, by=by)
+    contact.full_clean()
+    contact.save()
+    current = Jeugdige.objects.select_for_update().get(pk=jeugdige.pk)
+    fields = []
+    if current.last_contact_on is None or date > current.last_contact_on:
+        current.last_contact_on = date
+        fields.append("last_contact_on")
+    if next_contact_due is not None and next_contact_due != current.next_contact_due:
+        current.next_contact_due = next_contact_due
+        fields.append("next_contact_due")
+    if fields:
+        current.version += 1
+        current.updated_at = timezone.now()
+        current._history_user = by
+        current.save()
+    text = _("Contact (%(kind)s): %(summary)s") % {
+        "kind": contact.get_kind_display(),
+        "summary": summary.strip(),
+    }
+    timeline_add(
+        jeugdige=jeugdige,
+        kind=TimelineEntry.Kind.CONTACT,
+        text=text,
+        by=by,
+        at=timezone.make_aware(dt.datetime.combine(date, dt.time(12, 0)))
+        if date != timezone.localdate()
+        else None,
+    )
+    audit.record(
+        action=audit.Action.CREATE,
+        request=request,
+        user=by,
+        obj=contact,
+        jeugdige=jeugdige,
+        data="contact moment",
+    )
+    return contact

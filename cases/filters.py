@@ -1,0 +1,157 @@
+"""The case list's filters. Choice lists come from the user's own scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Gemeente
+from wel.access import scope_for
+from wel.models import User
+
+from .models import Grondslag, Jeugdige, Status, _add_years
+
+AGE_BANDS = (
+    ("0-4", _("0–4 years")),
+    ("5-11", _("5–11 years")),
+    ("12-15", _("12–15 years")),
+    ("16-17", _("16–17 years")),
+    ("18+", _("18 years and older")),
+)
+RENEWAL_CHOICES = (
+    ("overdue", _("Overdue")),
+    ("60", _("Within 60 days")),
+    ("none", _("No renewal date")),
+)
+YES_NO = (("1", _("Yes")), ("0", _("No")))
+
+
+def age_band_q(band: str, today: dt.date | None = None) -> Q:
+    """Born between two dates so that the age on ``today`` falls in the band."""
+    today = today or timezone.localdate()
+    low, _sep, high = band.partition("-")
+    low = int(low.rstrip("+"))
+    q = Q(date_of_birth__lte=_add_years(today, -low))
+    if high:
+        # younger than high + 1 years
+        q &= Q(date_of_birth__gt=_add_years(today, -(int(high) + 1)))
+    return q
+
+
+class JeugdigeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        help_text=_("Reference or name"),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    open = django_filters.ChoiceFilter(
+        label=_("Open or closed"),
+        method="filter_open",
+        choices=(("open", _("Open")), ("closed", _("Closed"))),
+        empty_label=_("All"),
+    )
+    grondslag = django_filters.ChoiceFilter(label=_("Grondslag"), choices=Grondslag.choices)
+    gemeente = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Gemeente.objects.none()
+    )
+    is_focus = django_filters.ChoiceFilter(
+        label=_("Focus case"), choices=YES_NO, method="filter_focus"
+    )
+    assigned_lpa = django_filters.ModelChoiceFilter(
+        label=_("Assigned LPA"), queryset=User.objects.none()
+    )
+    age_band = django_filters.ChoiceFilter(
+        label=_("Age"), choices=AGE_BANDS, method="filter_age_band"
+    )
+    renewal = django_filters.ChoiceFilter(
+        label=_("Renewal"), choices=RENEWAL_CHOICES, method="filter_renewal"
+    )
+    contact_overdue = django_filters.ChoiceFilter(
+        label=_("Contact overdue"), choices=YES_NO, method="filter_contact_overdue"
+    )
+    sort = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=(
+            ("reference", "reference"),
+            ("family_name", "name"),
+            ("date_of_birth", "date_of_birth"),
+            ("status", "status"),
+            ("next_contact_due", "next_contact_due"),
+            ("renewal_due", "renewal_due"),
+            ("updated_at", "updated"),
+        ),
+        field_labels={
+            "reference": _("Reference"),
+            "family_name": _("Name"),
+            "date_of_birth": _("Date of birth"),
+            "status": _("Status"),
+            "next_contact_due": _("Next contact"),
+            "renewal_due": _("Renewal due"),
+            "updated_at": _("Last changed"),
+        },
+    )
+
+    class Meta:
+        model = Jeugdige
+        fields = ["q", "status", "grondslag", "gemeente", "assigned_lpa"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        gemeente_q = Q(pk__in=[])
+        for region_id in scope.region_ids:
+            ids = scope.gemeente_ids_for_cases(region_id)
+            gemeente_q |= Q(regions__id=region_id) if ids is None else Q(pk__in=sorted(ids))
+        self.filters["gemeente"].queryset = Gemeente.objects.filter(gemeente_q).distinct()
+        self.filters["assigned_lpa"].queryset = (
+            User.objects.filter(memberships__region_id__in=sorted(scope.region_ids))
+            .distinct()
+            .order_by("full_name")
+        )
+        for name in ("q",):
+            self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        q = Q(reference__icontains=value)
+        for word in value.split()[:4]:
+            q |= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+        if " " in value:
+            words = value.split()
+            q |= Q(given_name__icontains=words[0], family_name__icontains=" ".join(words[1:]))
+        return queryset.filter(q)
+
+    def filter_open(self, queryset, name, value):
+        if value == "open":
+            return queryset.exclude(status=Status.AFGESLOTEN)
+        if value == "closed":
+            return queryset.filter(status=Status.AFGESLOTEN)
+        return queryset
+
+    def filter_focus(self, queryset, name, value):
+        return queryset.filter(is_focus=value == "1")
+
+    def filter_age_band(self, queryset, name, value):
+        return queryset.filter(age_band_q(value))
+
+    def filter_renewal(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "overdue":
+            return queryset.filter(renewal_due__lt=today)
+        if value == "60":
+            return queryset.filter(
+                renewal_due__gte=today, renewal_due__lte=today + dt.timedelta(days=60)
+            )
+        if value == "none":
+            return queryset.filter(renewal_due__isnull=True)
+        return queryset
+
+    def filter_contact_overdue(self, queryset, name, value):
+        overdue = Q(next_contact_due__lt=timezone.localdate()) & ~Q(status=Status.AFGESLOTEN)
+        return queryset.filter(overdue) if value == "1" else queryset.exclude(overdue)

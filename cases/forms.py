@@ -1,0 +1,326 @@
+"""Forms of the cases app (crispy, Bootstrap 5). They validate input; services write."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Fieldset, Layout, Submit
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from regions.models import Gemeente, Region
+from wel.access import scope_for
+from wel.models import Role, User
+
+from .importer import MAX_BYTES
+from .models import Betrokkene, ClosingReason, ContactMoment, Jeugdige, Ontwikkelactiviteit
+from .services import EDITABLE_FIELDS
+
+DATE = {"type": "date"}
+
+
+def _date_widget():
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
+def gemeenten_for(user, region=None):
+    """The gemeenten where this user may create or move cases (optionally in one region)."""
+    scope = scope_for(user)
+    q = Q(pk__in=[])
+    for region_id in scope.region_ids:
+        if region is not None and region.pk != region_id:
+            continue
+        ids = scope.gemeente_ids_for_cases(region_id)
+        q |= (
+            Q(regions__id=region_id)
+            if ids is None
+            else Q(pk__in=sorted(ids), regions__id=region_id)
+        )
+    return Gemeente.objects.filter(q).distinct().order_by("name")
+
+
+def lpas_for(user):
+    scope = scope_for(user)
+    return (
+        User.objects.filter(
+            memberships__region_id__in=sorted(scope.region_ids),
+            memberships__role__in=[Role.LPA, Role.KARTREKKER],
+            is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+class JeugdigeForm(forms.ModelForm):
+    """Create and edit a case. ``version`` carries the optimistic lock."""
+
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_duplicate = forms.BooleanField(
+        label=_("I checked the existing case: this is a different young person."),
+        required=False,
+    )
+
+    class Meta:
+        model = Jeugdige
+        fields = list(EDITABLE_FIELDS)
+        widgets = {
+            name: _date_widget()
+            for name in (
+                "date_of_birth",
+                "notice_date",
+                "doctor_statement_date",
+                "exemption_start",
+                "exemption_end",
+                "renewal_due",
+                "consent_date",
+                "next_contact_due",
+            )
+        } | {"notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, user, show_confirm: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        scope = scope_for(user)
+        editing = self.instance.pk is not None
+        regions = Region.objects.filter(pk__in=sorted(scope.region_ids)).order_by("name")
+        self.fields["region"].queryset = regions
+        if editing:
+            del self.fields["region"]
+            self.fields["gemeente"].queryset = gemeenten_for(user, self.instance.region)
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+            if len(regions) == 1:
+                self.fields["region"].initial = regions[0]
+                self.fields["region"].widget = forms.HiddenInput()
+            self.fields["gemeente"].queryset = gemeenten_for(user)
+        if not show_confirm:
+            del self.fields["confirm_duplicate"]
+        self.fields["assigned_lpa"].queryset = lpas_for(user)
+        self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+
+        self.helper = FormHelper()
+        self.helper.form_tag = True
+        person = ["given_name", "family_name", "date_of_birth", "bsn", "gemeente"]
+        if not editing:
+            person.insert(0, "region")
+        layout = [
+            Fieldset(_("The young person"), *person),
+            Fieldset(
+                _("Grondslag and exemption"),
+                "grondslag",
+                Div(
+                    Div("notice_date", css_class="col-md-6"),
+                    Div("doctor_statement_date", css_class="col-md-6"),
+                    Div("exemption_duration", css_class="col-md-6"),
+                    Div("renewal_due", css_class="col-md-6"),
+                    Div("exemption_start", css_class="col-md-6"),
+                    Div("exemption_end", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "last_school",
+            ),
+            Fieldset(
+                _("Follow-up"),
+                "assigned_lpa",
+                Div(
+                    Div("consent_date", css_class="col-md-6"),
+                    Div("consent_by", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "next_contact_due",
+                "is_focus",
+                "notes",
+            ),
+        ]
+        if editing:
+            layout.append("version")
+        if show_confirm:
+            layout.insert(0, "confirm_duplicate")
+        layout.append(Submit("save", _("Save")))
+        self.helper.layout = Layout(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        region = cleaned.get("region") or (self.instance.region if self.instance.pk else None)
+        gemeente = cleaned.get("gemeente")
+        if (
+            region is not None
+            and gemeente is not None
+            and not region.gemeenten.filter(pk=gemeente.pk).exists()
+        ):
+            self.add_error(
+                "gemeente",
+                _("%(gemeente)s is not part of %(region)s. Choose one of its municipalities.")
+                % {"gemeente": gemeente, "region": region},
+            )
+        dob = cleaned.get("date_of_birth")
+        if dob and dob > timezone.localdate():
+            self.add_error("date_of_birth", _("The date of birth cannot be in the future."))
+        start, end = cleaned.get("exemption_start"), cleaned.get("exemption_end")
+        if start and end and end < start:
+            self.add_error("exemption_end", _("The exemption cannot end before it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        # Model validation (unique reference, constraints) is the service's job: the instance
+        # is not complete until the service sets region and reference.
+        pass
+
+    def service_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in EDITABLE_FIELDS if k in self.cleaned_data}
+
+
+def _helper(submit_label) -> FormHelper:
+    helper = FormHelper()
+    helper.add_input(Submit("save", submit_label))
+    return helper
+
+
+class BetrokkeneForm(forms.ModelForm):
+    class Meta:
+        model = Betrokkene
+        fields = [
+            "kind",
+            "name",
+            "organisation",
+            "role",
+            "phone",
+            "email",
+            "invited_by_parents",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add betrokkene"))
+
+
+class ActiviteitForm(forms.ModelForm):
+    class Meta:
+        model = Ontwikkelactiviteit
+        fields = [
+            "kind",
+            "provider",
+            "since",
+            "until",
+            "hours_per_week",
+            "recognised_by_education",
+            "description",
+        ]
+        widgets = {
+            "since": _date_widget(),
+            "until": _date_widget(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Add activity"))
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", _("“Until” cannot be before “since”."))
+        return cleaned
+
+
+class ContactForm(forms.ModelForm):
+    next_contact_due = forms.DateField(
+        label=_("Next contact due"),
+        required=False,
+        widget=_date_widget(),
+        help_text=_("When should someone get in touch again?"),
+    )
+
+    class Meta:
+        model = ContactMoment
+        fields = ["date", "kind", "summary"]
+        widgets = {"date": _date_widget(), "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.helper = _helper(_("Add contact moment"))
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("A contact moment cannot be in the future."))
+        return date
+
+    def clean_next_contact_due(self):
+        due = self.cleaned_data.get("next_contact_due")
+        if due and due < timezone.localdate():
+            raise forms.ValidationError(_("Choose a date from today on."))
+        return due
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=())
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].choices = choices
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices)
+    note = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the reason is “other”."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Close case"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == ClosingReason.ANDERS and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Explain the reason when you choose “other”."))
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV (as Excel saves it, or UTF-8) or XLSX, at most %(mb)d MB. "
+            "Use the template's column names."
+        )
+        % {"mb": MAX_BYTES // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_for(user)
+        regions = Region.objects.filter(pk__in=sorted(scope.region_ids)).order_by("name")
+        self.fields["region"].queryset = regions
+        if len(regions) == 1:
+            self.fields["region"].initial = regions[0]
+            self.fields["region"].widget = forms.HiddenInput()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB. Split the list into smaller files.")
+                % {"mb": MAX_BYTES // (1024 * 1024)}
+            )
+        return upload

@@ -1,0 +1,505 @@
+"""Views of the cases app: thin, they parse the request, call a selector or service, render.
+
+Only people who work in a region reach them (national roles: 403); a case is always fetched
+from ``Jeugdige.objects.visible_to`` so another region's or gemeente's case answers 404.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from regions.models import Region
+from wel import audit
+from wel.access import require, scope_for
+
+from . import exporter, importer, selectors, services
+from .forms import (
+    ActiviteitForm,
+    BetrokkeneForm,
+    CloseForm,
+    ContactForm,
+    ImportForm,
+    JeugdigeForm,
+    TransitionForm,
+)
+from .models import Status
+
+case_worker = require(lambda scope: scope.works_in_region)
+PAGE_SIZE = 25
+IMPORT_SESSION_KEY = "cases_import"
+IMPORT_MAX_ERRORS_SHOWN = 500
+
+
+# -- lists ------------------------------------------------------------------------------------
+@case_worker
+@require_GET
+def jeugdige_list(request):
+    case_filter = selectors.jeugdigen_list(user=request.user, filters=request.GET)
+    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        data="case list: reference, name, date of birth",
+        detail={"page": page.number, "rows": len(page.object_list)},
+    )
+    return render(request, "cases/jeugdige_list.html", {"filter": case_filter, "page": page})
+
+
+@case_worker
+@require_GET
+def worklist(request):
+    work = selectors.worklist(user=request.user)
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        data="worklist: reference, name",
+        detail={"rows": work.total},
+    )
+    return render(
+        request,
+        "cases/worklist.html",
+        {"work": work, "focus_regions": selectors.focus_panel(user=request.user)},
+    )
+
+
+@case_worker
+@require_GET
+def export(request):
+    case_filter = selectors.jeugdigen_list(user=request.user, filters=request.GET)
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx"):
+        fmt = "csv"
+    rows = exporter.export_rows(case_filter.qs)
+    if fmt == "xlsx":
+        body = exporter.export_xlsx(rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exporter.export_csv(rows)
+        content_type = "text/csv; charset=utf-8"
+    filters = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
+    audit.record(
+        action=audit.Action.EXPORT,
+        request=request,
+        data="case list: all exported columns incl. BSN",
+        detail={"format": fmt, "filters": filters, "rows": case_filter.qs.count()},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="jeugdigen-{stamp}.{fmt}"'
+    return response
+
+
+# -- one case ---------------------------------------------------------------------------------
+@case_worker
+def jeugdige_create(request):
+    duplicates = []
+    show_confirm = request.method == "POST" and "confirm_duplicate" in request.POST
+    form = JeugdigeForm(request.POST or None, user=request.user, show_confirm=show_confirm)
+    if request.method == "POST" and form.is_valid():
+        region = form.cleaned_data["region"]
+        data = form.service_data()
+        try:
+            jeugdige = services.jeugdige_create(
+                region=region,
+                gemeente=data.pop("gemeente"),
+                by=request.user,
+                data=data,
+                allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                request=request,
+            )
+        except PermissionDenied:
+            form.add_error("gemeente", _("You do not work on cases in this municipality."))
+        except services.CaseError as exc:
+            duplicates = _visible_duplicates(request.user, region, form.cleaned_data)
+            if exc.code == "duplicate_name":
+                form = JeugdigeForm(request.POST, user=request.user, show_confirm=True)
+                form.is_valid()
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(
+                request, _("%(ref)s has been registered.") % {"ref": jeugdige.reference}
+            )
+            return redirect(jeugdige)
+    return render(
+        request,
+        "cases/jeugdige_form.html",
+        {"form": form, "jeugdige": None, "duplicates": duplicates},
+    )
+
+
+def _visible_duplicates(user, region, cleaned) -> list:
+    found = services.find_duplicates(
+        region=region,
+        bsn=cleaned.get("bsn", ""),
+        given_name=cleaned.get("given_name", ""),
+        family_name=cleaned.get("family_name", ""),
+        date_of_birth=cleaned.get("date_of_birth"),
+    )
+    visible = set(
+        selectors.jeugdigen_for_user(user)
+        .filter(pk__in=[d.pk for d in found])
+        .values_list("pk", flat=True)
+    )
+    return [{"jeugdige": d, "visible": d.pk in visible} for d in found]
+
+
+@case_worker
+@require_GET
+def jeugdige_detail(request, reference):
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        obj=jeugdige,
+        jeugdige=jeugdige,
+        data="dossier",
+    )
+    choices = [(s, Status(s).label) for s in services.allowed_transitions(jeugdige.status)]
+    context = {
+        "jeugdige": jeugdige,
+        **selectors.jeugdige_detail(jeugdige=jeugdige),
+        "transition_form": TransitionForm(choices=choices, initial={"version": jeugdige.version})
+        if choices
+        else None,
+        "close_url_ok": not jeugdige.is_closed,
+        "history": selectors.field_history(jeugdige=jeugdige, limit=10),
+        "access": list(selectors.access_history(jeugdige=jeugdige)[:10]),
+    }
+    return render(request, "cases/jeugdige_detail.html", context)
+
+
+@case_worker
+def jeugdige_update(request, reference):
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    form = JeugdigeForm(request.POST or None, instance=jeugdige, user=request.user)
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jeugdige_update(
+                jeugdige=jeugdige,
+                data=form.service_data(),
+                version=form.cleaned_data.get("version") or 0,
+                by=request.user,
+                request=request,
+            )
+        except services.ConcurrentEditError as exc:
+            changes = exc.changes
+            form.add_error(None, exc.messages[0])
+        except PermissionDenied:
+            form.add_error("gemeente", _("You do not work on cases in this municipality."))
+        except services.CaseError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("%(ref)s has been saved.") % {"ref": jeugdige.reference})
+            return redirect(jeugdige)
+    return render(
+        request,
+        "cases/jeugdige_form.html",
+        {"form": form, "jeugdige": jeugdige, "changes": changes},
+    )
+
+
+@case_worker
+@require_POST
+def jeugdige_transition(request, reference):
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    choices = [(s, Status(s).label) for s in services.allowed_transitions(jeugdige.status)]
+    form = TransitionForm(request.POST, choices=choices)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("This status change is not possible from “%(status)s”. Choose one from the list.")
+            % {"status": jeugdige.get_status_display()},
+        )
+        return redirect(jeugdige)
+    try:
+        services.jeugdige_transition(
+            jeugdige=jeugdige,
+            to=form.cleaned_data["to"],
+            note=form.cleaned_data["note"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+            request=request,
+        )
+    except services.ConcurrentEditError as exc:
+        messages.error(request, _stale_message(exc))
+    except services.CaseError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect(jeugdige)
+
+
+def _stale_message(exc) -> str:
+    what = ", ".join(sorted({c.label for c in exc.changes})) or _("the case")
+    return f"{exc.messages[0]} " + _("Changed: %(what)s.") % {"what": what}
+
+
+@case_worker
+def jeugdige_close(request, reference):
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    if jeugdige.is_closed:
+        messages.info(request, _("This case is already closed."))
+        return redirect(jeugdige)
+    form = CloseForm(request.POST or None, initial={"version": jeugdige.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jeugdige_close(
+                jeugdige=jeugdige,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+                request=request,
+            )
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, _stale_message(exc))
+        except services.CaseError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("%(ref)s has been closed.") % {"ref": jeugdige.reference})
+            return redirect(jeugdige)
+    return render(
+        request,
+        "cases/sub_form.html",
+        {"form": form, "jeugdige": jeugdige, "title": _("Close case")},
+    )
+
+
+def _sub_form(request, reference, form_class, title, save):
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(jeugdige, form)
+        except services.CaseError as exc:
+            form.add_error(None, exc.messages[0])
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(jeugdige)
+    return render(
+        request, "cases/sub_form.html", {"form": form, "jeugdige": jeugdige, "title": title}
+    )
+
+
+@case_worker
+def betrokkene_add(request, reference):
+    return _sub_form(
+        request,
+        reference,
+        BetrokkeneForm,
+        _("Add betrokkene"),
+        lambda j, form: services.betrokkene_add(
+            jeugdige=j, data=form.cleaned_data, by=request.user, request=request
+        ),
+    )
+
+
+@case_worker
+def activiteit_add(request, reference):
+    return _sub_form(
+        request,
+        reference,
+        ActiviteitForm,
+        _("Add ontwikkelactiviteit"),
+        lambda j, form: services.activiteit_add(
+            jeugdige=j, data=form.cleaned_data, by=request.user, request=request
+        ),
+    )
+
+
+@case_worker
+def contact_add(request, reference):
+    return _sub_form(
+        request,
+        reference,
+        ContactForm,
+        _("Add contact moment"),
+        lambda j, form: services.contact_add(
+            jeugdige=j,
+            date=form.cleaned_data["date"],
+            kind=form.cleaned_data["kind"],
+            summary=form.cleaned_data["summary"],
+            next_contact_due=form.cleaned_data.get("next_contact_due"),
+            by=request.user,
+            request=request,
+        ),
+    )
+
+
+@case_worker
+@require_GET
+def jeugdige_history(request, reference):
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        obj=jeugdige,
+        jeugdige=jeugdige,
+        data="history",
+    )
+    access_page = Paginator(selectors.access_history(jeugdige=jeugdige), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/jeugdige_history.html",
+        {
+            "jeugdige": jeugdige,
+            "history": selectors.field_history(jeugdige=jeugdige),
+            "page": access_page,
+        },
+    )
+
+
+# -- import -----------------------------------------------------------------------------------
+def _import_path(user, token: str) -> str:
+    return f"imports/{user.pk}/{token}.upload"
+
+
+@case_worker
+def import_upload(request):
+    """Step 1 and 2: upload, then a preview listing every row's problems (nothing written)."""
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        region = form.cleaned_data["region"]
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        scope = scope_for(request.user)
+        try:
+            result = importer.run_import(
+                data,
+                filename=upload.name,
+                region=region,
+                by=request.user,
+                allowed_gemeente_ids=scope.gemeente_ids_for_cases(region.pk),
+                commit=False,
+            )
+        except importer.ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            token = ""
+            if result.ok and result.new_rows:
+                _discard_pending(request)
+                token = secrets.token_urlsafe(24)
+                default_storage.save(_import_path(request.user, token), ContentFile(data))
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": token,
+                    "region": region.pk,
+                    "filename": upload.name[:200],
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+            return render(
+                request,
+                "cases/import_preview.html",
+                _preview_context(result, region, upload.name, token),
+            )
+    return render(
+        request,
+        "cases/import_form.html",
+        {
+            "form": form,
+            "max_mb": importer.MAX_BYTES // (1024 * 1024),
+            "max_rows": importer.MAX_ROWS,
+        },
+    )
+
+
+def _preview_context(result, region, filename, token) -> dict:
+    errors = [
+        (row.number, column, reason) for row in result.bad_rows for column, reason in row.errors
+    ]
+    return {
+        "result": result,
+        "region": region,
+        "filename": filename,
+        "token": token,
+        "errors": errors[:IMPORT_MAX_ERRORS_SHOWN],
+        "errors_total": len(errors),
+        "sample": result.new_rows[:10],
+    }
+
+
+def _discard_pending(request) -> None:
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if pending:
+        path = _import_path(request.user, pending["token"])
+        if default_storage.exists(path):
+            default_storage.delete(path)
+
+
+@case_worker
+@require_POST
+def import_confirm(request):
+    """Step 3: write every row of the previewed file, or none."""
+    pending = request.session.get(IMPORT_SESSION_KEY)
+    if not pending or request.POST.get("token") != pending["token"]:
+        messages.error(
+            request, _("This import has expired or was already done. Upload the file again.")
+        )
+        return redirect("cases:import")
+    path = _import_path(request.user, pending["token"])
+    region = get_object_or_404(
+        Region.objects.filter(pk__in=sorted(scope_for(request.user).region_ids)),
+        pk=pending["region"],
+    )
+    if not default_storage.exists(path):
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.error(request, _("This import has expired. Upload the file again."))
+        return redirect("cases:import")
+    with default_storage.open(path, "rb") as fh:
+        data = fh.read()
+    try:
+        result = importer.run_import(
+            data,
+            filename=pending["filename"],
+            region=region,
+            by=request.user,
+            allowed_gemeente_ids=scope_for(request.user).gemeente_ids_for_cases(region.pk),
+            commit=True,
+            request=request,
+        )
+    except importer.ImportRefused as exc:
+        _discard_pending(request)
+        messages.error(request, str(exc))
+        return redirect("cases:import")
+    if not result.ok:
+        # Something changed since the preview (e.g. a colleague registered one of them).
+        return render(
+            request,
+            "cases/import_preview.html",
+            _preview_context(result, region, pending["filename"], ""),
+        )
+    _discard_pending(request)
+    messages.success(
+        request,
+        _("%(n)d jeugdigen have been imported; %(skipped)d already registered were skipped.")
+        % {"n": result.created, "skipped": len(result.duplicate_rows)},
+    )
+    return redirect(f"{_list_url()}?sort=-updated")
+
+
+def _list_url() -> str:
+    from django.urls import reverse
+
+    return reverse("cases:list")
+
+
+@case_worker
+@require_GET
+def import_template(request):
+    response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="jeugdigen-sjabloon.csv"'
+    return response

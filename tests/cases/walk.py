@@ -1,0 +1,65 @@
+"""Who may open which cases URL. Case pages are for people who work in a region: national
+roles get 403 (they have no case role at all); a case outside one's scope answers 404."""
+
+from django.utils import timezone
+
+from cases.models import ReferenceCounter, Status
+from tests.cases.factories import make_jeugdige
+from tests.walk import Route, everyone
+
+WORKERS = everyone(200, landelijk=403, beheerder=403)
+POST_ONLY = everyone(405, landelijk=403, beheerder=403)
+
+
+def build(world):
+    # Other apps' factories write EMM-2026-0001… directly; keep clear of their numbers.
+    ReferenceCounter.objects.update_or_create(
+        region=world.region_a, year=timezone.localdate().year, defaults={"last": 900}
+    )
+    world.extra.jeugdige_a = make_jeugdige(world, given_name="Anna", family_name="Emmen")
+    world.extra.jeugdige_a_borger = make_jeugdige(
+        world, gemeente=world.borger, given_name="Bas", family_name="Borger"
+    )
+
+
+def case(**overrides):
+    """A URL of the Emmen case: lpa_a and kartrekker_a may, lpa_b gets 404."""
+    return everyone(200, lpa_b=404, landelijk=403, beheerder=403) | overrides
+
+
+ref = {"kwargs": lambda w: {"reference": w.jeugdige_a.reference}}
+
+WALK = {
+    "cases:list": Route(get=WORKERS),
+    "cases:worklist": Route(get=WORKERS),
+    "cases:create": Route(
+        get=WORKERS,
+        post=everyone(200, landelijk=403, beheerder=403),  # empty form: errors, no 500
+        post_data=lambda w: {},
+    ),
+    "cases:export": Route(get=WORKERS),
+    "cases:import": Route(
+        get=WORKERS, post=everyone(200, landelijk=403, beheerder=403), post_data=lambda w: {}
+    ),
+    "cases:import_confirm": Route(
+        get=POST_ONLY,
+        post=everyone(302, landelijk=403, beheerder=403),  # no pending import: back to upload
+        post_data=lambda w: {"token": "nope"},
+    ),
+    "cases:import_template": Route(get=WORKERS),
+    "cases:detail": Route(get=case(), **ref),
+    "cases:update": Route(
+        get=case(), post=case(), post_data=lambda w: {}, **ref
+    ),  # empty form: errors
+    "cases:transition": Route(
+        get=case(lpa_a=405, kartrekker_a=405, lpa_b=405),
+        post=case(lpa_a=302, kartrekker_a=302),
+        post_data=lambda w: {"to": Status.IN_BEELD, "version": "999"},  # stale: refused
+        **ref,
+    ),
+    "cases:close": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
+    "cases:betrokkene_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
+    "cases:activiteit_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
+    "cases:contact_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
+    "cases:history": Route(get=case(), **ref),
+}
