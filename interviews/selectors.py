@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -73,8 +73,19 @@ def beraad_get(*, user, pk: int) -> MoreelBeraad:
 
 
 def obstacles_list(*, user) -> QuerySet[BelemmerendeFactor]:
-    return BelemmerendeFactor.objects.visible_to(user).select_related(
-        "region", "jeugdige", "interview", "beraad"
+    """The obstacles this user may see, in agenda order (open first, along the flow), newest
+    first within a status."""
+    from .models import AgendaStatus
+
+    order = Case(
+        *[When(status=s, then=Value(i)) for i, s in enumerate(AgendaStatus.values)],
+        output_field=IntegerField(),
+    )
+    return (
+        BelemmerendeFactor.objects.visible_to(user)
+        .select_related("region", "jeugdige", "interview", "beraad")
+        .annotate(status_order=order)
+        .order_by("status_order", "-created_at", "-pk")
     )
 
 
@@ -104,6 +115,25 @@ def national_agenda() -> QuerySet:
         .order_by("-escalated_at", "-pk")
         .values(*NATIONAL_FIELDS)
     )
+
+
+def national_agenda_summary() -> tuple[list[str], list[dict]]:
+    """Counts of national obstacles per category and status, in one query."""
+    from .models import AgendaStatus, Category
+
+    counts: dict[tuple[str, str], int] = {
+        (row["category"], row["status"]): row["n"]
+        for row in BelemmerendeFactor.objects.filter(level=Level.NATIONAL)
+        .values("category", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    rows = []
+    for category, label in Category.choices:
+        per_status = [counts.get((category, status), 0) for status in AgendaStatus.values]
+        if any(per_status):
+            rows.append({"label": label, "counts": per_status, "total": sum(per_status)})
+    return [label for _, label in AgendaStatus.choices], rows
 
 
 def lead_regions(*, user) -> QuerySet[Region]:

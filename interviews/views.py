@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -231,7 +230,7 @@ def beraad_share(request, pk):
 def obstacle_list(request):
     obstacle_filter = ObstacleFilter(
         request.GET,
-        queryset=selectors.obstacles_list(user=request.user).order_by("status", "-created_at"),
+        queryset=selectors.obstacles_list(user=request.user),
         user=request.user,
     )
     page = Paginator(obstacle_filter.qs, 25).get_page(request.GET.get("page"))
@@ -425,6 +424,7 @@ def national_agenda(request):
         }
         for row in page
     ]
+    status_labels, summary = selectors.national_agenda_summary()
     return render(
         request,
         "interviews/national_agenda.html",
@@ -432,6 +432,7 @@ def national_agenda(request):
             "filter": agenda_filter,
             "page": page,
             "rows": rows,
-            "regions_url": reverse("regions:list"),
+            "status_labels": status_labels,
+            "summary": summary,
         },
     )
