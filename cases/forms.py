@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from localflavor.nl.validators import NLBSNFieldValidator
 
 from regions.models import Gemeente, Region
 from wel.access import scope_for
@@ -100,6 +101,7 @@ class JeugdigeForm(forms.ModelForm):
         if not show_confirm:
             del self.fields["confirm_duplicate"]
         self.fields["assigned_lpa"].queryset = lpas_for(user)
+        self.fields["bsn"].validators.append(NLBSNFieldValidator())
         self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 
         self.helper = FormHelper()

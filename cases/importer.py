@@ -239,6 +239,8 @@ def _read_csv(data: bytes) -> list[list]:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportRefused(_("This is not a CSV or XLSX file. Upload a CSV or XLSX file."))
     text = _decode(data)
+    if not text.strip():
+        raise ImportRefused(_("The file is empty. Choose the exported list and try again."))
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     if first_line.count(delimiter) == 0:

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
@@ -127,6 +127,8 @@ def jeugdige_create(request):
                 form = JeugdigeForm(request.POST, user=request.user, show_confirm=True)
                 form.is_valid()
             form.add_error(None, exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(
                 request, _("%(ref)s has been registered.") % {"ref": jeugdige.reference}
@@ -199,8 +201,8 @@ def jeugdige_update(request, reference):
             form.add_error(None, exc.messages[0])
         except PermissionDenied:
             form.add_error("gemeente", _("You do not work on cases in this municipality."))
-        except services.CaseError as exc:
-            form.add_error(None, exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, _("%(ref)s has been saved.") % {"ref": jeugdige.reference})
             return redirect(jeugdige)
@@ -284,8 +286,8 @@ def _sub_form(request, reference, form_class, title, save):
     if request.method == "POST" and form.is_valid():
         try:
             save(jeugdige, form)
-        except services.CaseError as exc:
-            form.add_error(None, exc.messages[0])
+        except ValidationError as exc:
+            form.add_error(None, " ".join(exc.messages))
         else:
             messages.success(request, _("Saved."))
             return redirect(jeugdige)
