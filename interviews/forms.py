@@ -78,6 +78,30 @@ LONG_TEXT = (
 )
 
 
+class ObstacleSeenForm(forms.Form):
+    """An obstacle seen in the interview; each filled row becomes a belemmerende factor."""
+
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", "---------"), *Category.choices]
+    )
+    description = forms.CharField(label=_("Obstacle seen"), max_length=2000)
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[(Level.LOCAL, Level.LOCAL.label), (Level.REGIONAL, Level.REGIONAL.label)],
+        initial=Level.LOCAL,
+    )
+
+    def has_changed(self):
+        # The level has an initial value; a row counts only when something was written.
+        return bool(
+            self.data.get(self.add_prefix("description"))
+            or self.data.get(self.add_prefix("category"))
+        )
+
+
+ObstacleSeenFormSet = forms.formset_factory(ObstacleSeenForm, extra=2)
+
+
 class BeraadForm(forms.ModelForm):
     class Meta:
         model = MoreelBeraad

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -11,6 +9,7 @@ from django.utils.translation import gettext as _
 from regions.models import Learning, Region, Theme
 from wel.access import scope_for
 
+from .deidentify import scrub
 from .models import BelemmerendeFactor, Interview, Level, MoreelBeraad, NextStep
 
 
@@ -145,18 +144,6 @@ def member_regions(*, user) -> QuerySet[Region]:
 
 
 # -- Share as learning ---------------------------------------------------------------------------
-REFERENCE = re.compile(r"\b[A-Z]{3,4}-\d{4}-\d{3,5}\b", re.IGNORECASE)
-
-
-def scrub(text: str, names: list[str]) -> str:
-    """Replace known names and references with […]; the author still checks the rest."""
-    for name in sorted(
-        {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
-    ):
-        text = re.sub(rf"\b{re.escape(name)}\b", "[…]", text, flags=re.IGNORECASE)
-    return REFERENCE.sub("[…]", text).strip()
-
-
 def _people(jeugdigen) -> list[str]:
     names: list[str] = []
     for j in jeugdigen:
@@ -167,9 +154,10 @@ def _people(jeugdigen) -> list[str]:
 def learning_draft_from_interview(interview: Interview) -> dict:
     """Initial values for a learning: the lesson from what contributed to development, the
     context from the respondent kind and the development there is. Names are left out."""
-    names = _people([interview.jeugdige]) + interview.respondent_name.split()
-    names.append(interview.respondent_name)
-    names += interview.interviewer.full_name.split()
+    names = _people([interview.jeugdige]) + [
+        interview.respondent_name,
+        interview.interviewer.full_name,
+    ]
     context = _("From an interview with a %(kind)s.") % {
         "kind": interview.get_respondent_kind_display()
     }
@@ -190,7 +178,7 @@ def learning_draft_from_interview(interview: Interview) -> dict:
 
 def learning_draft_from_beraad(beraad: MoreelBeraad) -> dict:
     """Initial values for a learning from a moreel beraad's conclusion and evaluation."""
-    names = _people(beraad.jeugdigen.all()) + beraad.facilitator.split()
+    names = _people(beraad.jeugdigen.all()) + [beraad.facilitator]
     lesson = "\n\n".join(t for t in (beraad.conclusion, beraad.evaluation) if t)
     return {
         "title": "",

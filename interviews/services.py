@@ -7,7 +7,6 @@ where a case is involved, the line on the case's timeline.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,6 +19,7 @@ from cases.services import timeline_add
 from wel import audit
 from wel.access import scope_for
 
+from .deidentify import find_identifying
 from .models import (
     AgendaStatus,
     BelemmerendeFactor,
@@ -39,10 +39,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     AgendaStatus.NIET_OPLOSBAAR: frozenset(),
 }
 
-REFERENCE_PATTERN = re.compile(r"\b[A-Z]{3,4}-\d{4}-\d{3,5}\b", re.IGNORECASE)
-NUMBER_PATTERN = re.compile(r"\b\d{8,9}\b")  # looks like a BSN
-DATE_PATTERN = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")  # looks like a date of birth
-
 
 def _d(day: dt.date) -> str:
     return date_format(day, "d-m-Y")
@@ -55,8 +51,17 @@ def _require_case_access(user, jeugdige: Jeugdige) -> None:
 
 # -- Interviews ---------------------------------------------------------------------------------
 @transaction.atomic
-def interview_save(*, form, steps_formset, jeugdige: Jeugdige, by, request=None) -> Interview:
-    """Create or change an interview from a valid form, with its new or changed next steps.
+def interview_save(
+    *,
+    form,
+    steps_formset,
+    jeugdige: Jeugdige,
+    by,
+    obstacles: list[dict] | tuple = (),
+    request=None,
+) -> Interview:
+    """Create or change an interview from a valid form, with its new or changed next steps and
+    the obstacles seen (each becomes a belemmerende factor), all in one transaction.
 
     Puts the interview and every new next step on the case's timeline; audited with the
     jeugdige, naming the changed fields (never their content).
@@ -99,6 +104,16 @@ def interview_save(*, form, steps_formset, jeugdige: Jeugdige, by, request=None)
             text=_("Next step agreed: %(what)s (owner: %(owner)s, due %(due)s).")
             % {"what": step.description, "owner": step.owner, "due": _d(step.due_on)},
             by=by,
+        )
+    for obstacle in obstacles:
+        obstacle_raise(
+            by=by,
+            region=jeugdige.region,
+            interview=interview,
+            category=obstacle["category"],
+            description=obstacle["description"],
+            level=obstacle.get("level") or Level.LOCAL,
+            request=request,
         )
     changed = sorted(
         set(form.changed_data) | ({"next_steps"} if steps_formset.has_changed() else set())
@@ -355,25 +370,17 @@ def obstacle_transition(
 def identifying_details(text: str, factor: BelemmerendeFactor) -> list[str]:
     """What in a text would identify the child: its name or reference, a respondent's name,
     anything shaped like a case reference, a BSN or a date."""
-    found: list[str] = []
-    lowered = text.lower()
-    names: list[str] = []
     people = []
     if factor.jeugdige_id:
         people.append(factor.jeugdige)
     if factor.beraad_id:
         people += list(factor.beraad.jeugdigen.all())
+    names: list[str] = []
     for j in people:
         names += [j.given_name, j.family_name, j.reference]
-    if factor.interview_id and factor.interview.respondent_name:
-        names += factor.interview.respondent_name.split()
-    for name in names:
-        name = (name or "").strip()
-        if len(name) >= 2 and re.search(rf"\b{re.escape(name.lower())}\b", lowered):
-            found.append(name)
-    for pattern in (REFERENCE_PATTERN, NUMBER_PATTERN, DATE_PATTERN):
-        found += pattern.findall(text)
-    return list(dict.fromkeys(found))
+    if factor.interview_id:
+        names.append(factor.interview.respondent_name)
+    return find_identifying(text, names)
 
 
 @transaction.atomic

@@ -27,6 +27,7 @@ from .forms import (
     NextStepFormSet,
     ObstacleForm,
     ObstacleRegionForm,
+    ObstacleSeenFormSet,
     ObstacleStatusForm,
 )
 from .models import AgendaStatus, BelemmerendeFactor, Interview, NextStep
@@ -68,10 +69,16 @@ def _interview_form(request, *, jeugdige, interview=None):
         prefix="interview",
     )
     steps = NextStepFormSet(request.POST or None, instance=interview or Interview(), prefix="steps")
-    if request.method == "POST" and form.is_valid() and steps.is_valid():
+    obstacles = ObstacleSeenFormSet(request.POST or None, prefix="obstacles")
+    if request.method == "POST" and all([form.is_valid(), steps.is_valid(), obstacles.is_valid()]):
         try:
             saved = services.interview_save(
-                form=form, steps_formset=steps, jeugdige=jeugdige, by=request.user, request=request
+                form=form,
+                steps_formset=steps,
+                jeugdige=jeugdige,
+                by=request.user,
+                obstacles=[o.cleaned_data for o in obstacles if o.has_changed()],
+                request=request,
             )
         except ValidationError as error:
             _form_errors(form, error)
@@ -81,7 +88,13 @@ def _interview_form(request, *, jeugdige, interview=None):
     return render(
         request,
         "interviews/interview_form.html",
-        {"form": form, "steps": steps, "jeugdige": jeugdige, "interview": interview},
+        {
+            "form": form,
+            "steps": steps,
+            "obstacles": obstacles,
+            "jeugdige": jeugdige,
+            "interview": interview,
+        },
     )
 
 

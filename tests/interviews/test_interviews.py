@@ -38,6 +38,12 @@ def interview_post(world, **extra):
         "steps-0-description": "Kennismaking zorgboerderij",
         "steps-0-owner": "LPA",
         "steps-0-due_on": due,
+        "obstacles-TOTAL_FORMS": "2",
+        "obstacles-INITIAL_FORMS": "0",
+        "obstacles-MIN_NUM_FORMS": "0",
+        "obstacles-MAX_NUM_FORMS": "1000",
+        "obstacles-0-level": "local",
+        "obstacles-1-level": "local",
     }
     data.update(extra)
     return data
@@ -59,6 +65,36 @@ def test_lpa_records_an_interview_with_a_next_step(world, client_for, case_a):
     event = AuditEvent.objects.get(action="create", object_type="interviews.interview")
     assert event.jeugdige_reference == case_a.reference
     assert "Veldkamp" not in event.object_label + event.data
+
+
+def test_obstacles_seen_become_belemmerende_factoren(world, client_for, case_a):
+    from interviews.models import BelemmerendeFactor
+
+    data = interview_post(
+        world,
+        **{
+            "obstacles-0-category": "transport",
+            "obstacles-0-description": "Geen vervoer naar de zorgboerderij.",
+            "obstacles-0-level": "regional",
+        },
+    )
+    response = client_for("lpa_a").post(
+        reverse("interviews:create", kwargs={"reference": case_a.reference}), data
+    )
+    assert response.status_code == 302
+    factor = BelemmerendeFactor.objects.get()
+    assert factor.interview == Interview.objects.get()
+    assert (factor.jeugdige, factor.region, factor.level) == (case_a, world.region_a, "regional")
+    assert factor.source == "interview" and factor.status == "gesignaleerd"
+
+
+def test_a_half_filled_obstacle_row_saves_nothing(world, client_for, case_a):
+    data = interview_post(world, **{"obstacles-0-category": "transport"})
+    response = client_for("lpa_a").post(
+        reverse("interviews:create", kwargs={"reference": case_a.reference}), data
+    )
+    assert response.status_code == 200
+    assert not Interview.objects.exists()
 
 
 def test_consent_is_required(world, client_for, case_a):
