@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import ContactMoment, Grondslag, Jeugdige, Ontwikkelactiviteit, Status
+from cases.selectors import RENEWAL_WINDOW_DAYS  # the worklist's window, so both agree
 from interviews.models import (
     AgendaStatus,
     BelemmerendeFactor,
@@ -38,7 +39,6 @@ from regions.selectors import rollout_progress
 from .tables import Table
 
 TRAJECTORY = [s for s in Status.values if s != Status.AFGESLOTEN]  # the steps, in order
-RENEWAL_WINDOW_DAYS = 8 * 7  # renewals due within eight weeks are on the worklist
 AGE_BANDS = [
     (None, 5, "0–4"),
     (5, 12, "5–11"),
@@ -239,7 +239,8 @@ def focus_trajectories(span: Span) -> Table:
 
 
 def worklist(span: Span) -> Table:
-    """Contacts overdue, renewals due (within eight weeks) and overdue, next steps overdue.
+    """Contacts overdue, renewals due (within the worklist's window) and overdue, next steps
+    overdue.
     Two queries."""
     today = span.today
     open_q = ~Q(status=Status.AFGESLOTEN)
@@ -267,7 +268,7 @@ def worklist(span: Span) -> Table:
     rows = [
         [_("Contact overdue"), c["contact_overdue"]],
         [_("No contact in six months"), c["no_contact_6m"]],
-        [_("Renewal due within eight weeks"), c["renewal_soon"]],
+        [_("Renewal due within %(n)s days") % {"n": RENEWAL_WINDOW_DAYS}, c["renewal_soon"]],
         [_("Renewal overdue"), c["renewal_overdue"]],
         [_("Next step overdue"), steps["n"]],
     ]

@@ -1,0 +1,125 @@
+"""The PDFs: built through the service, read back with pypdf; figures present, names absent."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from regions.models import Phase
+from reports.models import Report
+from reports.services import report_build
+
+from . import factories as f
+
+
+def pdf_text(report: Report) -> str:
+    with default_storage.open(report.file.name, "rb") as fh:
+        reader = PdfReader(io.BytesIO(fh.read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def assert_no_personal_data(text: str, people) -> None:
+    for j in people:
+        assert j.given_name not in text
+        assert j.family_name not in text
+        assert j.date_of_birth.strftime("%d-%m-%Y") not in text
+        if j.bsn:
+            assert j.bsn not in text
+
+
+def build(**kw) -> Report:
+    report = f.report(**kw)
+    report = report_build(report_id=report.pk)
+    assert report.status == Report.Status.DONE, report.error
+    return report
+
+
+def test_region_report_has_the_figures_and_no_names(figures, world):
+    report = build(region=world.region_a, period_start=figures.span.start, period_end=figures.today)
+    text = pdf_text(report)
+    assert world.region_a.name in text
+    assert "Karel Kartrekker-A" in text  # the cover names the kartrekker
+    assert figures.j1.reference in text and figures.j2.reference in text  # focus by reference
+    assert "Vervoer naar zorg" in text  # national agenda summary
+    assert "Geheime beschrijving" not in text  # obstacle descriptions stay in the region
+    assert "Ouders aan tafel" in text  # learning shared
+    assert "<3" in text  # suppression in the PDF
+    # the grondslag row: 5a open 2 (suppressed), closed 1 (suppressed), total 3
+    assert re.search(r"Vrijstelling 5 onder a\s*<3\s*<3\s*3", text)
+    assert_no_personal_data(text, figures.people)
+    assert report.file.name.endswith(".pdf")
+    with default_storage.open(report.file.name, "rb") as fh:
+        head = fh.read(2048)
+    assert head.startswith(b"%PDF-1.7")
+
+
+def test_pdf_is_tagged_dutch_and_numbered(figures, world):
+    report = build(region=world.region_a)
+    with default_storage.open(report.file.name, "rb") as fh:
+        reader = PdfReader(io.BytesIO(fh.read()))
+    root = reader.trailer["/Root"]
+    assert root.get("/Lang") == "nl"
+    assert "/StructTreeRoot" in root  # tagged (PDF/UA-1)
+    assert world.region_a.name in reader.metadata.title
+    texts = [p.extract_text() for p in reader.pages]
+    assert re.search(rf"\b2 / {len(texts)}\b", texts[1])  # page numbers
+    assert re.search(r"\.{5,}\s*\d", texts[1])  # table of contents with page numbers
+
+
+def test_phase_report_is_aggregate_only(figures, world):
+    world.region_a.phase = Phase.objects.get(number=2)
+    world.region_a.save()
+    report = build(
+        phase=Phase.objects.get(number=2),
+        period_start=figures.span.start,
+        period_end=figures.today,
+    )
+    text = pdf_text(report)
+    assert world.region_a.name in text and world.region_b.name in text  # phase 1 and 2
+    assert figures.j1.reference not in text  # no references in the phase overview
+    assert "Vervoer naar zorg" in text
+    assert_no_personal_data(text, figures.people)
+    report.refresh_from_db()
+    assert report.progress == 100
+
+
+def test_phase_report_reports_progress_per_region(figures, world, monkeypatch):
+    from reports import services
+
+    seen = []
+    original = services._set
+
+    def spy(report_id, **fields):
+        if "progress_note" in fields:
+            seen.append(fields["progress_note"])
+        return original(report_id, **fields)
+
+    monkeypatch.setattr(services, "_set", spy)
+    build(phase=Phase.objects.get(number=1))
+    per_region = [n for n in seen if n.startswith("Region ") and " of " in n]
+    assert len(per_region) == 2  # region A and B are both phase 1 in the fixture
+
+
+@pytest.mark.django_db
+def test_build_report_command_prints_the_path(world, capsys):
+    call_command("build_report", "region", world.region_a.code)
+    path = capsys.readouterr().out.strip()
+    assert path.endswith(".pdf")
+    with open(path, "rb") as fh:
+        assert fh.read(5) == b"%PDF-"
+    call_command("build_report", "phase", "1")
+    assert capsys.readouterr().out.strip().endswith(".pdf")
+
+
+def test_build_report_command_errors(world):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="No region"):
+        call_command("build_report", "region", "NOPE")
+    with pytest.raises(CommandError, match="No phase"):
+        call_command("build_report", "phase", "9")

@@ -1,0 +1,230 @@
+"""Requesting, building, retrying, sweeping and scheduling reports; the weekly digest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core import mail
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+
+from regions.models import Phase
+from reports import documents, services
+from reports.models import Report
+from reports.tasks import build_report
+from wel.models import AuditEvent
+
+from . import factories as f
+
+
+def test_request_queues_after_commit_and_builds(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = services.report_request(
+            kind=Report.Kind.REGION_PROGRESS, region=world.region_a, by=world.user("kartrekker_a")
+        )
+        assert Report.objects.get(pk=report.pk).status == Report.Status.QUEUED
+    assert len(callbacks) == 1
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and report.progress == 100
+    assert report.started_at and report.finished_at and report.attempts == 1
+    assert AuditEvent.objects.filter(action="create", object_id=str(report.pk)).exists()
+
+
+def test_a_second_request_returns_the_pending_one(world):
+    kw = {"kind": Report.Kind.REGION_PROGRESS, "region": world.region_a}
+    first = services.report_request(**kw)
+    assert services.report_request(**kw) == first
+    assert Report.objects.count() == 1
+
+
+def test_request_validation(world):
+    with pytest.raises(services.ReportRequestError):
+        services.report_request(kind=Report.Kind.REGION_PROGRESS, phase=Phase.objects.first())
+    today = timezone.localdate()
+    with pytest.raises(services.ReportRequestError, match="starts after it ends"):
+        services.report_request(
+            kind=Report.Kind.REGION_PROGRESS,
+            region=world.region_a,
+            period_start=today,
+            period_end=today - timedelta(days=1),
+        )
+
+
+def test_database_refuses_a_scope_that_does_not_match_the_kind(world):
+    today = timezone.localdate()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(
+            kind=Report.Kind.REGION_PROGRESS,
+            phase=Phase.objects.first(),
+            period_start=today,
+            period_end=today,
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Report.objects.create(
+            kind=Report.Kind.PHASE_OVERVIEW,
+            region=world.region_a,
+            period_start=today,
+            period_end=today,
+        )
+
+
+def test_a_done_report_is_not_rebuilt(world):
+    report = f.done_report(region=world.region_a)
+    name = report.file.name
+    assert build_report.apply(kwargs={"report_id": report.pk}).get() == "done"
+    report.refresh_from_db()
+    assert report.file.name == name and report.attempts == 0
+
+
+def test_a_failed_report_is_only_rebuilt_through_retry(world):
+    report = f.report(region=world.region_a, status="failed", error="x")
+    build_report.apply(kwargs={"report_id": report.pk})
+    report.refresh_from_db()
+    assert report.status == "failed"
+    services.report_retry(report=report, by=world.user("kartrekker_a"))
+    report.refresh_from_db()
+    assert report.status == "queued" and report.error == ""
+    build_report.apply(kwargs={"report_id": report.pk})
+    report.refresh_from_db()
+    assert report.status == "done"
+    with pytest.raises(services.ReportRequestError):
+        services.report_retry(report=report, by=world.user("kartrekker_a"))
+
+
+def test_soft_time_limit_marks_failed_with_reason(world, monkeypatch, settings):
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 42
+
+    def slow(report, progress):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(documents, "render_report", slow)
+    report = f.report(region=world.region_a)
+    build_report.apply(kwargs={"report_id": report.pk})
+    report.refresh_from_db()
+    assert report.status == "failed"
+    assert "longer than the limit of 42 seconds" in report.error
+
+
+def test_unexpected_error_marks_failed_and_says_what_to_do(world, monkeypatch):
+    monkeypatch.setattr(documents, "render_report", lambda r, progress: 1 / 0)
+    report = f.report(region=world.region_a)
+    build_report.apply(kwargs={"report_id": report.pk})
+    report.refresh_from_db()
+    assert report.status == "failed"
+    assert "ZeroDivisionError" in report.error and "Try again" in report.error
+
+
+def test_transient_errors_are_retried_then_given_up(world, monkeypatch):
+    calls = []
+
+    def flaky(report, progress):
+        calls.append(1)
+        raise OperationalError("connection reset")
+
+    monkeypatch.setattr(documents, "render_report", flaky)
+    report = f.report(region=world.region_a)
+    # eager retries re-apply with the app's propagate setting: let the failure be a result
+    conf = build_report.app.conf
+    saved = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    try:
+        result = build_report.apply(kwargs={"report_id": report.pk})
+    finally:
+        conf.task_eager_propagates = saved
+    assert result.failed()
+    assert len(calls) == 4  # the first try and three retries
+    report.refresh_from_db()
+    assert report.status == "failed" and "several attempts" in report.error
+
+
+def test_a_redelivered_report_is_taken_over_but_not_forever(world, settings):
+    settings.WEL_REPORT_MAX_ATTEMPTS = 2
+    report = f.report(region=world.region_a, status="running", attempts=1)
+    build_report.apply(kwargs={"report_id": report.pk})
+    report.refresh_from_db()
+    assert report.status == "done" and report.attempts == 2
+    stuck = f.report(region=world.region_b, status="running", attempts=2)
+    build_report.apply(kwargs={"report_id": stuck.pk})
+    stuck.refresh_from_db()
+    assert stuck.status == "failed" and "stopped 2 times" in stuck.error
+
+
+def test_sweeper_fails_reports_whose_worker_died(world, settings):
+    settings.CELERY_TASK_TIME_LIMIT = 600
+    now = timezone.now()
+    dead = f.report(region=world.region_a, status="running", started_at=now - timedelta(hours=1))
+    alive = f.report(region=world.region_b, status="running", started_at=now)
+    lost = f.report(phase=Phase.objects.get(number=1))
+    Report.objects.filter(pk=lost.pk).update(created_at=now - timedelta(hours=7))
+    assert services.sweep_stale_reports() == 2
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    lost.refresh_from_db()
+    assert dead.status == "failed" and "worker stopped" in dead.error
+    assert alive.status == "running"
+    assert lost.status == "failed" and "No worker picked" in lost.error
+
+
+def test_report_page_runs_the_sweeper(world, client_for):
+    dead = f.report(
+        region=world.region_a,
+        status="running",
+        started_at=timezone.now() - timedelta(hours=2),
+    )
+    response = client_for("kartrekker_a").get(dead.get_absolute_url())
+    assert b"worker stopped" in response.content
+    assert b"Try again" in response.content
+
+
+def test_scheduled_region_reports_every_n_days(world, settings):
+    settings.WEL_REGION_REPORT_EVERY_DAYS = 21
+    queued = services.scheduled_region_reports()
+    assert {r.region for r in queued} == {world.region_a, world.region_b}
+    assert all(r.scheduled for r in queued)
+    Report.objects.update(status="done", file="reports/x.pdf")
+    assert services.scheduled_region_reports() == []  # not again the next day
+    Report.objects.filter(region=world.region_a).update(
+        created_at=timezone.now() - timedelta(days=20)
+    )
+    assert services.scheduled_region_reports() == []
+    Report.objects.filter(region=world.region_a).update(
+        created_at=timezone.now() - timedelta(days=21)
+    )
+    assert [r.region for r in services.scheduled_region_reports()] == [world.region_a]
+
+
+def test_scheduled_reports_skip_inactive_and_not_yet_joined(world):
+    world.region_a.is_active = False
+    world.region_a.save()
+    world.region_b.joined_on = timezone.localdate() + timedelta(days=5)
+    world.region_b.save()
+    assert services.scheduled_region_reports() == []
+
+
+def test_weekly_digest_references_only(figures, world):
+    from reports.tasks import send_weekly_digests
+
+    world.user("lpa_b").wants_digest = False
+    world.user("lpa_b").save()
+    assert send_weekly_digests.apply().get() == 1
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [world.user("lpa_a").email]
+    body = message.body
+    assert figures.j1.reference in body  # contact overdue + renewal + next steps, Emmen
+    assert figures.j2.reference not in body  # Borger-Odoorn: not this LPA's gemeente
+    assert f"/jeugdigen/{figures.j1.reference}/" in body
+    assert "/account/instellingen/" in body  # where to switch it off
+    for j in figures.people:
+        assert j.given_name not in body and j.family_name not in body
+        assert j.date_of_birth.strftime("%d-%m-%Y") not in body
+    assert "111222333" not in body
+
+
+def test_digest_skips_empty_worklists(world):
+    from reports.digest import send_digests
+
+    assert send_digests() == 0
+    assert mail.outbox == []
