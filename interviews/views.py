@@ -85,6 +85,15 @@ def _interview_form(request, *, jeugdige, interview=None):
         else:
             messages.success(request, _("The interview has been saved."))
             return redirect(saved)
+    if interview is not None and request.method == "GET":
+        # The edit form shows the interview's content: a read of personal data.
+        audit.record(
+            action=audit.Action.VIEW,
+            request=request,
+            obj=interview,
+            jeugdige=jeugdige,
+            data="interview (edit form)",
+        )
     return render(
         request,
         "interviews/interview_form.html",
@@ -160,6 +169,13 @@ def _learning_prefilled(request, initial):
 @member
 def interview_share(request, pk):
     interview = selectors.interview_get(user=request.user, pk=pk)
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        obj=interview,
+        jeugdige=interview.jeugdige,
+        data="interview (share as learning)",
+    )
     return _learning_prefilled(request, selectors.learning_draft_from_interview(interview))
 
 

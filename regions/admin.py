@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Gemeente, Phase, Region
+from .models import (
+    Gemeente,
+    Learning,
+    LearningTheme,
+    Phase,
+    Region,
+    Training,
+    TrainingRegistration,
+    TrainingSession,
+)
 
 
 @admin.register(Phase)
@@ -22,3 +31,38 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields: list = []
     filter_horizontal = ["gemeenten"]
+
+
+class LearningThemeInline(admin.TabularInline):
+    model = LearningTheme
+    extra = 0
+
+
+@admin.register(Learning)
+class LearningAdmin(admin.ModelAdmin):
+    """For taking down a learning that should not have been published."""
+
+    list_display = ["title", "region", "author", "status", "published_at"]
+    list_filter = ["status", "kind", "themes__theme"]
+    search_fields = ["title", "lesson"]
+    inlines = [LearningThemeInline]
+    raw_id_fields = ["author"]
+
+
+@admin.register(Training)
+class TrainingAdmin(admin.ModelAdmin):
+    list_display = ["title"]
+
+
+class TrainingRegistrationInline(admin.TabularInline):
+    model = TrainingRegistration
+    extra = 0
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_at", "promoted_at", "cancelled_at"]
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(admin.ModelAdmin):
+    list_display = ["training", "starts_at", "place", "is_online", "capacity", "is_published"]
+    list_filter = ["is_online", "is_published", "training"]
+    inlines = [TrainingRegistrationInline]
