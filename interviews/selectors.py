@@ -106,6 +106,11 @@ NATIONAL_FIELDS = (
 )
 
 
+def national_obstacles() -> QuerySet[BelemmerendeFactor]:
+    """National-level obstacles, for the landelijk team's status changes (never rendered)."""
+    return BelemmerendeFactor.objects.filter(level=Level.NATIONAL)
+
+
 def national_agenda() -> QuerySet:
     """National-level obstacles across regions, as plain values: category, shareable summary,
     region, status and dates. Never the description, case links or names."""

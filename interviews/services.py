@@ -281,6 +281,11 @@ def may_manage_obstacle(user, factor: BelemmerendeFactor) -> bool:
     return scope_for(user).may_lead(factor.region_id)
 
 
+def may_move_nationally(user, factor: BelemmerendeFactor) -> bool:
+    """The landelijk team moves obstacles on the national agenda (it never sees their content)."""
+    return scope_for(user).is_landelijk_team and factor.level == Level.NATIONAL
+
+
 @transaction.atomic
 def obstacle_update(
     *, factor: BelemmerendeFactor, by, category: str, description: str, level: str, request=None
@@ -322,11 +327,12 @@ def obstacle_transition(
     agenda_on: dt.date | None = None,
     request=None,
 ) -> BelemmerendeFactor:
-    """Move an obstacle along the agenda (kartrekker of its region), following TRANSITIONS.
+    """Move an obstacle along the agenda, following TRANSITIONS: the kartrekker of its region,
+    or for a national obstacle also the landelijk team.
 
     Putting it on an agenda needs the place; the date defaults to today.
     """
-    if not may_manage_obstacle(by, factor):
+    if not (may_manage_obstacle(by, factor) or may_move_nationally(by, factor)):
         raise PermissionDenied
     factor = BelemmerendeFactor.objects.select_for_update().get(pk=factor.pk)
     if to not in TRANSITIONS.get(factor.status, ()):

@@ -22,4 +22,5 @@ urlpatterns = [
     path("belemmeringen/<int:pk>/status/", views.obstacle_status, name="obstacle_status"),
     path("belemmeringen/<int:pk>/escaleren/", views.obstacle_escalate, name="obstacle_escalate"),
     path("landelijke-agenda/", views.national_agenda, name="national_agenda"),
+    path("landelijke-agenda/<int:pk>/status/", views.national_status, name="national_status"),
 ]

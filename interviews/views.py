@@ -450,6 +450,11 @@ def national_agenda(request):
             **row,
             "category_label": labels["category"].get(row["category"], row["category"]),
             "status_label": labels["status"].get(row["status"], row["status"]),
+            "next_statuses": [
+                (s, labels["status"][s])
+                for s in AgendaStatus.values
+                if s in services.TRANSITIONS[row["status"]]
+            ],
         }
         for row in page
     ]
@@ -465,3 +470,23 @@ def national_agenda(request):
             "summary": summary,
         },
     )
+
+
+@require_POST
+@require(lambda scope: scope.is_landelijk_team)
+def national_status(request, pk):
+    """The landelijk team moves a national obstacle on its agenda (from the national agenda)."""
+    factor = get_object_or_404(selectors.national_obstacles(), pk=pk)
+    try:
+        services.obstacle_transition(
+            factor=factor,
+            to=request.POST.get("status", ""),
+            by=request.user,
+            agenda_where=request.POST.get("agenda_where", "") or _("national team"),
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The status has been changed."))
+    return redirect("interviews:national_agenda")

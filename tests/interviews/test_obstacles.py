@@ -260,3 +260,24 @@ def test_national_agenda_query_count_is_fixed(world, client_for, django_assert_m
     client = client_for("landelijk")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("interviews:national_agenda")).status_code == 200
+
+
+def test_the_landelijk_team_moves_national_obstacles_only(world, client_for):
+    national = ObstacleFactory(
+        region=world.region_a, level=Level.NATIONAL, shareable_summary=SUMMARY
+    )
+    regional = ObstacleFactory(region=world.region_a, level=Level.REGIONAL)
+    client = client_for("landelijk")
+    url = reverse("interviews:national_status", kwargs={"pk": national.pk})
+    assert client.post(url, {"status": "geagendeerd"}).status_code == 302
+    national.refresh_from_db()
+    assert national.status == S.GEAGENDEERD and national.agenda_where == "national team"
+    client.post(url, {"status": "opgelost"})  # not allowed from geagendeerd
+    national.refresh_from_db()
+    assert national.status == S.GEAGENDEERD
+    other = reverse("interviews:national_status", kwargs={"pk": regional.pk})
+    assert client.post(other, {"status": "geagendeerd"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.obstacle_transition(
+            factor=regional, to=S.GEAGENDEERD, by=world.user("landelijk"), agenda_where="x"
+        )

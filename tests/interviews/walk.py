@@ -31,6 +31,12 @@ def build(world):
         jeugdige=e.iv_jeugdige_emmen,
         created_by=lpa,
     )
+    e.national_obstacle_a = ObstacleFactory(
+        region=world.region_a,
+        level="national",
+        shareable_summary="Vervoer naar dagbesteding wordt nergens vergoed.",
+        created_by=kartrekker,
+    )
     e.beraad_a = BeraadFactory(region=world.region_a, created_by=kartrekker)
     e.beraad_a.jeugdigen.set([e.iv_jeugdige_emmen])
 
@@ -82,4 +88,10 @@ WALK = {
         get=LEAD, post=LEAD, post_data=lambda w: {}, kwargs=lambda w: {"pk": w.obstacle_a.pk}
     ),
     "interviews:national_agenda": Route(get=everyone(403, landelijk=200)),
+    "interviews:national_status": Route(
+        get=NO_GET,
+        post=everyone(403, landelijk=302),
+        post_data=lambda w: {"status": "geagendeerd"},
+        kwargs=lambda w: {"pk": w.national_obstacle_a.pk},
+    ),
 }
