@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -121,18 +123,49 @@ class BeraadForm(forms.ModelForm):
             "values",
             "conclusion",
             "evaluation",
-            "jeugdigen",
         ]
-        widgets = {
-            "held_on": DATE,
-            "jeugdigen": forms.CheckboxSelectMultiple,
-            **dict.fromkeys(LONG_TEXT, TEXT),
-        }
+        widgets = {"held_on": DATE, **dict.fromkeys(LONG_TEXT, TEXT)}
+
+    # A text field of references rather than a list of every case: a region can have thousands.
+    jeugdige_references = forms.CharField(
+        label=_("Linked jeugdigen (optional)"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "References of jeugdigen of this region, separated by commas, e.g. EMM-2026-0007. "
+            "Visible only inside the region."
+        ),
+    )
 
     def __init__(self, *args, jeugdigen, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jeugdigen"].queryset = jeugdigen
-        self.fields["jeugdigen"].label_from_instance = lambda j: j.reference
+        self.jeugdigen = jeugdigen  # the cases of the region this user may link
+        if self.instance.pk and not self.is_bound:
+            linked = self.instance.jeugdigen.filter(pk__in=jeugdigen.values("pk"))
+            self.initial["jeugdige_references"] = ", ".join(
+                linked.order_by("reference").values_list("reference", flat=True)
+            )
+        self.hidden_jeugdigen = (
+            list(self.instance.jeugdigen.exclude(pk__in=jeugdigen.values("pk")))
+            if self.instance.pk
+            else []
+        )
+
+    def clean_jeugdige_references(self):
+        raw = self.cleaned_data.get("jeugdige_references", "")
+        references = list(
+            dict.fromkeys(r.strip().upper() for r in re.split(r"[\s,;]+", raw) if r.strip())
+        )
+        found = {j.reference: j for j in self.jeugdigen.filter(reference__in=references)}
+        unknown = [r for r in references if r not in found]
+        if unknown:
+            raise forms.ValidationError(
+                _("%(refs)s: not a jeugdige of this region that you can see. Check the reference.")
+                % {"refs": ", ".join(unknown)}
+            )
+        # Links to cases this user cannot see stay as they are.
+        self.cleaned_data["jeugdigen"] = [found[r] for r in references] + self.hidden_jeugdigen
+        return ", ".join(references)
 
     def clean(self):
         data = super().clean()

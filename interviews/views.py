@@ -229,7 +229,13 @@ def _beraad_form(request, *, region, beraad=None):
     return render(
         request,
         "interviews/beraad_form.html",
-        {"form": form, "actions": actions, "region": region, "beraad": beraad},
+        {
+            "form": form,
+            "actions": actions,
+            "region": region,
+            "beraad": beraad,
+            "lead_regions": selectors.lead_regions(user=request.user) if beraad is None else [],
+        },
     )
 
 

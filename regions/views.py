@@ -289,5 +289,7 @@ def training_cancel_view(request, pk):
 
 @landelijk_team
 def training_attendance_view(request):
-    rows = training_attendance()
-    return render(request, "regions/training_attendance.html", {"rows": rows})
+    rows = list(training_attendance())
+    fields = ("lpas", "attended", "registered", "waiting", "people")
+    totals = {f: sum(getattr(r, f) for r in rows) for f in fields}
+    return render(request, "regions/training_attendance.html", {"rows": rows, "totals": totals})

@@ -34,7 +34,8 @@ def beraad_post(**extra):
 def test_kartrekker_records_a_beraad_with_actions_and_a_linked_case(world, client_for):
     case = make_jeugdige(world.region_a, world.emmen)
     response = client_for("kartrekker_a").post(
-        reverse("interviews:beraad_create"), beraad_post(**{"beraad-jeugdigen": [case.pk]})
+        reverse("interviews:beraad_create"),
+        beraad_post(**{"beraad-jeugdige_references": f" {case.reference.lower()} "}),
     )
     assert response.status_code == 302, response.context["form"].errors
     beraad = MoreelBeraad.objects.get()
@@ -49,9 +50,11 @@ def test_kartrekker_records_a_beraad_with_actions_and_a_linked_case(world, clien
 def test_a_case_of_another_region_cannot_be_linked(world, client_for):
     other = make_jeugdige(world.region_b, world.assen)
     response = client_for("kartrekker_a").post(
-        reverse("interviews:beraad_create"), beraad_post(**{"beraad-jeugdigen": [other.pk]})
+        reverse("interviews:beraad_create"),
+        beraad_post(**{"beraad-jeugdige_references": other.reference}),
     )
     assert response.status_code == 200
+    assert "not a jeugdige of this region" in response.content.decode()
     assert not MoreelBeraad.objects.exists()
 
 
@@ -64,7 +67,7 @@ def test_service_refuses_a_case_of_another_region(world):
 
     other = make_jeugdige(world.region_b, world.assen)
     form = BeraadForm(
-        beraad_post(**{"beraad-jeugdigen": [other.pk]}),
+        beraad_post(**{"beraad-jeugdige_references": other.reference}),
         jeugdigen=Jeugdige.objects.all(),  # a form that forgot to limit the choice
         prefix="beraad",
     )
@@ -126,3 +129,18 @@ def test_share_beraad_as_learning_leaves_out_linked_names(world, client_for):
     assert "Sem" not in initial["lesson"] + initial["context"]
     assert "Kuipers" not in initial["lesson"]
     assert "kiezen we voor rust" in initial["lesson"]
+
+
+def test_editing_keeps_links_the_editor_cannot_see(world, client_for):
+    """A kartrekker sees all; but the form never drops links it did not show."""
+    from cases.models import Jeugdige
+    from interviews.forms import BeraadForm
+
+    emmen = make_jeugdige(world.region_a, world.emmen)
+    borger = make_jeugdige(world.region_a, world.borger)
+    beraad = BeraadFactory(region=world.region_a)
+    beraad.jeugdigen.set([emmen, borger])
+    only_emmen = Jeugdige.objects.filter(pk=emmen.pk)
+    form = BeraadForm(instance=beraad, jeugdigen=only_emmen, prefix="beraad")
+    assert form.initial["jeugdige_references"] == emmen.reference
+    assert form.hidden_jeugdigen == [borger]
