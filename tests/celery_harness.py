@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from django.conf import settings
@@ -89,6 +89,7 @@ def celery_worker(*, extra_env: dict | None = None, concurrency: int = 1):
         yield proc
     finally:
         app.conf.update(**saved)
+        _forget_backend()
         if proc.poll() is None:
             proc.terminate()
             try:
@@ -98,6 +99,12 @@ def celery_worker(*, extra_env: dict | None = None, concurrency: int = 1):
                 proc.wait()
         # Close the app's pooled broker connections made with the test's broker settings.
         app.pool.force_close_all()
+
+
+def _forget_backend() -> None:
+    # Celery caches the result backend per thread on first use; make it follow the new conf.
+    with suppress(AttributeError):
+        del app._local.backend
 
 
 def _wait_ready(proc: subprocess.Popen, queue: str, log: Path, timeout: float = 60) -> None:
