@@ -143,7 +143,9 @@ def report_start(*, report_id: int, task_id: str = "") -> Report | None:
     """
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update().select_related("region", "phase").get(pk=report_id)
+            Report.objects.select_for_update(of=("self",))
+            .select_related("region", "phase")
+            .get(pk=report_id)
         )
         if report.status in (Report.Status.DONE, Report.Status.FAILED):
             return None
@@ -233,7 +235,8 @@ def sweep_stale_reports(*, running_for: timedelta | None = None) -> int:
     """Fail reports whose worker is gone: running longer than the hard time limit (plus a
     minute), or queued so long that no worker will pick them up. Returns how many."""
     now = timezone.now()
-    running_for = running_for or timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    if running_for is None:
+        running_for = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
     stopped = Report.objects.filter(
         status=Report.Status.RUNNING, started_at__lt=now - running_for
     ).update(
