@@ -29,7 +29,8 @@ def make_jeugdige(
     return Jeugdige.objects.create(
         region=region,
         gemeente=gemeente,
-        reference=f"{region.reference_prefix}-2026-{n:04d}",
+        # A year of its own, so these never meet the numbers the cases service hands out.
+        reference=f"{region.reference_prefix}-1999-{n:04d}",
         given_name=given_name,
         family_name=family_name,
         date_of_birth=dt.date(2013, 3, 14),
