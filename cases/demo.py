@@ -175,6 +175,11 @@ def _seed_region(region: Region) -> int:
                 # a renewal coming up soon: the worklist shows it
                 data["renewal_due"] = today + dt.timedelta(days=rnd.randint(5, 55))
         steps = rnd.randint(0, len(PATH)) if i >= 2 else len(PATH) - i
+        if steps >= 1 and i >= 5:
+            overdue = rnd.random() < 0.35
+            data["next_contact_due"] = today + dt.timedelta(
+                days=rnd.randint(-40, -3) if overdue else rnd.randint(7, 60)
+            )
         if steps >= 2:
             data["consent_date"] = created + dt.timedelta(days=rnd.randint(5, 30))
             data["consent_by"] = rnd.choice(["beide ouders", "moeder", "vader"])
@@ -240,18 +245,7 @@ def _seed_region(region: Region) -> int:
                 },
                 by=lpa,
             )
-        jeugdige.refresh_from_db()
-        if steps >= 1 and i >= 5:
-            overdue = rnd.random() < 0.35
-            due = today + dt.timedelta(days=rnd.randint(-40, -3) if overdue else rnd.randint(7, 60))
-            services.jeugdige_update(
-                jeugdige=jeugdige,
-                data={"next_contact_due": due},
-                version=jeugdige.version,
-                by=lpa,
-            )
         if i >= count - 2 and steps >= 1:
-            jeugdige.refresh_from_db()
             services.jeugdige_close(
                 jeugdige=jeugdige,
                 reason=rnd.choice(

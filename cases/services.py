@@ -208,8 +208,7 @@ def timeline_add(
     )
     if at is not None:
         entry.at = at
-    with transaction.atomic():
-        entry.save()
+    entry.save()  # one INSERT: atomic on its own, and inside the caller's transaction
     return entry
 
 
@@ -275,7 +274,7 @@ def jeugdige_create(
         status_changed_at=now,
         **fields,
     )
-    jeugdige.full_clean()
+    _validate(jeugdige)
     jeugdige._history_user = by
     jeugdige.save()
     timeline_add(
@@ -294,6 +293,15 @@ def jeugdige_create(
         data=", ".join(sorted(fields)),
     )
     return jeugdige
+
+
+def _validate(jeugdige: Jeugdige) -> None:
+    """Field validation; the constraints are checked here in Python (cheaper than Django's
+    per-constraint queries) and enforced by the database anyway."""
+    jeugdige.full_clean(validate_unique=False, validate_constraints=False)
+    start, end = jeugdige.exemption_start, jeugdige.exemption_end
+    if start and end and end < start:
+        raise CaseError(_("The exemption cannot end before it starts."), code="dates")
 
 
 def _locked(jeugdige: Jeugdige, version: int | None) -> Jeugdige:
@@ -361,7 +369,7 @@ def jeugdige_update(
                 % {"ref": clash.reference},
                 code="duplicate_bsn",
             )
-    current.full_clean()
+    _validate(current)
     current.version += 1
     current.updated_at = timezone.now()
     current._history_user = by

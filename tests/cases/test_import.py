@@ -324,4 +324,4 @@ def test_twenty_thousand_rows_import_well_under_a_minute(world):
     seconds = time.monotonic() - started
     assert result.ok and result.created == 20_000
     print(f"\n20,000-row import: {seconds:.1f} s")
-    assert seconds < 45
+    assert seconds < 60  # measured 8.5 s (PostgreSQL) and 10.3 s (SQLite) on a quiet machine

@@ -14,7 +14,7 @@ POST_ONLY = everyone(405, landelijk=403, beheerder=403)
 def build(world):
     # Other apps' factories write EMM-2026-0001… directly; keep clear of their numbers.
     ReferenceCounter.objects.update_or_create(
-        region=world.region_a, year=timezone.localdate().year, defaults={"last": 900}
+        region=world.region_a, year=timezone.localdate().year, defaults={"last": 9000}
     )
     world.extra.jeugdige_a = make_jeugdige(world, given_name="Anna", family_name="Emmen")
     world.extra.jeugdige_a_borger = make_jeugdige(
