@@ -15,6 +15,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from regions.models import Region
 from wel.access import Scope, scope_for
@@ -59,6 +60,17 @@ class Shown:
     @property
     def anchor(self) -> str:
         return f"t-{self.table.key}"
+
+    @property
+    def linked_rows(self) -> list[tuple[list, str | None]]:
+        """Rows with a link for the row label: a region's dashboard in "per region" tables."""
+        codes = self.table.extra.get("codes")
+        if not codes:
+            return [(row, None) for row in self.table.rows]
+        return [
+            (row, reverse("reports:region_dashboard", kwargs={"code": code}))
+            for row, code in zip(self.table.rows, codes, strict=True)
+        ]
 
 
 def _shown(tables: list[Table]) -> list[Shown]:
