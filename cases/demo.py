@@ -325,7 +325,7 @@ def seed_scale(target: int) -> int:
                 last_contact_on=today - dt.timedelta(days=rnd.randint(0, 400))
                 if rnd.random() < 0.7
                 else None,
-                created_at=now,
+                created_at=now - dt.timedelta(minutes=n),
                 updated_at=now,
                 status_changed_at=now,
             )

@@ -243,10 +243,15 @@ class Jeugdige(models.Model):
         ]
         indexes = [
             models.Index(fields=["region", "status"], name="jeugdige_region_status"),
+            models.Index(fields=["region", "-created_at"], name="jeugdige_region_created"),
+            models.Index(fields=["region"], condition=Q(is_focus=True), name="jeugdige_focus"),
             models.Index(fields=["region", "family_name", "date_of_birth"], name="jeugdige_dup"),
-            models.Index(fields=["next_contact_due"], name="jeugdige_next_contact"),
-            models.Index(fields=["renewal_due"], name="jeugdige_renewal"),
-            models.Index(fields=["last_contact_on"], name="jeugdige_last_contact"),
+            # the worklist: per region, in order of urgency
+            models.Index(
+                fields=["region", "next_contact_due"], name="jeugdige_region_next_contact"
+            ),
+            models.Index(fields=["region", "renewal_due"], name="jeugdige_region_renewal"),
+            models.Index(fields=["region", "last_contact_on"], name="jeugdige_region_last_contact"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -96,6 +96,8 @@ class Worklist:
     contact_overdue: list[Jeugdige]
     renewal_due: list[Jeugdige]
     no_recent_contact: list[Jeugdige]
+    counts: dict[str, int]
+    limit: int
 
     @property
     def total(self) -> int:
@@ -112,7 +114,7 @@ def worklist_queryset(*, user) -> QuerySet[Jeugdige]:
     return qs
 
 
-def worklist(*, user, today: dt.date | None = None, limit: int = 200) -> Worklist:
+def worklist(*, user, today: dt.date | None = None, limit: int = 50) -> Worklist:
     """What needs attention: overdue contacts, renewals within 60 days, 6 months without contact."""
     today = today or timezone.localdate()
     base = worklist_queryset(user=user)
@@ -129,8 +131,10 @@ def worklist(*, user, today: dt.date | None = None, limit: int = 200) -> Worklis
         no_recent_contact=list(
             base.filter(
                 Q(last_contact_on__lt=six_months_ago) | Q(last_contact_on__isnull=True)
-            ).order_by("last_contact_on", "created_at", "pk")[:limit]
+            ).order_by(F("last_contact_on").asc(nulls_first=True), "created_at", "pk")[:limit]
         ),
+        counts=worklist_counts(user=user, today=today),
+        limit=limit,
     )
 
 
@@ -167,11 +171,14 @@ def focus_panel(*, user) -> list[Region]:
     those the user may see.
     """
     scope = scope_for(user)
-    open_focus = Q(jeugdigen__is_focus=True) & ~Q(jeugdigen__status=Status.AFGESLOTEN)
-    regions = list(
-        Region.objects.filter(pk__in=sorted(scope.region_ids))
-        .annotate(focus_count=Count("jeugdigen", filter=open_focus))
-        .order_by("name")
+    regions = list(Region.objects.filter(pk__in=sorted(scope.region_ids)).order_by("name"))
+    # One grouped count over the partial index on focus cases (not a join of every case).
+    counts = dict(
+        Jeugdige.objects.filter(region__in=[r.pk for r in regions], is_focus=True)
+        .exclude(status=Status.AFGESLOTEN)
+        .order_by()
+        .values_list("region")
+        .annotate(n=Count("pk"))
     )
     visible = (
         Jeugdige.objects.visible_to(user)
@@ -184,6 +191,7 @@ def focus_panel(*, user) -> list[Region]:
     for j in visible:
         by_region.setdefault(j.region_id, []).append(j)
     for region in regions:
+        region.focus_count = counts.get(region.pk, 0)
         region.focus_cases = by_region.get(region.pk, [])
         region.focus_warning = region.focus_count != region.focus_target
     return regions
