@@ -228,3 +228,16 @@ def test_digest_skips_empty_worklists(world):
 
     assert send_digests() == 0
     assert mail.outbox == []
+
+
+def test_the_beat_schedule_names_registered_tasks(settings):
+    from wel.celery import app
+
+    app.loader.import_default_modules()
+    names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "reports.queue_scheduled_region_reports",
+        "reports.sweep_stale_reports",
+        "reports.send_weekly_digests",
+    } <= names
+    assert names <= set(app.tasks)
