@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -167,6 +167,12 @@ def jeugdigen_by_age_band(span: Span) -> Table:
         rows=rows,
         total=_total(rows, (1,)),
     )
+
+
+def _start_of(day: date):
+    """Local midnight at the start of ``day`` (an aware datetime): a range filter that can use
+    an index, unlike ``__date`` which converts every row."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _years_before(day: date, years: int) -> date:
@@ -427,6 +433,8 @@ def trend_per_month(span: Span) -> Table:
         months = [span.end.replace(day=1)]
     first = months[0]
 
+    after = _start_of(span.end + timedelta(days=1))
+
     def per_month(qs, field: str) -> dict:
         return {
             _month_key(row["m"]): row["n"]
@@ -437,9 +445,7 @@ def trend_per_month(span: Span) -> Table:
         }
 
     registered = per_month(
-        Jeugdige.objects.filter(
-            span.q(), created_at__date__gte=first, created_at__date__lte=span.end
-        ),
+        Jeugdige.objects.filter(span.q(), created_at__gte=_start_of(first), created_at__lt=after),
         "created_at",
     )
     contacts = per_month(
