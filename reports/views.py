@@ -14,6 +14,7 @@ from wel import audit
 from wel.access import require, scope_for
 
 from . import exports, selectors, services
+from .filters import ReportFilter
 from .forms import PeriodForm, PhaseReportForm
 from .models import Report
 
@@ -112,10 +113,11 @@ def national_export(request, key, fmt):
 
 @dashboards
 def report_list(request):
-    page = Paginator(selectors.reports_list(user=request.user), 25).get_page(
-        request.GET.get("page")
+    report_filter = ReportFilter(
+        request.GET, queryset=selectors.reports_list(user=request.user), user=request.user
     )
-    return render(request, "reports/report_list.html", {"page": page})
+    page = Paginator(report_filter.qs, 25).get_page(request.GET.get("page"))
+    return render(request, "reports/report_list.html", {"filter": report_filter, "page": page})
 
 
 @require_POST

@@ -206,3 +206,19 @@ def test_region_page_links_to_the_dashboard(world, client_for):
     assert (
         reverse("reports:region_dashboard", args=[world.region_a.code]).encode() in response.content
     )
+
+
+def test_report_list_filters_and_query_count(world, client_for, django_assert_max_num_queries):
+    for _ in range(3):
+        f.done_report(region=world.region_a)
+    f.report(region=world.region_a, status="failed")
+    f.done_report(region=world.region_b)
+    client = client_for("kartrekker_a")
+    url = reverse("reports:list")
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 4  # not region B's
+    assert client.get(url + "?status=failed").context["page"].paginator.count == 1
+    other = client.get(url + f"?region={world.region_b.pk}")
+    assert other.status_code == 200 and other.context["page"].paginator.count == 4  # ignored
+    assert other.context["filter"].errors
