@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -81,6 +82,19 @@ def export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in ("csv", "xlsx"):
         fmt = "csv"
+    total = case_filter.qs.count()
+    if fmt == "xlsx" and total > exporter.XLSX_MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "Excel exports are limited to %(max)d rows; this list has %(n)d. Narrow the "
+                "filter or export as CSV."
+            )
+            % {"max": exporter.XLSX_MAX_ROWS, "n": total},
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{reverse('cases:list')}?{query.urlencode()}")
     rows = exporter.export_rows(case_filter.qs)
     if fmt == "xlsx":
         body = exporter.export_xlsx(rows)
@@ -93,7 +107,7 @@ def export(request):
         action=audit.Action.EXPORT,
         request=request,
         data="case list: all exported columns incl. BSN",
-        detail={"format": fmt, "filters": filters, "rows": case_filter.qs.count()},
+        detail={"format": fmt, "filters": filters, "rows": total},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(body, content_type=content_type)
@@ -494,8 +508,6 @@ def import_confirm(request):
 
 
 def _list_url() -> str:
-    from django.urls import reverse
-
     return reverse("cases:list")
 
 

@@ -66,3 +66,15 @@ def test_national_roles_cannot_export(world, client_for):
     _cases(world)
     for persona in ("landelijk", "beheerder"):
         assert client_for(persona).get(reverse("cases:export")).status_code == 403
+
+
+def test_large_xlsx_export_is_refused_with_advice(world, client_for, monkeypatch):
+    from cases import exporter
+
+    _cases(world)
+    monkeypatch.setattr(exporter, "XLSX_MAX_ROWS", 1)
+    client = client_for("kartrekker_a")
+    response = client.get(reverse("cases:export"), {"format": "xlsx", "q": "a"})
+    assert response.status_code == 302 and response.url.endswith("?q=a")
+    assert not AuditEvent.objects.filter(action="export").exists()
+    assert client.get(reverse("cases:export"), {"format": "csv"}).status_code == 200
