@@ -14,7 +14,8 @@ import random
 import time
 from decimal import Decimal
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from regions.demo import FAMILY, GIVEN
 from regions.models import Region
@@ -104,6 +105,12 @@ def _dob(rnd: random.Random, grondslag: str, today: dt.date) -> dt.date:
 
 
 def seed(*, stdout, scale: int = 0) -> None:
+    # Timeline sentences are stored as written: write them in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        _seed(stdout=stdout, scale=scale)
+
+
+def _seed(*, stdout, scale: int) -> None:
     started = time.monotonic()
     made = 0
     for region in Region.objects.prefetch_related("gemeenten").order_by("code"):

@@ -9,7 +9,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from cases import importer
 from regions.models import Region
@@ -40,9 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"No region with code {region!r}. See the region list.") from exc
         started = time.monotonic()
         try:
-            result = importer.run_import(
-                path.read_bytes(), filename=path.name, region=target, commit=not dry_run
-            )
+            # The timeline entries are stored as written: in the site's language.
+            with translation.override(settings.LANGUAGE_CODE):
+                result = importer.run_import(
+                    path.read_bytes(), filename=path.name, region=target, commit=not dry_run
+                )
         except importer.ImportRefused as exc:
             raise CommandError(str(exc)) from exc
         seconds = time.monotonic() - started
