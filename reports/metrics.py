@@ -120,6 +120,7 @@ def jeugdigen_by_grondslag(span: Span) -> Table:
         rows=rows,
         total=_total(rows, (1, 2, 3)),
         count_columns=(1, 2, 3),
+        row_total_column=3,
     )
 
 
@@ -398,6 +399,7 @@ def obstacles_by_level_status(span: Span) -> Table:
         rows=rows,
         total=_total(rows, range(1, n + 2)),
         count_columns=tuple(range(1, n + 2)),
+        row_total_column=n + 1,
         chart="",
     )
 

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from reports.exports import safe_cell
 from reports.models import Report
-from reports.tables import SMALL, Table, suppress_value
+from reports.tables import HIDDEN, SMALL, Table, suppress_value
 from wel.models import AuditEvent
 
 from . import factories as f
@@ -42,6 +42,47 @@ def test_table_suppression_keeps_totals_and_labels():
     ).suppress().rows == [[1, 1]]
 
 
+def test_a_lone_small_cell_gets_a_complementary_one():
+    t = Table(
+        key="k",
+        caption="c",
+        columns=["", "n"],
+        rows=[["a", 1], ["b", 7], ["c", 4], ["d", 0]],
+        total=["Total", 12],
+    )
+    # 12 - 7 - 4 - 0 would give the 1 away: the smallest other non-zero cell is hidden too
+    assert [r[1] for r in t.suppress().rows] == [SMALL, 7, HIDDEN, 0]
+    two = Table(
+        key="k",
+        caption="c",
+        columns=["", "n"],
+        rows=[["a", 1], ["b", 2], ["c", 9]],
+        total=["Total", 12],
+    )
+    assert [r[1] for r in two.suppress().rows] == [SMALL, SMALL, 9]  # already two unknowns
+    zeros = Table(
+        key="k", caption="c", columns=["", "n"], rows=[["a", 2], ["b", 0]], total=["Total", 2]
+    )
+    assert [r[1] for r in zeros.suppress().rows] == [SMALL, HIDDEN]  # else 2 - 0 = 2
+
+
+def test_row_totals_and_columns_are_protected_together():
+    t = Table(
+        key="k",
+        caption="c",
+        columns=["", "open", "closed", "total"],
+        rows=[["a", 5, 1, 6], ["b", 4, 6, 10]],
+        total=["Total", 9, 7, 16],
+        count_columns=(1, 2, 3),
+        row_total_column=3,
+    )
+    shown = t.suppress()
+    # row a: 6 - 5 would give the 1 away, so 5 is hidden; column "open" then has one unknown
+    # (9 - 4), so 4 is hidden; column "closed" (7 - 6) and row b (10 - 4) likewise: 6 hidden
+    assert shown.rows == [["a", HIDDEN, SMALL, 6], ["b", HIDDEN, HIDDEN, 10]]
+    assert shown.total == ["Total", 9, 7, 16] and shown.has_hidden
+
+
 # -- dashboards ----------------------------------------------------------------------------
 def status_rows(response) -> dict:
     table = next(s.table for s in response.context["figures"] if s.table.key == "status")
@@ -69,7 +110,11 @@ def test_national_dashboard_is_suppressed(figures, world, client_for):
     response = client_for("landelijk").get(reverse("reports:national_dashboard"))
     table = next(s.table for s in response.context["figures"] if s.table.key == "regions")
     row = next(r for r in table.rows if r[0] == world.region_a.name)
-    assert row[1:] == [3, SMALL, SMALL, 4, SMALL, 3]  # a year: moreel beraad (not children) exact
+    # A year: A has 3 open cases, B 1: B's "<3" would follow from the exact total 4, so A's 3 is
+    # hidden too ("x"); moreel beraad sessions (not children) stay exact.
+    assert row[1:] == [HIDDEN, SMALL, SMALL, HIDDEN, SMALL, 3]
+    row_b = next(r for r in table.rows if r[0] == world.region_b.name)
+    assert row_b[1:] == [SMALL, HIDDEN, HIDDEN, SMALL, SMALL, 0]
     assert table.total[1] == 4  # totals exact (3 open in A + 1 in B)
     assert b"<svg" in response.content and b"<title" in response.content
     assert b'style="' not in response.content  # CSP: no inline styles
