@@ -39,6 +39,11 @@ PAGES = [
     ("landelijk@wel.example", "/regio/uitrol/", "rollout (landelijk team)"),
     ("landelijk@wel.example", "/regio/", "regions list"),
     ("kartrekker.emm@wel.example", "/regio/VO2202/", "region detail"),
+    ("kartrekker.emm@wel.example", "/jeugdigen/EMM-2026-0001/", "case detail (kartrekker)"),
+    ("kartrekker.emm@wel.example", "/rapportages/regio/VO2202/", "region dashboard"),
+    ("landelijk@wel.example", "/rapportages/landelijk/", "national dashboard"),
+    ("kartrekker.emm@wel.example", "/gesprekken/", "interview list (kartrekker)"),
+    ("kartrekker.emm@wel.example", "/gesprekken/belemmeringen/", "obstacle agenda (region)"),
 ]
 
 
