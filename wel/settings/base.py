@@ -226,5 +226,7 @@ LOGGING = {
         # WeasyPrint's font subsetting floods the log at INFO.
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # django-axes logs every successful login at INFO; the audit log already has them.
+        "axes": {"level": "WARNING"},
     },
 }
