@@ -213,9 +213,6 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Audit: how many proxies in front of us may set X-Forwarded-For (0 = trust REMOTE_ADDR only).
 WEL_TRUSTED_PROXY_COUNT = env.int("WEL_TRUSTED_PROXY_COUNT", default=0)
-# Retention (DESIGN §5): leerplicht records 19 years after birth, audit lines 5 years.
-WEL_RETENTION_YEARS_AFTER_BIRTH = env.int("WEL_RETENTION_YEARS_AFTER_BIRTH", default=19)
-WEL_AUDIT_RETENTION_YEARS = env.int("WEL_AUDIT_RETENTION_YEARS", default=5)
 
 LOGGING = {
     "version": 1,
