@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from kombu import pools
 
 from wel.celery import app
 
@@ -97,8 +98,11 @@ def celery_worker(*, extra_env: dict | None = None, concurrency: int = 1):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
-        # Close the app's pooled broker connections made with the test's broker settings.
+        # Close the app's pooled broker connections made with the test's broker settings, and
+        # reset kombu's pools so a second worker in the same process gets fresh ones.
         app.pool.force_close_all()
+        pools.reset()
+        app._after_fork()
 
 
 def _forget_backend() -> None:

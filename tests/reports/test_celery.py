@@ -27,23 +27,6 @@ from . import factories as f
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _fresh_broker_pool():
-    """The harness closes the app's producer pool on exit; a closed pool is not recreated, so
-    a second worker in the same test process would fail with "Acquire on closed pool"."""
-    from kombu import pools
-
-    from wel.celery import app
-
-    def reset():
-        pools.reset()  # kombu's registry still holds the closed pools per broker URL
-        app._after_fork()  # and celery's app caches them: drop both
-
-    reset()
-    yield
-    reset()
-
-
 def wait_for(report: Report, statuses: set[str], timeout: float = 90, progress: int = 0) -> Report:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
