@@ -252,6 +252,21 @@ class Jeugdige(models.Model):
             ),
             models.Index(fields=["region", "renewal_due"], name="jeugdige_region_renewal"),
             models.Index(fields=["region", "last_contact_on"], name="jeugdige_region_last_contact"),
+            # The worklist reads the first 50 open cases per list in exactly these orders; partial
+            # indexes on open cases let PostgreSQL walk them in order and stop after 50 rows
+            # instead of sorting every open case of the region. (The "no recent contact" order
+            # needs NULLS FIRST, which SQLite indexes cannot express: that index is created for
+            # PostgreSQL only, in migration 0003.)
+            models.Index(
+                fields=["region", "next_contact_due", "id"],
+                condition=~Q(status=Status.AFGESLOTEN),
+                name="jeugdige_open_next_contact",
+            ),
+            models.Index(
+                fields=["region", "renewal_due", "id"],
+                condition=~Q(status=Status.AFGESLOTEN),
+                name="jeugdige_open_renewal",
+            ),
         ]
 
     def __str__(self) -> str:
