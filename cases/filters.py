@@ -6,7 +6,8 @@ import datetime as dt
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,12 @@ class JeugdigeFilter(django_filters.FilterSet):
         for name in ("q",):
             self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if (self.form.cleaned_data.get("q") or "").strip():
+            queryset = _sort_search_matches(queryset)
+        return queryset
+
     def search(self, queryset, name, value):
         value = value.strip()
         q = Q(reference__icontains=value)
@@ -155,3 +162,29 @@ class JeugdigeFilter(django_filters.FilterSet):
     def filter_contact_overdue(self, queryset, name, value):
         overdue = Q(next_contact_due__lt=timezone.localdate()) & ~Q(status=Status.AFGESLOTEN)
         return queryset.filter(overdue) if value == "1" else queryset.exclude(overdue)
+
+
+# Columns whose order is correlated with what a search matches (names and references).
+_SEARCHED_SORT_FIELDS = {"family_name", "given_name", "reference"}
+
+
+def _sort_search_matches(queryset):
+    """Sort search results by name or reference without walking that column's index.
+
+    With an index on the sort column PostgreSQL prefers to walk it in order and stop at the 25th
+    match, assuming matches are spread evenly. For a name search sorted by name they are not
+    (every "Jansen" sits together), so it read most of the region before finding them. Sorting
+    by ``col || ''`` orders identically but cannot use that index, so PostgreSQL fetches the
+    matches through the trigram indexes (cases migration 0004) and sorts only those.
+    """
+    order = []
+    changed = False
+    for item in queryset.query.order_by:
+        field = item.lstrip("-") if isinstance(item, str) else None
+        if field in _SEARCHED_SORT_FIELDS:
+            expression = Concat(F(field), Value(""))
+            order.append(expression.desc() if item.startswith("-") else expression.asc())
+            changed = True
+        else:
+            order.append(item)
+    return queryset.order_by(*order) if changed else queryset

@@ -312,3 +312,24 @@ def test_import_template_download(world, client_for):
     response = client_for("lpa_a").get(reverse("cases:import_template"))
     assert response.status_code == 200
     assert response.content.decode("utf-8-sig").startswith("bsn;voornaam;achternaam")
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "reference", "-reference", "-updated"])
+def test_search_results_keep_the_chosen_order(world, client_for, sort):
+    """A search sorts its matches by a non-indexed expression (cases.filters); same order."""
+    for family in ("Jansen", "Van Jansen", "Jansma", "Achterjans", "Mulder"):
+        make_jeugdige(world, given_name="Kim", family_name=family)
+    client = client_for("kartrekker_a")
+    response = client.get(reverse("cases:list"), {"q": "jans", "sort": sort})
+    assert response.status_code == 200
+    shown = list(response.context["page"])
+    field = {"name": "family_name", "reference": "reference", "updated": "updated_at"}[
+        sort.lstrip("-")
+    ]
+    expected = sorted(
+        Jeugdige.objects.filter(family_name__icontains="jans"),
+        key=lambda j: getattr(j, field),
+        reverse=sort.startswith("-"),
+    )
+    assert [getattr(j, field) for j in shown] == [getattr(j, field) for j in expected]
+    assert len(shown) == 4
