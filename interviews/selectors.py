@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -18,9 +29,26 @@ def interviews_list(*, user) -> QuerySet[Interview]:
     return (
         Interview.objects.visible_to(user)
         .select_related("jeugdige", "jeugdige__gemeente", "jeugdige__region", "interviewer")
-        .annotate(open_steps=Count("next_steps", filter=Q(next_steps__done=False)))
+        .annotate(open_steps=open_steps_count())
         .order_by("-held_on", "-pk")
     )
+
+
+def open_steps_count():
+    """The number of open next steps of each interview, as a correlated subquery.
+
+    (A ``Count`` over the join grouped the whole list by every selected column before it could
+    sort and take a page, and made the paginator's count join the next steps too; the subquery
+    is evaluated only for the rows on the page.)
+    """
+    steps = (
+        NextStep.objects.filter(interview=OuterRef("pk"), done=False)
+        .order_by()
+        .values("interview")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(steps, output_field=IntegerField()), Value(0))
 
 
 def interview_get(*, user, pk: int) -> Interview:

@@ -178,6 +178,21 @@ def test_interview_list_query_count(world, client_for, case_a, django_assert_max
         assert client.get(reverse("interviews:list")).status_code == 200
 
 
+def test_interview_list_counts_only_open_next_steps(world, client_for, case_a):
+    lpa = world.user("lpa_a")
+    none = InterviewFactory(jeugdige=case_a, interviewer=lpa, held_on=dt.date(2026, 1, 1))
+    some = InterviewFactory(jeugdige=case_a, interviewer=lpa, held_on=dt.date(2026, 2, 1))
+    NextStepFactory(interview=some)
+    NextStepFactory(interview=some)
+    NextStepFactory(interview=some, done=True)
+    closed = InterviewFactory(jeugdige=case_a, interviewer=lpa, held_on=dt.date(2026, 3, 1))
+    NextStepFactory(interview=closed, done=True)
+    response = client_for("kartrekker_a").get(reverse("interviews:list"))
+    shown = {i.pk: i.open_steps for i in response.context["page"]}
+    assert shown == {none.pk: 0, some.pk: 2, closed.pk: 0}
+    assert response.context["page"].paginator.count == 3
+
+
 def test_next_step_done_writes_the_timeline(world, client_for, interview_a):
     step = NextStepFactory(interview=interview_a)
     client = client_for("lpa_a")
