@@ -70,6 +70,10 @@ def main() -> None:
             f"seeded to {Jeugdige.objects.count()} jeugdigen in "
             f"{time.perf_counter() - started:.1f} s"
         )
+    if connection.vendor == "postgresql":
+        # Fresh bulk data has no planner statistics until autovacuum gets to it; production has.
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     print(f"database: {connection.vendor}, jeugdigen: {Jeugdige.objects.count()}, rounds: {ROUNDS}")
     from wel.models import User
 
