@@ -134,10 +134,10 @@ def _count(fn, span) -> int:
 @pytest.mark.parametrize(
     "fn,expected",
     [
-        (metrics.region_figures, 15),
+        (metrics.region_figures, 11),
         (metrics.focus_trajectories, 1),
         (metrics.learnings_shared, 2),
-        (metrics.national_figures, 14),
+        (metrics.national_figures, 11),
     ],
 )
 def test_query_counts_are_fixed_and_do_not_grow(figures, world, fn, expected):
