@@ -22,6 +22,7 @@ from wel.access import Scope, scope_for
 
 from . import metrics
 from .charts import chart_for
+from .html import table_body
 from .models import Report
 from .tables import Table, present
 
@@ -71,6 +72,11 @@ class Shown:
             (row, reverse("reports:region_dashboard", kwargs={"code": code}))
             for row, code in zip(self.table.rows, codes, strict=True)
         ]
+
+    @property
+    def table_html(self) -> str:
+        """The table's head, rows and total as markup (built once, see reports/html.py)."""
+        return table_body(self.table, [link for _row, link in self.linked_rows])
 
 
 def _shown(tables: list[Table]) -> list[Shown]:
