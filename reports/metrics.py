@@ -100,44 +100,46 @@ class JeugdigeCounts:
     """The span's jeugdigen counted in ONE pass over the table, for every figure about them.
 
     With 100,000 jeugdigen in a region each pass costs tens of milliseconds, so the dashboards
-    count once: grouped by region, grondslag, status and focus, with a conditional count per
-    age band, per worklist signal and per month of the period (``Count(filter=...)``). The
+    count once: grouped by grondslag, status and focus (and region), with a conditional count
+    per month of the period and (``signals``) per age band and worklist signal. The
     figure functions add these groups up; called without counts, each makes its own (one query).
     """
 
-    def __init__(self, span: Span, *, by_region: bool = False):
+    def __init__(self, span: Span, *, by_region: bool = False, signals: bool = True):
         self.span = span
         today, end = span.today, span.end
         months = _trend_months(span)
         after = _start_of(end + timedelta(days=1))
         aggregates = {"n": Count("pk")}
-        for i, (low, high, _label) in enumerate(AGE_BANDS):
+        for i, (low, high, _label) in enumerate(AGE_BANDS if signals else []):
             q = Q()
             if low is not None:  # at least `low` years old: born on or before end - low years
                 q &= Q(date_of_birth__lte=_years_before(end, low))
             if high is not None:  # younger than `high`
                 q &= Q(date_of_birth__gt=_years_before(end, high))
             aggregates[f"age{i}"] = Count("pk", filter=q) if q else Count("pk")
-        aggregates["contact_overdue"] = Count("pk", filter=Q(next_contact_due__lt=today))
-        aggregates["no_contact_6m"] = Count(
-            "pk",
-            filter=Q(last_contact_on__isnull=True)
-            | Q(last_contact_on__lt=today - timedelta(days=182)),
-        )
-        aggregates["renewal_soon"] = Count(
-            "pk",
-            filter=Q(
-                renewal_due__gte=today, renewal_due__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS)
-            ),
-        )
-        aggregates["renewal_overdue"] = Count("pk", filter=Q(renewal_due__lt=today))
+        if signals:  # the worklist's signals (open cases are picked when adding up)
+            aggregates["contact_overdue"] = Count("pk", filter=Q(next_contact_due__lt=today))
+            aggregates["no_contact_6m"] = Count(
+                "pk",
+                filter=Q(last_contact_on__isnull=True)
+                | Q(last_contact_on__lt=today - timedelta(days=182)),
+            )
+            aggregates["renewal_soon"] = Count(
+                "pk",
+                filter=Q(
+                    renewal_due__gte=today,
+                    renewal_due__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
+                ),
+            )
+            aggregates["renewal_overdue"] = Count("pk", filter=Q(renewal_due__lt=today))
         for i, m in enumerate(months):  # as TruncMonth in the current time zone would group
             upper = _start_of((m + timedelta(days=32)).replace(day=1))
             aggregates[f"m{i}"] = Count(
                 "pk", filter=Q(created_at__gte=_start_of(m), created_at__lt=min(upper, after))
             )
         fields = ["grondslag", "status", "is_focus"] + (["region"] if by_region else [])
-        self.by_region = by_region
+        self.by_region, self.signals = by_region, signals
         self.months = months
         self.groups = list(
             Jeugdige.objects.filter(span.q()).values(*fields).annotate(**aggregates).order_by()
@@ -170,14 +172,23 @@ class JeugdigeCounts:
         return out
 
 
-def jeugdige_counts(span: Span, *, by_region: bool = False) -> JeugdigeCounts:
-    """The span's jeugdigen counted once for several figures (see :class:`JeugdigeCounts`)."""
-    return JeugdigeCounts(span, by_region=by_region)
+def jeugdige_counts(span: Span, *, by_region: bool = False, signals: bool = True) -> JeugdigeCounts:
+    """The span's jeugdigen counted once for several figures (see :class:`JeugdigeCounts`):
+    per region if ``by_region``; with the age bands and worklist signals if ``signals``."""
+    return JeugdigeCounts(span, by_region=by_region, signals=signals)
 
 
-def _counts(span: Span, counts: JeugdigeCounts | None, *, by_region: bool = False):
-    if counts is None or counts.span != span or (by_region and not counts.by_region):
-        return jeugdige_counts(span, by_region=by_region)
+def _counts(
+    span: Span, counts: JeugdigeCounts | None, *, by_region: bool = False, signals: bool = False
+) -> JeugdigeCounts:
+    """``counts`` if they fit the span and hold what the figure needs, else fresh ones."""
+    if (
+        counts is None
+        or counts.span != span
+        or (by_region and not counts.by_region)
+        or (signals and not counts.signals)
+    ):
+        return jeugdige_counts(span, by_region=by_region, signals=signals)
     return counts
 
 
@@ -223,7 +234,7 @@ def jeugdigen_by_status(span: Span, counts: JeugdigeCounts | None = None) -> Tab
 def jeugdigen_by_age_band(span: Span, counts: JeugdigeCounts | None = None) -> Table:
     """Open cases per age band on the period's end date (no dates of birth leave). One query,
     none with ``counts``."""
-    c = _counts(span, counts)
+    c = _counts(span, counts, signals=True)
     n = c.totals([f"age{i}" for i in range(len(AGE_BANDS))], open_only=True)
     rows = [[label, n[f"age{i}"]] for i, (_lo, _hi, label) in enumerate(AGE_BANDS)]
     return Table(
@@ -314,7 +325,7 @@ def worklist(span: Span, counts: JeugdigeCounts | None = None) -> Table:
     """Contacts overdue, renewals due (within the worklist's window) and overdue, next steps
     overdue (open cases). Two queries, one with ``counts``."""
     today = span.today
-    jc = _counts(span, counts)
+    jc = _counts(span, counts, signals=True)
     c = jc.totals(
         ["contact_overdue", "no_contact_6m", "renewal_soon", "renewal_overdue"], open_only=True
     )
@@ -723,7 +734,7 @@ def region_figures(span: Span) -> list[Table]:
 def national_figures(span: Span) -> list[Table]:
     """Everything on the national dashboard, in order (aggregates only). The jeugdigen are
     counted once."""
-    counts = jeugdige_counts(span, by_region=True)
+    counts = jeugdige_counts(span, by_region=True, signals=False)  # no age bands, no worklist
     return [
         rollout(span),
         key_counts_per_region(span, counts),
