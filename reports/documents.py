@@ -91,19 +91,20 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     )
     span = metrics.Span.for_regions(region_ids, report.period_start, report.period_end)
     progress(3, _("Collecting the figures"))
-    per_region = present([metrics.key_counts_per_region(span)], suppress=True)[0]
+    counts = metrics.jeugdige_counts(span, by_region=True)  # the jeugdigen counted once
+    per_region = present([metrics.key_counts_per_region(span, counts)], suppress=True)[0]
     totals = present(
         [
             metrics.rollout(span),
-            metrics.jeugdigen_by_status(span),
-            metrics.jeugdigen_by_grondslag(span),
-            metrics.jeugdigen_by_age_band(span),
+            metrics.jeugdigen_by_status(span, counts),
+            metrics.jeugdigen_by_grondslag(span, counts),
+            metrics.jeugdigen_by_age_band(span, counts),
             metrics.interviews_by_respondent(span),
             metrics.activities_by_kind(span),
             metrics.obstacles_by_category(span),
             metrics.obstacles_by_level_status(span),
             metrics.moreel_beraad_held(span),
-            metrics.trend_per_month(span),
+            metrics.trend_per_month(span, counts),
         ],
         suppress=True,
     )
