@@ -58,7 +58,7 @@ check: install ## Django checks: migrations in sync, deploy settings without war
 	DJANGO_SETTINGS_MODULE=wel.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=wel.example $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: install ## Extract and compile the Dutch translations (needs gettext)
-	$(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=var --no-obsolete
+	$(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules --no-obsolete
 	$(BIN)/python manage.py compilemessages -l nl --ignore=.venv
 
 worker: install ## Start a Celery worker (needs CELERY_BROKER_URL)

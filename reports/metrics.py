@@ -582,7 +582,7 @@ def rollout(span: Span | None = None) -> Table:
             _("Joined in phase"),
             _("Total joined"),
             _("Target"),
-            _("% of target"),
+            _("Percentage of target"),
         ],
         rows=rows,
         count_columns=(2,),
