@@ -484,25 +484,32 @@ def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeug
 
 
 # -- around the case --------------------------------------------------------------------------
-@transaction.atomic
-def betrokkene_add(*, jeugdige: Jeugdige, data: dict[str, Any], by, request=None) -> Betrokkene:
-    """Add a person or organisation around the young person; timeline + audit."""
-    betrokkene = Betrokkene(jeugdige=jeugdige, **data)
-    betrokkene.full_clean()
-    betrokkene.save()
-    text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
-    if betrokkene.invited_by_parents:
-        text += " " + _("(invited by the parents)")
-    timeline_add(jeugdige=jeugdige, kind=TimelineEntry.Kind.BETROKKENE, text=text + ".", by=by)
+def _record_added(record, *, kind: str, text: str, data: dict[str, Any], by, request):
+    """Validate and save a row that belongs to a case, with its timeline entry and audit event."""
+    record.full_clean()
+    record.save()
+    timeline_add(jeugdige=record.jeugdige, kind=kind, text=text + ".", by=by)
     audit.record(
         action=audit.Action.CREATE,
         request=request,
         user=by,
-        obj=betrokkene,
-        jeugdige=jeugdige,
+        obj=record,
+        jeugdige=record.jeugdige,
         data=", ".join(sorted(data)),
     )
-    return betrokkene
+    return record
+
+
+@transaction.atomic
+def betrokkene_add(*, jeugdige: Jeugdige, data: dict[str, Any], by, request=None) -> Betrokkene:
+    """Add a person or organisation around the young person; timeline + audit."""
+    betrokkene = Betrokkene(jeugdige=jeugdige, **data)
+    text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
+    if betrokkene.invited_by_parents:
+        text += " " + _("(invited by the parents)")
+    return _record_added(
+        betrokkene, kind=TimelineEntry.Kind.BETROKKENE, text=text, data=data, by=by, request=request
+    )
 
 
 @transaction.atomic
@@ -511,21 +518,12 @@ def activiteit_add(
 ) -> Ontwikkelactiviteit:
     """Record development that is there; timeline + audit."""
     activiteit = Ontwikkelactiviteit(jeugdige=jeugdige, **data)
-    activiteit.full_clean()
-    activiteit.save()
     text = _("Activity: %(kind)s") % {"kind": activiteit.get_kind_display()}
     if activiteit.provider:
         text += f" ({activiteit.provider})"
-    timeline_add(jeugdige=jeugdige, kind=TimelineEntry.Kind.ACTIVITY, text=text + ".", by=by)
-    audit.record(
-        action=audit.Action.CREATE,
-        request=request,
-        user=by,
-        obj=activiteit,
-        jeugdige=jeugdige,
-        data=", ".join(sorted(data)),
+    return _record_added(
+        activiteit, kind=TimelineEntry.Kind.ACTIVITY, text=text, data=data, by=by, request=request
     )
-    return activiteit
 
 
 @transaction.atomic
