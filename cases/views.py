@@ -517,3 +517,39 @@ def import_template(request):
     response = HttpResponse(importer.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="jeugdigen-sjabloon.csv"'
     return response
+
+
+# -- inzage (AVG art. 15) ---------------------------------------------------------------------
+@case_worker
+@require_GET
+def inzage(request, reference):
+    """What an inzage export holds, with the two downloads."""
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    audit.record(
+        action=audit.Action.VIEW, request=request, obj=jeugdige, jeugdige=jeugdige, data="inzage"
+    )
+    return render(request, "cases/inzage.html", {"jeugdige": jeugdige})
+
+
+@case_worker
+@require_GET
+def inzage_download(request, reference, fmt):
+    """The whole file of one jeugdige as PDF or JSON, for answering a request for access."""
+    from . import inzage as inzage_export
+
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    if fmt == "pdf":
+        body, content_type = inzage_export.inzage_pdf(jeugdige=jeugdige), "application/pdf"
+    else:
+        body, content_type = inzage_export.inzage_json(jeugdige=jeugdige), "application/json"
+    audit.record(
+        action=audit.Action.EXPORT,
+        request=request,
+        obj=jeugdige,
+        jeugdige=jeugdige,
+        data=f"inzage (AVG art. 15): everything held, {fmt}",
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="inzage-{jeugdige.reference}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -62,4 +62,7 @@ WALK = {
     "cases:activiteit_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:contact_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:history": Route(get=case(), **ref),
+    "cases:inzage": Route(get=case(), **ref),
+    "cases:inzage_pdf": Route(get=case(), **ref),
+    "cases:inzage_json": Route(get=case(), **ref),
 }

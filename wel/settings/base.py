@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=5, minute=30),
     },
     "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 10 * 60},
+    # Retention (cases/retention.py): closed cases and audit lines past their term, daily.
+    "cases-apply-retention": {
+        "task": "cases.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
     "reports-weekly-digest": {
         "task": "reports.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
@@ -189,6 +194,14 @@ for _name in (
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")
+
+# Retention (AVG art. 5(1)(e); docs/security.md): closed cases are destroyed this many years
+# after the date of birth (the municipal selectielijst for leerplicht records), per grondslag
+# where set (JSON, e.g. {"absoluut_verzuim": 19}); audit lines after WEL_AUDIT_RETENTION_YEARS
+# (NEN 7513: at least 5). Checked by cases.retention.retention_policy.
+WEL_RETENTION_YEARS_AFTER_BIRTH = env.int("WEL_RETENTION_YEARS_AFTER_BIRTH", default=19)
+WEL_RETENTION_YEARS_PER_GRONDSLAG = env.json("WEL_RETENTION_YEARS_PER_GRONDSLAG", default={})
+WEL_AUDIT_RETENTION_YEARS = env.int("WEL_AUDIT_RETENTION_YEARS", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
