@@ -352,7 +352,10 @@ def changes_since(*, jeugdige: Jeugdige, version: int) -> list[Change]:
 def jeugdige_update(
     *, jeugdige: Jeugdige, data: dict[str, Any], version: int, by, request=None
 ) -> Jeugdige:
-    """Save edited fields when nobody saved the case since ``version`` (optimistic locking)."""
+    """Save edited fields when nobody saved the case since ``version`` (optimistic locking).
+
+    When the exemption changes and no renewal date is given, the rule's date is filled in
+    (:func:`cases.rules.renewal_due_5a`), as on create."""
     current = _locked(jeugdige, version)
     changed = []
     for name, value in data.items():
@@ -361,6 +364,16 @@ def jeugdige_update(
         if getattr(current, name) != value:
             setattr(current, name, value)
             changed.append(name)
+    exemption = {"grondslag", "exemption_start", "exemption_end", "exemption_duration"}
+    if current.renewal_due is None and exemption & set(changed):
+        current.renewal_due = default_renewal_due(
+            grondslag=current.grondslag,
+            start=current.exemption_start,
+            end=current.exemption_end,
+            duration=current.exemption_duration,
+        )
+        if current.renewal_due is not None:
+            changed.append("renewal_due")
     if not changed:
         return current
     if "gemeente" in changed:

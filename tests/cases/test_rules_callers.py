@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from cases import exporter, importer, rules, selectors, services
 from cases.filters import age_band_q
 from cases.forms import JeugdigeForm
-from cases.models import Jeugdige, Status
+from cases.models import Grondslag, Jeugdige, Status
 from reports import metrics
 from reports.metrics import Span
 from tests.reports import factories as f
@@ -276,3 +276,19 @@ def test_worklist_dashboard_and_export_agree(world, cases, on):
             )
             assert ages[band.label] == in_export == in_filter, band.key
         transaction.set_rollback(True)
+
+
+def test_editing_the_exemption_without_a_renewal_date_fills_in_the_rules_date(world):
+    lpa = world.user("lpa_a")
+    j = make_jeugdige(world, grondslag=Grondslag.ABSOLUUT_VERZUIM)
+    assert j.renewal_due is None
+    data = {
+        "grondslag": Grondslag.VRIJSTELLING_5A,
+        "exemption_start": D(2026, 8, 1),
+        "exemption_end": D(2027, 7, 31),
+        "renewal_due": None,
+    }
+    j = services.jeugdige_update(jeugdige=j, data=data, version=j.version, by=lpa)
+    assert j.renewal_due == D(2027, 7, 1)
+    j = services.jeugdige_update(jeugdige=j, data={"notes": "x"}, version=j.version, by=lpa)
+    assert j.renewal_due == D(2027, 7, 1)
