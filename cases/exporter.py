@@ -8,7 +8,7 @@ import io
 
 from django.utils.translation import gettext as _
 
-from .models import ClosingReason, Grondslag, Status
+from .models import ClosingReason, Grondslag, StatementExpert, Status
 
 # openpyxl writes roughly 3,000 rows a second here; beyond this, CSV (25,000 rows a second).
 XLSX_MAX_ROWS = 25_000
@@ -29,6 +29,7 @@ def columns() -> list[tuple[str, callable]]:
     grondslag = {k: str(v) for k, v in Grondslag.choices}
     status = {k: str(v) for k, v in Status.choices}
     reason = {k: str(v) for k, v in ClosingReason.choices}
+    expert = {k: str(v) for k, v in StatementExpert.choices}
     yes, no = str(_("yes")), str(_("no"))
     return [
         (str(_("Reference")), lambda j: j["reference"]),
@@ -43,6 +44,7 @@ def columns() -> list[tuple[str, callable]]:
         (str(_("Exemption starts")), lambda j: j["exemption_start"]),
         (str(_("Exemption ends")), lambda j: j["exemption_end"]),
         (str(_("Renewal due")), lambda j: j["renewal_due"]),
+        (str(_("Statement by")), lambda j: expert.get(j["statement_expert"], "")),
         (str(_("Last school")), lambda j: j["last_school"]),
         (
             str(_("Assigned LPA")),
@@ -106,6 +108,7 @@ FIELDS = (
     "exemption_start",
     "exemption_end",
     "renewal_due",
+    "statement_expert",
     "last_school",
     "assigned_lpa__full_name",
     "assigned_lpa__email",

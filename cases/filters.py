@@ -9,39 +9,30 @@ from django import forms
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Gemeente
 from wel.access import scope_for
 from wel.models import User
 
-from .models import Grondslag, Jeugdige, Status, _add_years
+from . import rules
+from .models import Grondslag, Jeugdige, Status
 
-AGE_BANDS = (
-    ("0-4", _("0–4 years")),
-    ("5-11", _("5–11 years")),
-    ("12-15", _("12–15 years")),
-    ("16-17", _("16–17 years")),
-    ("18+", _("18 years and older")),
-)
+# The bands themselves are cases.rules.AGE_BANDS (the dashboard counts with the same ones).
+AGE_BANDS = tuple((band.key, band.label) for band in rules.AGE_BANDS)
 RENEWAL_CHOICES = (
     ("overdue", _("Overdue")),
-    ("60", _("Within 60 days")),
+    # the key stays "60" so saved links keep working
+    ("60", format_lazy(_("Due within {n} days, not overdue"), n=rules.RENEWAL_SOON_DAYS)),
     ("none", _("No renewal date")),
 )
 YES_NO = (("1", _("Yes")), ("0", _("No")))
 
 
 def age_band_q(band: str, today: dt.date | None = None) -> Q:
-    """Born between two dates so that the age on ``today`` falls in the band."""
-    today = today or timezone.localdate()
-    low, _sep, high = band.partition("-")
-    low = int(low.rstrip("+"))
-    q = Q(date_of_birth__lte=_add_years(today, -low))
-    if high:
-        # younger than high + 1 years
-        q &= Q(date_of_birth__gt=_add_years(today, -(int(high) + 1)))
-    return q
+    """Born so that the age on ``today`` falls in the band (:func:`cases.rules.age_band_q`)."""
+    return rules.age_band_q(band, today or timezone.localdate())
 
 
 class JeugdigeFilter(django_filters.FilterSet):
@@ -68,7 +59,7 @@ class JeugdigeFilter(django_filters.FilterSet):
         label=_("Assigned LPA"), queryset=User.objects.none()
     )
     age_band = django_filters.ChoiceFilter(
-        label=_("Age"), choices=AGE_BANDS, method="filter_age_band"
+        label=_("Age (years)"), choices=AGE_BANDS, method="filter_age_band"
     )
     renewal = django_filters.ChoiceFilter(
         label=_("Renewal"), choices=RENEWAL_CHOICES, method="filter_renewal"
@@ -136,9 +127,9 @@ class JeugdigeFilter(django_filters.FilterSet):
 
     def filter_open(self, queryset, name, value):
         if value == "open":
-            return queryset.exclude(status=Status.AFGESLOTEN)
+            return queryset.filter(rules.case_open_q())
         if value == "closed":
-            return queryset.filter(status=Status.AFGESLOTEN)
+            return queryset.exclude(rules.case_open_q())
         return queryset
 
     def filter_focus(self, queryset, name, value):
@@ -150,17 +141,15 @@ class JeugdigeFilter(django_filters.FilterSet):
     def filter_renewal(self, queryset, name, value):
         today = timezone.localdate()
         if value == "overdue":
-            return queryset.filter(renewal_due__lt=today)
+            return queryset.filter(rules.renewal_overdue_q(today))
         if value == "60":
-            return queryset.filter(
-                renewal_due__gte=today, renewal_due__lte=today + dt.timedelta(days=60)
-            )
+            return queryset.filter(rules.renewal_due_soon_q(today))
         if value == "none":
             return queryset.filter(renewal_due__isnull=True)
         return queryset
 
     def filter_contact_overdue(self, queryset, name, value):
-        overdue = Q(next_contact_due__lt=timezone.localdate()) & ~Q(status=Status.AFGESLOTEN)
+        overdue = rules.contact_overdue_q(timezone.localdate()) & rules.case_open_q()
         return queryset.filter(overdue) if value == "1" else queryset.exclude(overdue)
 
 

@@ -14,9 +14,10 @@ from regions.models import Gemeente, Region
 from wel.access import scope_for
 from wel.models import Role, User
 
+from . import rules
 from .importer import MAX_BYTES
 from .models import Betrokkene, ClosingReason, ContactMoment, Jeugdige, Ontwikkelactiviteit
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, exemption_5a_too_long_message
 
 DATE = {"type": "date"}
 
@@ -117,6 +118,7 @@ class JeugdigeForm(forms.ModelForm):
                 Div(
                     Div("notice_date", css_class="col-md-6"),
                     Div("doctor_statement_date", css_class="col-md-6"),
+                    Div("statement_expert", css_class="col-md-6"),
                     Div("exemption_duration", css_class="col-md-6"),
                     Div("renewal_due", css_class="col-md-6"),
                     Div("exemption_start", css_class="col-md-6"),
@@ -165,6 +167,13 @@ class JeugdigeForm(forms.ModelForm):
         start, end = cleaned.get("exemption_start"), cleaned.get("exemption_end")
         if start and end and end < start:
             self.add_error("exemption_end", _("The exemption cannot end before it starts."))
+        elif rules.exemption_5a_exceeds_school_year(
+            grondslag=cleaned.get("grondslag") or "",
+            start=start,
+            end=end,
+            duration=cleaned.get("exemption_duration") or "",
+        ):
+            self.add_error("exemption_end", exemption_5a_too_long_message(start))
         return cleaned
 
     def _post_clean(self):

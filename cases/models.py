@@ -21,25 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from wel.access import scope_for
 
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` later; 29 February becomes 1 March in other years."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, month=3, day=1)
-
-
-def _first_weekday_of_next_month(day: dt.date) -> dt.date:
-    first = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    while first.weekday() >= 5:  # Saturday/Sunday are no school days
-        first += dt.timedelta(days=1)
-    return first
-
-
-def school_year_end(day: dt.date) -> dt.date:
-    """31 July of the school year (1 August – 31 July) that contains ``day``."""
-    return dt.date(day.year + (1 if day.month >= 8 else 0), 7, 31)
+from . import rules
 
 
 class Grondslag(models.TextChoices):
@@ -83,13 +65,22 @@ class ExemptionDuration(models.TextChoices):
     WHOLE_PERIOD = "whole_period", _("The whole leerplicht period")
 
 
+class StatementExpert(models.TextChoices):
+    """Who wrote the statement for a 5 onder a exemption: an expert appointed by the
+    municipality who does not treat the child (Leerplichtwet art. 7)."""
+
+    ARTS = "arts", _("Doctor (arts)")
+    PSYCHOLOOG = "psycholoog", _("Psychologist")
+    ORTHOPEDAGOOG_GENERALIST = "orthopedagoog_generalist", _("Orthopedagoog-generalist")
+
+
 class JeugdigeQuerySet(models.QuerySet):
     def visible_to(self, user) -> JeugdigeQuerySet:
         """The cases whose personal data this user may see (kartrekker: region; LPA: gemeenten)."""
         return self.filter(scope_for(user).case_q("region", "gemeente"))
 
     def open(self) -> JeugdigeQuerySet:
-        return self.exclude(status=Status.AFGESLOTEN)
+        return self.filter(rules.case_open_q())
 
 
 class ReferenceCounter(models.Model):
@@ -145,10 +136,23 @@ class Jeugdige(models.Model):
         help_text=_("When the parents submitted the notice (kennisgeving) of the exemption."),
     )
     doctor_statement_date = models.DateField(
-        _("date of the doctor's statement"),
+        _("date of the expert's statement"),
         null=True,
         blank=True,
-        help_text=_("The statement of the appointed doctor (arts)."),
+        help_text=_(
+            "The statement of the expert appointed by the municipality (doctor, psychologist "
+            "or orthopedagoog-generalist)."
+        ),
+    )
+    statement_expert = models.CharField(
+        _("statement by"),
+        max_length=30,
+        choices=StatementExpert.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Which kind of appointed expert wrote the statement. Never one who treats the child."
+        ),
     )
     exemption_duration = models.CharField(
         _("exemption duration"),
@@ -163,7 +167,10 @@ class Jeugdige(models.Model):
         _("renewal due"),
         null=True,
         blank=True,
-        help_text=_("A yearly exemption must be renewed before 1 July."),
+        help_text=_(
+            "A yearly exemption must be renewed before 1 July; left empty, it is worked out "
+            "from the exemption dates."
+        ),
     )
 
     last_school = models.CharField(_("last school"), max_length=200, blank=True, default="")
@@ -286,12 +293,11 @@ class Jeugdige(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status == Status.AFGESLOTEN
+        return not rules.case_open(self.status)
 
-    # -- derived dates (Leerplichtwet 1969) ---------------------------------------------------
+    # -- derived dates and signals: every rule lives in cases.rules -------------------------
     def age_on(self, day: dt.date) -> int:
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return rules.age_on(self.date_of_birth, day)
 
     @property
     def age(self) -> int:
@@ -299,31 +305,44 @@ class Jeugdige(models.Model):
 
     @property
     def leerplicht_start(self) -> dt.date:
-        """Art. 3: the first school day of the month after the month of the 5th birthday.
-
-        School holidays are not known here; the first weekday of that month is used.
-        """
-        return _first_weekday_of_next_month(_add_years(self.date_of_birth, 5))
+        return rules.leerplicht_start(self.date_of_birth)
 
     @property
     def leerplicht_end(self) -> dt.date:
-        """Art. 4a, simplified: the end (31 July) of the school year in which the child turns 16.
-
-        The alternative end after 12 full school years is not tracked (school years unknown).
-        """
-        return school_year_end(_add_years(self.date_of_birth, 16))
+        return rules.leerplicht_end(self.date_of_birth)
 
     @property
     def kwalificatieplicht_end(self) -> dt.date:
-        """Art. 4a: the 18th birthday (earlier with a startkwalificatie, not tracked here)."""
-        return _add_years(self.date_of_birth, 18)
+        return rules.kwalificatieplicht_end(self.date_of_birth)
 
     @property
     def contact_overdue(self) -> bool:
-        return (
-            self.next_contact_due is not None
-            and self.next_contact_due < timezone.localdate()
-            and not self.is_closed
+        """Open case whose planned contact is overdue today (``rules.contact_overdue``)."""
+        return rules.case_open(self.status) and rules.contact_overdue(
+            self.next_contact_due, timezone.localdate()
+        )
+
+    @property
+    def renewal_overdue(self) -> bool:
+        """Open case whose exemption renewal is overdue today (``rules.renewal_overdue``)."""
+        return rules.case_open(self.status) and rules.renewal_overdue(
+            self.renewal_due, timezone.localdate()
+        )
+
+    @property
+    def renewal_due_soon(self) -> bool:
+        return rules.case_open(self.status) and rules.renewal_due_soon(
+            self.renewal_due, timezone.localdate()
+        )
+
+    @property
+    def exemption_exceeds_school_year(self) -> bool:
+        """A 5a exemption past one school year without "whole period" (flagged on the page)."""
+        return rules.exemption_5a_exceeds_school_year(
+            grondslag=self.grondslag,
+            start=self.exemption_start,
+            end=self.exemption_end,
+            duration=self.exemption_duration,
         )
 
 
@@ -426,7 +445,7 @@ class Ontwikkelactiviteit(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.until is None or self.until >= timezone.localdate()
+        return rules.activity_current(self.until, timezone.localdate())
 
 
 class ContactMoment(models.Model):

@@ -13,11 +13,12 @@ from regions.models import Region
 from wel.access import scope_for
 from wel.models import AuditEvent
 
+from . import rules
 from .filters import JeugdigeFilter
-from .models import Jeugdige, Status
+from .models import Jeugdige
 
-RENEWAL_WINDOW_DAYS = 60
-NO_CONTACT_MONTHS = 6
+# Kept for callers that name the window; the rule itself is cases.rules.renewal_due_soon.
+RENEWAL_WINDOW_DAYS = rules.RENEWAL_SOON_DAYS
 
 
 def jeugdigen_for_user(user) -> QuerySet[Jeugdige]:
@@ -93,45 +94,68 @@ def access_history(*, jeugdige: Jeugdige) -> QuerySet[AuditEvent]:
 
 @dataclass
 class Worklist:
+    """Four lists of open cases, each the first ``limit`` in order of urgency, and their full
+    counts. A case can be on more than one list."""
+
     contact_overdue: list[Jeugdige]
-    renewal_due: list[Jeugdige]
+    renewal_overdue: list[Jeugdige]
+    renewal_due_soon: list[Jeugdige]
     no_recent_contact: list[Jeugdige]
     counts: dict[str, int]
     limit: int
 
     @property
     def total(self) -> int:
-        return len({j.pk for j in self.contact_overdue + self.renewal_due + self.no_recent_contact})
+        lists = (
+            self.contact_overdue
+            + self.renewal_overdue
+            + self.renewal_due_soon
+            + self.no_recent_contact
+        )
+        return len({j.pk for j in lists})
 
 
 def worklist_queryset(*, user) -> QuerySet[Jeugdige]:
     """Open cases on this user's worklist: an LPA's own and unassigned ones; a kartrekker the
     whole region."""
     scope = scope_for(user)
-    qs = jeugdigen_for_user(user).exclude(status=Status.AFGESLOTEN)
+    qs = jeugdigen_for_user(user).filter(rules.case_open_q())
     if not scope.is_kartrekker:
         qs = qs.filter(Q(assigned_lpa=user) | Q(assigned_lpa__isnull=True))
     return qs
 
 
+def worklist_signals(today: dt.date) -> dict[str, Q]:
+    """The worklist's signals on ``today`` as database filters, each made by :mod:`cases.rules`
+    (the dashboard counts with the same rules). Keys as in :func:`worklist_counts`."""
+    return {
+        "contact_overdue": rules.contact_overdue_q(today),
+        "renewal_overdue": rules.renewal_overdue_q(today),
+        "renewal_due_soon": rules.renewal_due_soon_q(today),
+        "no_recent_contact": rules.no_contact_q(today),
+    }
+
+
 def worklist(*, user, today: dt.date | None = None, limit: int = 50) -> Worklist:
-    """What needs attention: overdue contacts, renewals within 60 days, 6 months without contact."""
+    """What needs attention: contacts overdue, renewals overdue, renewals due within
+    ``rules.RENEWAL_SOON_DAYS`` days (not overdue), six months without contact. Five queries."""
     today = today or timezone.localdate()
     base = worklist_queryset(user=user)
-    six_months_ago = _months_ago(today, NO_CONTACT_MONTHS)
+    signals = worklist_signals(today)
     return Worklist(
         contact_overdue=list(
-            base.filter(next_contact_due__lt=today).order_by("next_contact_due", "pk")[:limit]
+            base.filter(signals["contact_overdue"]).order_by("next_contact_due", "pk")[:limit]
         ),
-        renewal_due=list(
-            base.filter(renewal_due__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS)).order_by(
-                "renewal_due", "pk"
-            )[:limit]
+        renewal_overdue=list(
+            base.filter(signals["renewal_overdue"]).order_by("renewal_due", "pk")[:limit]
+        ),
+        renewal_due_soon=list(
+            base.filter(signals["renewal_due_soon"]).order_by("renewal_due", "pk")[:limit]
         ),
         no_recent_contact=list(
-            base.filter(
-                Q(last_contact_on__lt=six_months_ago) | Q(last_contact_on__isnull=True)
-            ).order_by(F("last_contact_on").asc(nulls_first=True), "created_at", "pk")[:limit]
+            base.filter(signals["no_recent_contact"]).order_by(
+                F("last_contact_on").asc(nulls_first=True), "created_at", "pk"
+            )[:limit]
         ),
         counts=worklist_counts(user=user, today=today),
         limit=limit,
@@ -139,29 +163,12 @@ def worklist(*, user, today: dt.date | None = None, limit: int = 50) -> Worklist
 
 
 def worklist_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
-    """The three worklist numbers in one query (for the start page)."""
+    """The four worklist numbers in one query (for the start page and the worklist):
+    ``contact_overdue``, ``renewal_overdue``, ``renewal_due_soon``, ``no_recent_contact``."""
     today = today or timezone.localdate()
-    six_months_ago = _months_ago(today, NO_CONTACT_MONTHS)
     return worklist_queryset(user=user).aggregate(
-        contact_overdue=Count("pk", filter=Q(next_contact_due__lt=today)),
-        renewal_due=Count(
-            "pk", filter=Q(renewal_due__lte=today + dt.timedelta(days=RENEWAL_WINDOW_DAYS))
-        ),
-        no_recent_contact=Count(
-            "pk",
-            filter=Q(last_contact_on__lt=six_months_ago) | Q(last_contact_on__isnull=True),
-        ),
+        **{key: Count("pk", filter=q) for key, q in worklist_signals(today).items()}
     )
-
-
-def _months_ago(today: dt.date, months: int) -> dt.date:
-    month = today.month - months
-    year = today.year
-    while month < 1:
-        month += 12
-        year -= 1
-    day = min(today.day, 28)
-    return dt.date(year, month, day)
 
 
 def focus_panel(*, user) -> list[Region]:
@@ -175,7 +182,7 @@ def focus_panel(*, user) -> list[Region]:
     # One grouped count over the partial index on focus cases (not a join of every case).
     counts = dict(
         Jeugdige.objects.filter(region__in=[r.pk for r in regions], is_focus=True)
-        .exclude(status=Status.AFGESLOTEN)
+        .filter(rules.case_open_q())
         .order_by()
         .values_list("region")
         .annotate(n=Count("pk"))
@@ -183,7 +190,7 @@ def focus_panel(*, user) -> list[Region]:
     visible = (
         Jeugdige.objects.visible_to(user)
         .filter(is_focus=True)
-        .exclude(status=Status.AFGESLOTEN)
+        .filter(rules.case_open_q())
         .select_related("gemeente")
         .order_by("reference")
     )

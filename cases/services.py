@@ -18,17 +18,16 @@ from django.utils.translation import gettext as _
 from wel import audit
 from wel.access import scope_for
 
+from . import rules
 from .models import (
     Betrokkene,
     ClosingReason,
     ContactMoment,
-    Grondslag,
     Jeugdige,
     Ontwikkelactiviteit,
     ReferenceCounter,
     Status,
     TimelineEntry,
-    school_year_end,
 )
 
 S = Status
@@ -55,6 +54,7 @@ EDITABLE_FIELDS = (
     "grondslag",
     "notice_date",
     "doctor_statement_date",
+    "statement_expert",
     "exemption_duration",
     "exemption_start",
     "exemption_end",
@@ -105,16 +105,9 @@ def allowed_transitions(status: str) -> tuple[str, ...]:
 def default_renewal_due(
     *, grondslag: str, start: dt.date | None, end: dt.date | None, duration: str = ""
 ) -> dt.date | None:
-    """A yearly 5a exemption must be renewed by 1 July before the next school year; one for
-    the whole leerplicht period is not renewed."""
-    if grondslag != Grondslag.VRIJSTELLING_5A or duration == "whole_period":
-        return None
-    if end is not None:
-        due = dt.date(end.year, 7, 1)
-        return due if due <= end else end
-    if start is not None:
-        return dt.date(school_year_end(start).year, 7, 1)
-    return None
+    """The renewal date a new case gets when none is given: :func:`cases.rules.renewal_due_5a`
+    (kept under this name for the importer)."""
+    return rules.renewal_due_5a(grondslag=grondslag, start=start, end=end, duration=duration)
 
 
 def next_references(*, region, count: int = 1, year: int | None = None) -> list[str]:
@@ -302,6 +295,19 @@ def _validate(jeugdige: Jeugdige) -> None:
     start, end = jeugdige.exemption_start, jeugdige.exemption_end
     if start and end and end < start:
         raise CaseError(_("The exemption cannot end before it starts."), code="dates")
+    if rules.exemption_5a_exceeds_school_year(
+        grondslag=jeugdige.grondslag, start=start, end=end, duration=jeugdige.exemption_duration
+    ):
+        raise CaseError(exemption_5a_too_long_message(start), code="dates")
+
+
+def exemption_5a_too_long_message(start: dt.date) -> str:
+    """Why a 5a exemption past one school year is refused, and what to do instead."""
+    return _(
+        "A vrijstelling 5 onder a holds for one school year and is renewed every year before "
+        "1 July. Let it end on or before %(end)s, or choose “The whole leerplicht period” when "
+        "the expert's statement says the child will never be able to attend a school."
+    ) % {"end": rules.school_year_end(start).strftime("%d-%m-%Y")}
 
 
 def _locked(jeugdige: Jeugdige, version: int | None) -> Jeugdige:
@@ -346,7 +352,10 @@ def changes_since(*, jeugdige: Jeugdige, version: int) -> list[Change]:
 def jeugdige_update(
     *, jeugdige: Jeugdige, data: dict[str, Any], version: int, by, request=None
 ) -> Jeugdige:
-    """Save edited fields when nobody saved the case since ``version`` (optimistic locking)."""
+    """Save edited fields when nobody saved the case since ``version`` (optimistic locking).
+
+    When the exemption changes and no renewal date is given, the rule's date is filled in
+    (:func:`cases.rules.renewal_due_5a`), as on create."""
     current = _locked(jeugdige, version)
     changed = []
     for name, value in data.items():
@@ -355,6 +364,16 @@ def jeugdige_update(
         if getattr(current, name) != value:
             setattr(current, name, value)
             changed.append(name)
+    exemption = {"grondslag", "exemption_start", "exemption_end", "exemption_duration"}
+    if current.renewal_due is None and exemption & set(changed):
+        current.renewal_due = default_renewal_due(
+            grondslag=current.grondslag,
+            start=current.exemption_start,
+            end=current.exemption_end,
+            duration=current.exemption_duration,
+        )
+        if current.renewal_due is not None:
+            changed.append("renewal_due")
     if not changed:
         return current
     if "gemeente" in changed:

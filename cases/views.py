@@ -25,7 +25,7 @@ from regions.models import Region
 from wel import audit
 from wel.access import require, scope_for
 
-from . import exporter, importer, selectors, services
+from . import exporter, importer, rules, selectors, services
 from .forms import (
     ActiviteitForm,
     BetrokkeneForm,
@@ -71,7 +71,11 @@ def worklist(request):
     return render(
         request,
         "cases/worklist.html",
-        {"work": work, "focus_regions": selectors.focus_panel(user=request.user)},
+        {
+            "work": work,
+            "focus_regions": selectors.focus_panel(user=request.user),
+            "renewal_soon_days": rules.RENEWAL_SOON_DAYS,
+        },
     )
 
 

@@ -7,11 +7,14 @@ region content, and one linked to a case is seen only by those who may see the c
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cases import rules
 from wel.access import NOTHING, scope_for
 
 
@@ -151,6 +154,13 @@ class NextStep(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    def is_overdue_on(self, day: dt.date) -> bool:
+        """Not done, past its due date, and its case still open (:mod:`cases.rules`).
+        Reads ``interview.jeugdige``: select it with the step."""
+        return rules.next_step_overdue(
+            due_on=self.due_on, done=self.done, case_status=self.interview.jeugdige.status, on=day
+        )
 
 
 # -- Moreel beraad ------------------------------------------------------------------------------
@@ -411,4 +421,4 @@ class BelemmerendeFactor(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        return self.status in (AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR)
+        return rules.obstacle_closed(self.status)

@@ -15,8 +15,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import rules
 from regions.models import Learning, Region, Theme
 from wel.access import scope_for
 
@@ -61,14 +63,20 @@ def interview_get(*, user, pk: int) -> Interview:
 
 
 def open_next_steps(*, user, limit: int = 10) -> tuple[list[NextStep], int]:
-    """The open next steps of the interviews this user may see, soonest due first."""
+    """The open next steps of the interviews this user may see, of open cases (a closed case's
+    steps are nobody's work: ``cases.rules.next_step_overdue``), soonest due first; each with
+    ``overdue`` set for today."""
     qs = (
         NextStep.objects.visible_to(user)
-        .filter(done=False)
+        .filter(rules.case_open_q("interview__jeugdige__"), done=False)
         .select_related("interview", "interview__jeugdige")
         .order_by("due_on", "pk")
     )
-    return list(qs[:limit]), qs.count()
+    today = timezone.localdate()
+    steps = list(qs[:limit])
+    for step in steps:
+        step.overdue = step.is_overdue_on(today)
+    return steps, qs.count()
 
 
 def beraad_list(*, user) -> QuerySet[MoreelBeraad]:

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cases.selectors import RENEWAL_WINDOW_DAYS, worklist_queryset
+from cases import rules
+from cases.selectors import worklist_queryset, worklist_signals
 from interviews.models import NextStep
 from wel.models import Role, User
 
@@ -33,7 +34,7 @@ NEXT_STEP_WINDOW_DAYS = 7
 class Digest:
     contact_overdue: list[tuple[str, date]] = field(default_factory=list)
     contact_overdue_count: int = 0
-    renewal_due: list[tuple[str, date]] = field(default_factory=list)
+    renewal_due: list[tuple[str, date]] = field(default_factory=list)  # overdue or due soon
     renewal_due_count: int = 0
     next_steps: list[tuple[str, date]] = field(default_factory=list)
     next_steps_count: int = 0
@@ -47,12 +48,14 @@ def digest_for(user: User, *, today: date | None = None) -> Digest:
     """The user's worklist as references and dates (six queries)."""
     today = today or timezone.localdate()
     base = worklist_queryset(user=user)
-    overdue = base.filter(next_contact_due__lt=today).order_by("next_contact_due", "pk")
-    renewal = base.filter(renewal_due__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS)).order_by(
+    signals = worklist_signals(today)
+    overdue = base.filter(signals["contact_overdue"]).order_by("next_contact_due", "pk")
+    renewal = base.filter(signals["renewal_overdue"] | signals["renewal_due_soon"]).order_by(
         "renewal_due", "pk"
     )
     steps = (
         NextStep.objects.visible_to(user)
+        .filter(rules.case_open_q("interview__jeugdige__"))
         .filter(done=False, due_on__lte=today + timedelta(days=NEXT_STEP_WINDOW_DAYS))
         .filter(Q(interview__interviewer=user) | Q(interview__jeugdige__assigned_lpa=user))
         .order_by("due_on", "pk")
@@ -81,11 +84,17 @@ def _links(site: str, items: list[tuple[str, date]]) -> list[tuple[str, date, st
     ]
 
 
+def _renewal_links(site: str, items: list[tuple[str, date]], today: date) -> list[tuple]:
+    """As :func:`_links`, with whether the renewal is overdue (``cases.rules``)."""
+    return [(*link, rules.renewal_overdue(link[1], today)) for link in _links(site, items)]
+
+
 def send_digests(*, today: date | None = None) -> int:
     """Send this week's digests; returns how many e-mails went out. One failing address does
     not stop the others."""
     sent = 0
     site = settings.SITE_URL.rstrip("/")
+    day = today or timezone.localdate()
     for user in recipients():
         digest = digest_for(user, today=today)
         if digest.is_empty:
@@ -95,7 +104,7 @@ def send_digests(*, today: date | None = None) -> int:
                 "user": user,
                 "digest": digest,
                 "contact_overdue": _links(site, digest.contact_overdue),
-                "renewal_due": _links(site, digest.renewal_due),
+                "renewal_due": _renewal_links(site, digest.renewal_due, day),
                 "next_steps": _links(site, digest.next_steps),
                 "worklist_url": site + reverse("cases:worklist"),
                 "settings_url": site + reverse("account_settings"),

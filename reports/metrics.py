@@ -22,8 +22,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases import rules
 from cases.models import ContactMoment, Grondslag, Jeugdige, Ontwikkelactiviteit, Status
-from cases.selectors import RENEWAL_WINDOW_DAYS  # the worklist's window, so both agree
+from cases.selectors import worklist_signals  # the worklist's own filters, so both agree
 from interviews.models import (
     AgendaStatus,
     BelemmerendeFactor,
@@ -38,14 +39,7 @@ from regions.selectors import rollout_progress
 
 from .tables import Table
 
-TRAJECTORY = [s for s in Status.values if s != Status.AFGESLOTEN]  # the steps, in order
-AGE_BANDS = [
-    (None, 5, "0–4"),
-    (5, 12, "5–11"),
-    (12, 16, "12–15"),
-    (16, 18, "16–17"),
-    (18, None, "18+"),
-]
+TRAJECTORY = [s for s in Status.values if rules.case_open(s)]  # the steps, in order
 
 
 @dataclass(frozen=True)
@@ -111,28 +105,12 @@ class JeugdigeCounts:
         months = _trend_months(span)
         after = _start_of(end + timedelta(days=1))
         aggregates = {"n": Count("pk")}
-        for i, (low, high, _label) in enumerate(AGE_BANDS if signals else []):
-            q = Q()
-            if low is not None:  # at least `low` years old: born on or before end - low years
-                q &= Q(date_of_birth__lte=_years_before(end, low))
-            if high is not None:  # younger than `high`
-                q &= Q(date_of_birth__gt=_years_before(end, high))
+        for i, band in enumerate(rules.AGE_BANDS if signals else []):  # age on the end date
+            q = rules.age_band_q(band.key, end)
             aggregates[f"age{i}"] = Count("pk", filter=q) if q else Count("pk")
         if signals:  # the worklist's signals (open cases are picked when adding up)
-            aggregates["contact_overdue"] = Count("pk", filter=Q(next_contact_due__lt=today))
-            aggregates["no_contact_6m"] = Count(
-                "pk",
-                filter=Q(last_contact_on__isnull=True)
-                | Q(last_contact_on__lt=today - timedelta(days=182)),
-            )
-            aggregates["renewal_soon"] = Count(
-                "pk",
-                filter=Q(
-                    renewal_due__gte=today,
-                    renewal_due__lte=today + timedelta(days=RENEWAL_WINDOW_DAYS),
-                ),
-            )
-            aggregates["renewal_overdue"] = Count("pk", filter=Q(renewal_due__lt=today))
+            for key, q in worklist_signals(today).items():
+                aggregates[key] = Count("pk", filter=q)
         for i, m in enumerate(months):  # as TruncMonth in the current time zone would group
             upper = _start_of((m + timedelta(days=32)).replace(day=1))
             aggregates[f"m{i}"] = Count(
@@ -148,9 +126,8 @@ class JeugdigeCounts:
     def totals(self, fields: list[str], *, open_only: bool = False) -> dict[str, int]:
         """``fields`` each added up over all groups (open cases only if asked), in one pass."""
         out = dict.fromkeys(fields, 0)
-        closed = Status.AFGESLOTEN
         for g in self.groups:
-            if open_only and g["status"] == closed:
+            if open_only and not rules.case_open(g["status"]):
                 continue
             for f in fields:
                 out[f] += g[f]
@@ -159,9 +136,9 @@ class JeugdigeCounts:
     def by(self, key: str, field: str = "n", *, open_only: bool = False, **match) -> dict:
         """``field`` added up per value of ``key`` over the groups matching ``match``."""
         out: dict = {}
-        closed, conditions = Status.AFGESLOTEN, tuple(match.items())
+        conditions = tuple(match.items())
         for g in self.groups:
-            if open_only and g["status"] == closed:
+            if open_only and not rules.case_open(g["status"]):
                 continue
             for k, v in conditions:
                 if g[k] != v:
@@ -235,8 +212,8 @@ def jeugdigen_by_age_band(span: Span, counts: JeugdigeCounts | None = None) -> T
     """Open cases per age band on the period's end date (no dates of birth leave). One query,
     none with ``counts``."""
     c = _counts(span, counts, signals=True)
-    n = c.totals([f"age{i}" for i in range(len(AGE_BANDS))], open_only=True)
-    rows = [[label, n[f"age{i}"]] for i, (_lo, _hi, label) in enumerate(AGE_BANDS)]
+    n = c.totals([f"age{i}" for i in range(len(rules.AGE_BANDS))], open_only=True)
+    rows = [[band.label, n[f"age{i}"]] for i, band in enumerate(rules.AGE_BANDS)]
     return Table(
         key="age",
         caption=_("Open cases by age"),
@@ -252,13 +229,6 @@ def _start_of(day: date):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def focus_trajectories(span: Span) -> Table:
     """The focus cases by reference (no names): step, since when, last contact, activities.
     One query."""
@@ -267,8 +237,7 @@ def focus_trajectories(span: Span) -> Table:
         Jeugdige.objects.filter(span.q(), is_focus=True)
         .annotate(
             activities=Count(
-                "activiteiten",
-                filter=Q(activiteiten__until__isnull=True) | Q(activiteiten__until__gte=span.today),
+                "activiteiten", filter=rules.activity_current_q(span.today, "activiteiten__")
             )
         )
         .order_by("region__name", "reference")
@@ -322,20 +291,25 @@ def focus_trajectories(span: Span) -> Table:
 
 
 def worklist(span: Span, counts: JeugdigeCounts | None = None) -> Table:
-    """Contacts overdue, renewals due (within the worklist's window) and overdue, next steps
-    overdue (open cases). Two queries, one with ``counts``."""
+    """Open cases per worklist signal (the worklist's own filters, ``cases.rules``): contact
+    overdue, six months without contact, renewal due soon, renewal overdue, and a next step
+    overdue. Two queries, one with ``counts``."""
     today = span.today
     jc = _counts(span, counts, signals=True)
     c = jc.totals(
-        ["contact_overdue", "no_contact_6m", "renewal_soon", "renewal_overdue"], open_only=True
+        ["contact_overdue", "no_recent_contact", "renewal_due_soon", "renewal_overdue"],
+        open_only=True,
     )
     steps = NextStep.objects.filter(
-        span.q("interview__jeugdige__region"), done=False, due_on__lt=today
+        span.q("interview__jeugdige__region"), rules.next_step_overdue_q(today)
     ).aggregate(n=Count("interview__jeugdige", distinct=True))
     rows = [
         [_("Contact overdue"), c["contact_overdue"]],
-        [_("No contact in six months"), c["no_contact_6m"]],
-        [_("Renewal due within %(n)s days") % {"n": RENEWAL_WINDOW_DAYS}, c["renewal_soon"]],
+        [_("No contact in six months"), c["no_recent_contact"]],
+        [
+            _("Renewal due within %(n)s days") % {"n": rules.RENEWAL_SOON_DAYS},
+            c["renewal_due_soon"],
+        ],
         [_("Renewal overdue"), c["renewal_overdue"]],
         [_("Next step overdue"), steps["n"]],
     ]
@@ -382,7 +356,7 @@ def activities_by_kind(span: Span) -> Table:
     """Jeugdigen with a current development activity, per kind; how many of those are
     recognised by education. One query (plus one for the distinct total)."""
     base = Ontwikkelactiviteit.objects.filter(span.q("jeugdige__region")).filter(
-        Q(until__isnull=True) | Q(until__gte=span.today)
+        rules.activity_current_q(span.today)
     )
     counts = {
         row["kind"]: row
@@ -414,7 +388,7 @@ def activities_by_kind(span: Span) -> Table:
 
 def obstacles_by_category(span: Span) -> Table:
     """Belemmerende factoren per category: open and solved. One query."""
-    closed = Q(status__in=[AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR])
+    closed = rules.obstacle_closed_q()
     counts = {
         row["category"]: row
         for row in BelemmerendeFactor.objects.filter(span.q())
@@ -623,7 +597,7 @@ def key_counts_per_region(span: Span, counts: JeugdigeCounts | None = None) -> T
         "jeugdige__region",
         n=Count("pk"),
     )
-    closed = Q(status__in=[AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR])
+    closed = rules.obstacle_closed_q()
     obstacles = grouped(
         BelemmerendeFactor.objects.filter(span.q()).exclude(closed), "region", n=Count("pk")
     )

@@ -1,5 +1,6 @@
 from django import template
 
+from cases import rules
 from cases.models import Grondslag, Status
 from cases.selectors import worklist_counts as _worklist_counts
 from wel.access import scope_for
@@ -14,6 +15,12 @@ def worklist_counts(context) -> dict[str, int] | None:
     if request is None or not scope_for(request.user).works_in_region:
         return None
     return _worklist_counts(user=request.user)
+
+
+@register.simple_tag
+def renewal_soon_days() -> int:
+    """Days ahead a renewal counts as "due soon" (``cases.rules.RENEWAL_SOON_DAYS``)."""
+    return rules.RENEWAL_SOON_DAYS
 
 
 @register.filter
