@@ -37,7 +37,7 @@ from wel import audit
 from wel.models import AuditEvent
 
 from .models import Grondslag, Jeugdige, Status
-from .models import _add_years as add_years
+from .rules import add_years, born_on_or_before
 
 #: NEN 7513 asks for access logs to be kept at least five years; the database trigger that
 #: allows purging expired lines holds the same floor (migration wel.0003).
@@ -96,23 +96,13 @@ def retention_ends(*, date_of_birth: dt.date, grondslag: str, policy: RetentionP
 
 
 def _birth_cutoffs(policy: RetentionPolicy, today: dt.date) -> dict[str, dt.date]:
-    """Per grondslag: cases born on or before this date have passed their term on ``today``.
-
-    The inverse of :func:`retention_ends`, checked against it in the tests.
-    """
-    cutoffs = {}
-    for grondslag in Grondslag.values:
-        years = policy.years_for(grondslag)
-        born = _subtract_years(today, years)
-        # add_years maps 29 Feb to 1 Mar: step back while the term would not have passed yet.
-        while add_years(born, years) > today:
-            born -= dt.timedelta(days=1)
-        cutoffs[grondslag] = born
-    return cutoffs
+    """Per grondslag: cases born on or before this date have passed their term on ``today``
+    (the database side of :func:`retention_ends`, checked against it in the tests)."""
+    return {g: born_on_or_before(today, policy.years_for(g)) for g in Grondslag.values}
 
 
-def _subtract_years(day, years: int):
-    """The same calendar day ``years`` earlier (a date or datetime); 29 February becomes 28."""
+def _subtract_years(day: dt.datetime, years: int) -> dt.datetime:
+    """The same moment ``years`` earlier; 29 February becomes 28 February."""
     try:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
