@@ -124,6 +124,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (wel/ratelimit.py) live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # -- Second factor ------------------------------------------------------------------------------
 # The suite logs users in with Client.force_login. Production requires a verified second factor
 # (wel.middleware.SecondFactorMiddleware); this one helper makes every force-logged-in session

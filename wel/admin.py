@@ -1,9 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import AuditEvent, Membership, User
+from .second_factor import second_factor_reset
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,6 +47,32 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset second factor (the user sets it up again)"))
+    def reset_second_factor(self, request, queryset):
+        """Lost phone: remove the selected users' devices (audited); never one's own."""
+        done = 0
+        for user in queryset:
+            try:
+                second_factor_reset(user=user, by=request.user, request=request)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{user.email}: {refusal}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "The second factor of %(count)d user has been reset; they set it up again "
+                    "at their next login.",
+                    "The second factor of %(count)d users has been reset; they set it up again "
+                    "at their next login.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(AuditEvent)
