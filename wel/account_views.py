@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -200,7 +201,11 @@ def second_factor_verify(request):
         if wait:
             form.add_error(
                 "token",
-                _("Too many wrong codes. Wait %(seconds)d seconds and try again.")
+                ngettext(
+                    "Too many wrong codes. Wait %(seconds)d second and try again.",
+                    "Too many wrong codes. Wait %(seconds)d seconds and try again.",
+                    wait,
+                )
                 % {"seconds": wait},
             )
             status = 429
@@ -209,9 +214,12 @@ def second_factor_verify(request):
             if left <= 3 and StaticDevice.objects.filter(user=user).exists():
                 messages.warning(
                     request,
-                    _(
+                    ngettext(
+                        "You have %(count)d recovery code left. Make new ones under "
+                        "“Second factor”.",
                         "You have %(count)d recovery codes left. Make new ones under "
-                        "“Second factor”."
+                        "“Second factor”.",
+                        left,
                     )
                     % {"count": left},
                 )
