@@ -213,32 +213,42 @@ def throttled_seconds(user) -> int:
 
 
 # -- reset by a beheerder ----------------------------------------------------------------------
-@transaction.atomic
 def second_factor_reset(*, user, by, request: HttpRequest | None) -> int:
     """Remove every second-factor device of ``user`` (lost phone, new laptop), so that the
     next login asks them to enrol again. Only a beheerder may do this, and never for their
     own account (a stolen beheerder password must not be enough to replace their factor).
 
-    Raises PermissionDenied otherwise. Audited with the number of devices removed.
+    Raises PermissionDenied otherwise, after auditing the refusal. Audited with the number of
+    records removed.
     """
+    refusal = None
     if not scope_for(by).is_beheerder:
-        raise PermissionDenied(_("Only an administrator can reset a second factor."))
-    if by.pk == user.pk:
-        raise PermissionDenied(
-            _("You cannot reset your own second factor. Ask another administrator.")
+        refusal = _("Only an administrator can reset a second factor.")
+    elif by.pk == user.pk:
+        refusal = _("You cannot reset your own second factor. Ask another administrator.")
+    if refusal is not None:
+        audit.record(
+            action=audit.Action.DELETE,
+            outcome=audit.Outcome.DENIED,
+            request=request,
+            user=by,
+            obj=user,
+            data="second factor reset refused",
         )
-    removed = 0
-    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
-        count, _details = model.objects.filter(user=user).delete()
-        removed += count
-    audit.record(
-        action=audit.Action.DELETE,
-        request=request,
-        user=by,
-        obj=user,
-        data="second factor reset by administrator",
-        detail={"records_removed": removed},
-    )
+        raise PermissionDenied(refusal)
+    with transaction.atomic():
+        removed = 0
+        for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+            count, _details = model.objects.filter(user=user).delete()
+            removed += count
+        audit.record(
+            action=audit.Action.DELETE,
+            request=request,
+            user=by,
+            obj=user,
+            data="second factor reset by administrator",
+            detail={"records_removed": removed},
+        )
     return removed
 
 

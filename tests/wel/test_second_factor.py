@@ -249,6 +249,9 @@ def test_a_beheerder_cannot_reset_their_own_second_factor(world):
     assert "You cannot reset your own second factor" in response.content.decode()
     assert TOTPDevice.objects.filter(user=beheerder).exists()
     assert not AuditEvent.objects.filter(data__contains="reset by administrator").exists()
+    refused = AuditEvent.objects.filter(data="second factor reset refused")
+    assert refused.count() == 3  # two service calls and the admin action
+    assert refused.filter(outcome=AuditEvent.Outcome.DENIED, user=beheerder).count() == 2
 
 
 def test_device_reset_by_another_beheerder_is_audited(world):
