@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -106,7 +108,7 @@ def _must_verify_first(request) -> bool:
 
 
 def _verify_redirect(request):
-    return redirect(f"{reverse('second_factor_verify')}?next={request.get_full_path()}")
+    return redirect_to_login(request.get_full_path(), reverse("second_factor_verify"), "next")
 
 
 @never_cache
@@ -125,7 +127,6 @@ def second_factor(request):
         "recovery_codes_left": sf.recovery_codes_left(user),
         "has_recovery_codes": StaticDevice.objects.filter(user=user).exists(),
         "next": _next_url(request),
-        "webauthn_available": True,
     }
     return render(request, "wel/second_factor.html", context)
 
@@ -160,8 +161,6 @@ def second_factor_totp(request):
                 return redirect("second_factor_recovery_codes")
             return redirect("second_factor")
     config_url = sf.totp_config_url(user=request.user, key_hex=key)
-    import segno
-
     context = {
         "form": form,
         "qr_data_uri": segno.make(config_url, error="m").svg_data_uri(scale=5, border=2),
@@ -193,7 +192,7 @@ def second_factor_verify(request):
     if user.is_verified():
         return HttpResponseRedirect(_next_url(request))
     if not sf.has_second_factor(user):
-        return redirect(f"{reverse('second_factor')}?next={_next_url(request)}")
+        return redirect_to_login(_next_url(request), reverse("second_factor"), "next")
     form = SecondFactorTokenForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
