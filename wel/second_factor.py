@@ -104,7 +104,9 @@ def totp_enrol(*, user, key_hex: str, token: str, request: HttpRequest | None) -
     """
     clean = _clean_token(token)
     totp = TOTP(binascii.unhexlify(key_hex), step=30, t0=0, digits=6)
-    if not (clean.isdigit() and len(clean) == 6 and totp.verify(int(clean), tolerance=1)):
+    if not (clean.isascii() and clean.isdigit() and len(clean) == 6) or not totp.verify(
+        int(clean), tolerance=1
+    ):
         raise ValidationError(
             {
                 "token": _(
@@ -160,7 +162,8 @@ def second_factor_verify(*, user, token: str, request: HttpRequest):
     audited. Devices throttle wrong codes themselves (django-otp: the wait doubles after each
     failure)."""
     clean = _clean_token(token)
-    kinds = (TOTPDevice,) if clean.isdigit() and len(clean) == 6 else (StaticDevice,)
+    is_totp = clean.isascii() and clean.isdigit() and len(clean) == 6
+    kinds = (TOTPDevice,) if is_totp else (StaticDevice,)
     verified = None
     for device in devices(user):
         if isinstance(device, kinds):

@@ -282,3 +282,15 @@ def test_device_reset_by_another_beheerder_is_audited(world):
     # The LPA's open session is no longer verified: next request goes to enrolment.
     response = lpa_client.get(reverse("cases:list"))
     assert response.url.startswith(reverse("second_factor"))
+
+
+@pytest.mark.parametrize("token", ["²²²²²²", "١٢٣٤٥٦", "12 34 5\x00", "x" * 40, ""])
+def test_odd_codes_are_form_errors_not_500(world, token):
+    user = world.user("lpa_a")
+    client = password_login(user)
+    response = client.post(reverse("second_factor_totp"), {"token": token})
+    assert response.status_code == 200
+    enrol_test_totp(user)
+    response = client.post(reverse("second_factor_verify"), {"token": token})
+    assert response.status_code in (200, 429)
+    assert client.get(reverse("cases:list")).status_code == 302
