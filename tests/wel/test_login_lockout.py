@@ -218,3 +218,33 @@ def test_password_change_form_shows_the_dutch_rule(client_for):
 def test_factory_users_keep_working(world):
     user = UserFactory(email="plain@wel.test")
     assert User.objects.get_by_natural_key("PLAIN@wel.test") == user
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_lower_cases_addresses_and_refuses_clashes():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("wel", "0002_audit_append_only")]
+    after = [("wel", "0003_auth_email_case_insensitive")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_user = executor.loader.project_state(before).apps.get_model("wel", "User")
+    old_user.objects.create(email="Mixed.Case@WEL.test", full_name="Mixed", password="!")
+    try:
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        assert User.objects.get(email="mixed.case@wel.test").full_name == "Mixed"
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        old_user = executor.loader.project_state(before).apps.get_model("wel", "User")
+        old_user.objects.create(email="MIXED.case@wel.test", full_name="Clash", password="!")
+        executor = MigrationExecutor(connection)
+        with pytest.raises(RuntimeError, match="Two accounts share the address"):
+            executor.migrate(after)
+        old_user.objects.filter(full_name="Clash").delete()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
