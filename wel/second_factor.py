@@ -179,6 +179,7 @@ def second_factor_verify(*, user, token: str, request: HttpRequest):
             data="second factor: wrong code",
         )
         return None
+    request.session.cycle_key()  # a new session id for the raised privilege (no fixation)
     otp_login(request, verified)
     kind = "recovery code" if isinstance(verified, StaticDevice) else "authenticator app"
     audit.record(
