@@ -2,8 +2,11 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import AuditEvent, Membership, User
 from .second_factor import second_factor_reset
@@ -33,7 +36,14 @@ class UserAdmin(DjangoUserAdmin):
     form = WelUserChangeForm
     add_form = WelUserCreationForm
     ordering = ["full_name"]
-    list_display = ["email", "full_name", "national_role", "is_active", "last_login"]
+    list_display = [
+        "email",
+        "full_name",
+        "national_role",
+        "is_active",
+        "has_second_factor",
+        "last_login",
+    ]
     list_filter = ["national_role", "is_active", "memberships__role"]
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
@@ -48,6 +58,23 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
     actions = ["reset_second_factor"]
+
+    def get_queryset(self, request):
+        # One query for the list: whether each user has a confirmed app or passkey.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _has_second_factor=Exists(
+                    TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+                )
+                | Exists(WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True))
+            )
+        )
+
+    @admin.display(boolean=True, description=_("second factor"), ordering="_has_second_factor")
+    def has_second_factor(self, user) -> bool:
+        return user._has_second_factor
 
     @admin.action(description=_("Reset second factor (the user sets it up again)"))
     def reset_second_factor(self, request, queryset):

@@ -294,3 +294,17 @@ def test_odd_codes_are_form_errors_not_500(world, token):
     response = client.post(reverse("second_factor_verify"), {"token": token})
     assert response.status_code in (200, 429)
     assert client.get(reverse("cases:list")).status_code == 302
+
+
+def test_the_user_list_shows_who_has_a_second_factor(world):
+    enrol_test_totp(world.user("lpa_a"))
+    beheerder = world.user("beheerder")
+    enrol_test_totp(beheerder)
+    client = Client()
+    client.force_login(beheerder)
+    client.post(reverse("second_factor_verify"), {"token": totp_code(TEST_TOTP_KEY)})
+    response = client.get(reverse("admin:wel_user_changelist"))
+    assert response.status_code == 200
+    rows = {user.email: user._has_second_factor for user in response.context["cl"].result_list}
+    assert rows["lpa.a@wel.test"] is True
+    assert rows["lpa.b@wel.test"] is False
