@@ -13,7 +13,7 @@ Rule and sources:
   destroying a file somebody is still working on is never silent.
 - **Audit lines** (NEN 7513 access log) are kept ``WEL_AUDIT_RETENTION_YEARS`` (default and
   minimum 5) years. The database itself refuses to delete younger lines (migration
-  ``wel.0003``).
+  ``wel.0004``).
 
 What "destroy" means here: the case row, its betrokkenen, activities, contact moments,
 timeline, interviews with their next steps, and its field history (django-simple-history) are
@@ -40,7 +40,7 @@ from .models import Grondslag, Jeugdige, Status
 from .rules import add_years, born_on_or_before
 
 #: NEN 7513 asks for access logs to be kept at least five years; the database trigger that
-#: allows purging expired lines holds the same floor (migration wel.0003).
+#: allows purging expired lines holds the same floor (migration wel.0004).
 AUDIT_MINIMUM_YEARS = 5
 
 

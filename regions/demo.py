@@ -15,6 +15,7 @@ from pathlib import Path
 from django.contrib.auth.hashers import make_password
 
 from wel.models import Membership, NationalRole, Role, User
+from wel.second_factor import enrol_demo_device
 
 from .models import Gemeente, Phase, Region
 
@@ -275,6 +276,7 @@ def _user(email: str, full_name: str, national_role: str = "") -> User:
             "password": _password_hash[0],
         },
     )
+    enrol_demo_device(user)  # the documented demo second factor (`manage.py demo_logins`)
     return user
 
 

@@ -124,6 +124,73 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters (wel/ratelimit.py) live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+# -- Second factor ------------------------------------------------------------------------------
+# The suite logs users in with Client.force_login. Production requires a verified second factor
+# (wel.middleware.SecondFactorMiddleware); this one helper makes every force-logged-in session
+# verified with a TOTP device of known key, unless a test opts out with
+# @pytest.mark.second_factor_real (tests/wel/test_second_factor.py proves the enforcement).
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # RFC 6238's test secret
+
+
+def enrol_test_totp(user):
+    """Give ``user`` a confirmed TOTP device with TEST_TOTP_KEY (idempotent); codes for it come
+    from ``wel.second_factor.totp_code(TEST_TOTP_KEY)``."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="Test authenticator", defaults={"key": TEST_TOTP_KEY, "confirmed": True}
+    )
+    return device
+
+
+def fresh_totp_code(device) -> str:
+    """A code ``device`` accepts now. django-otp accepts each 30-second step once per device
+    (and one step of clock drift), so a second login within the same step uses the next
+    step's code, and a third waits for the clock."""
+    import time
+
+    from wel.second_factor import totp_code
+
+    device.refresh_from_db()
+    offset = max(0, device.last_t + 1 - int(time.time()) // 30)
+    if offset > 1:
+        time.sleep((offset - 1) * 30 - time.time() % 30 + 0.5)
+        offset = max(0, device.last_t + 1 - int(time.time()) // 30)
+    return totp_code(device.key, offset_steps=offset)
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark ``client``'s logged-in session as verified with the user's test device."""
+    from wel.second_factor import mark_session_verified
+
+    session = client.session
+    mark_session_verified(session, enrol_test_totp(user))
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_completes_second_factor(request, monkeypatch):
+    if request.node.get_closest_marker("second_factor_real"):
+        return
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 # -- Browser tests (Playwright on Debian's Chromium) -------------------------------------------
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # live_server + sync Playwright
 CHROMIUM = "/usr/bin/chromium"
@@ -156,11 +223,16 @@ def login_page(page, live_server):
     """``login_page(user)`` logs a persona in through the real login form; returns the page."""
 
     def login(user, password: str = "correct-horse-battery"):
+        device = enrol_test_totp(user)
         page.goto(f"{live_server.url}/account/login/")
         page.get_by_label("E-mail").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state()
+        if "/account/tweede-factor/controle/" in page.url:  # the second step of the login
+            page.get_by_label("Code").fill(fresh_totp_code(device))
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
         return page
 
     return login

@@ -1,9 +1,15 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from .models import AuditEvent, Membership, User
+from .second_factor import second_factor_reset
 
 
 class MembershipInline(admin.TabularInline):
@@ -30,7 +36,14 @@ class UserAdmin(DjangoUserAdmin):
     form = WelUserChangeForm
     add_form = WelUserCreationForm
     ordering = ["full_name"]
-    list_display = ["email", "full_name", "national_role", "is_active", "last_login"]
+    list_display = [
+        "email",
+        "full_name",
+        "national_role",
+        "is_active",
+        "has_second_factor",
+        "last_login",
+    ]
     list_filter = ["national_role", "is_active", "memberships__role"]
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
@@ -44,6 +57,49 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request):
+        # One query for the list: whether each user has a confirmed app or passkey.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _has_second_factor=Exists(
+                    TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+                )
+                | Exists(WebAuthnCredential.objects.filter(user=OuterRef("pk"), confirmed=True))
+            )
+        )
+
+    @admin.display(boolean=True, description=_("second factor"), ordering="_has_second_factor")
+    def has_second_factor(self, user) -> bool:
+        return user._has_second_factor
+
+    @admin.action(description=_("Reset second factor (the user sets it up again)"))
+    def reset_second_factor(self, request, queryset):
+        """Lost phone: remove the selected users' devices (audited); never one's own."""
+        done = 0
+        for user in queryset:
+            try:
+                second_factor_reset(user=user, by=request.user, request=request)
+            except PermissionDenied as refusal:
+                self.message_user(request, f"{user.email}: {refusal}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "The second factor of %(count)d user has been reset; they set it up again "
+                    "at their next login.",
+                    "The second factor of %(count)d users has been reset; they set it up again "
+                    "at their next login.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
 
 
 @admin.register(AuditEvent)

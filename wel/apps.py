@@ -8,9 +8,13 @@ class WelConfig(AppConfig):
 
     def ready(self) -> None:
         # Login, logout and failed logins are audited (NEN 7513); Django reports them as signals.
-        from . import audit
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import audit, middleware
 
         audit.connect_auth_signals()
+        # Both session clocks (idle and absolute limit) start at every login.
+        user_logged_in.connect(middleware._on_login, dispatch_uid="wel.session.clock")
 
 
 class WelAdminConfig(AdminConfig):

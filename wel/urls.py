@@ -1,11 +1,54 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import account_views, views
+
+# Django's auth URLs (django.contrib.auth.urls) with our login form, a rate-limited password
+# reset that also lifts a lockout, and a logout reachable before the second factor.
+account_urls = [
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("logout/", account_views.logout_view, name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password_reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        account_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("tweede-factor/", account_views.second_factor, name="second_factor"),
+    path(
+        "tweede-factor/controle/", account_views.second_factor_verify, name="second_factor_verify"
+    ),
+    path("tweede-factor/app/", account_views.second_factor_totp, name="second_factor_totp"),
+    path(
+        "tweede-factor/herstelcodes/",
+        account_views.second_factor_recovery_codes,
+        name="second_factor_recovery_codes",
+    ),
+    path("sessie/", account_views.session_status, name="session_status"),
+    path("sessie/verlengen/", account_views.session_keepalive, name="session_keepalive"),
+    path("passkeys/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("account/", include("django.contrib.auth.urls")),
+    path("account/", include(account_urls)),
     path("account/instellingen/", views.account_settings, name="account_settings"),
     path("audit/", views.audit_log, name="audit_log"),
     path("health/", views.health, name="health"),

@@ -18,3 +18,29 @@ WALK = {
     ),
     "password_reset_complete": Route(get={}, public=True),
 }
+
+# Second factor, session warning and passkey endpoints (every persona's session is verified by
+# the conftest helper; tests/wel/test_second_factor.py walks them unverified).
+WALK.update(
+    {
+        "second_factor": Route(get=everyone(200)),
+        "second_factor_verify": Route(get=everyone(302)),
+        "second_factor_totp": Route(
+            get=everyone(200), post=everyone(200), post_data=lambda w: {"token": "000000x"}
+        ),
+        "second_factor_recovery_codes": Route(get=everyone(200), post=everyone(302)),
+        "session_status": Route(get=everyone(200)),
+        "session_keepalive": Route(get=everyone(405), post=everyone(200)),
+        "otp_webauthn:credential-registration-begin": Route(get=everyone(405), post=everyone(200)),
+        "otp_webauthn:credential-registration-complete": Route(
+            get=everyone(405), post=everyone(400)
+        ),
+        "otp_webauthn:credential-authentication-begin": Route(
+            get=everyone(405), post=everyone(200)
+        ),
+        "otp_webauthn:credential-authentication-complete": Route(
+            get=everyone(405), post=everyone(400)
+        ),
+        "otp_webauthn:js-i18n-catalog": Route(get=everyone(200)),
+    }
+)

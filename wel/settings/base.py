@@ -40,6 +40,12 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    # Second factor (docs/security.md): django-otp with TOTP and recovery codes, passkeys
+    # through django-otp-webauthn, so one `user.is_verified()` covers all three.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_htmx",
     "django_celery_beat",
 ]
@@ -51,12 +57,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits: a timed-out session is logged out before any view.
+    "wel.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the login check: a logged-in user who needs a second factor verifies it first.
+    "wel.middleware.SecondFactorMiddleware",
     # Axes last: it turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -76,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "wel.context_processors.scope",
+                "wel.context_processors.session_timeout",
             ],
         },
     },
@@ -105,20 +117,52 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    # Django's list is English; Dutch users pick "welkom01" and "wachtwoord123".
+    {"NAME": "wel.passwords.DutchCommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Logins lock after repeated failures (django-axes): per account and address.
+# Logins lock after repeated failures (django-axes). Two separate counters: one per account
+# (the e-mail address, normalised, so upper-case variants share it) and one per client address
+# (behind WEL_TRUSTED_PROXY_COUNT proxies the forwarded address, as in the audit log).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "wel.accounts.axes_username"
+AXES_CLIENT_IP_CALLABLE = "wel.audit.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
+# Password reset requests: at most this many per e-mail address and per client address in the
+# window (cache-based, wel/ratelimit.py; production needs a shared cache: CACHE_URL).
+WEL_PASSWORD_RESET_PER_ADDRESS = env.int("WEL_PASSWORD_RESET_PER_ADDRESS", default=3)
+WEL_PASSWORD_RESET_PER_CLIENT = env.int("WEL_PASSWORD_RESET_PER_CLIENT", default=10)
+WEL_PASSWORD_RESET_WINDOW_MINUTES = env.int("WEL_PASSWORD_RESET_WINDOW_MINUTES", default=60)
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://wel")}
+
+# Sessions end after WEL_SESSION_IDLE_MINUTES without a request (a warning shows
+# WEL_SESSION_WARNING_SECONDS before), at browser close, and WEL_SESSION_MAX_HOURS after the
+# login whatever happens (wel/middleware.py).
+WEL_SESSION_IDLE_MINUTES = env.int("WEL_SESSION_IDLE_MINUTES", default=30)
+WEL_SESSION_WARNING_SECONDS = env.int("WEL_SESSION_WARNING_SECONDS", default=60)
+WEL_SESSION_MAX_HOURS = env.int("WEL_SESSION_MAX_HOURS", default=8)
+SESSION_COOKIE_AGE = WEL_SESSION_MAX_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Second factor (docs/security.md): required for everyone who works in a region and for
+# beheerders. TOTP apps show OTP_TOTP_ISSUER; passkeys are bound to OTP_WEBAUTHN_RP_ID and may
+# only be used from OTP_WEBAUTHN_ALLOWED_ORIGINS (https, except http://localhost).
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="WEL in Ontwikkeling")
+OTP_WEBAUTHN_RP_NAME = "WEL in Ontwikkeling"
+OTP_WEBAUTHN_RP_ID = env("OTP_WEBAUTHN_RP_ID", default="localhost")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS", default=["http://localhost:8000"]
+)
+# A passkey is a second factor after the password here, never a login on its own: the
+# password step keeps the lockout and the audit of failed logins in one place.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -191,9 +235,19 @@ for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",
     "WEL_REPORT_MAX_ATTEMPTS",
     "WEL_REPORT_QUEUED_MAX_HOURS",
+    "WEL_PASSWORD_RESET_PER_ADDRESS",
+    "WEL_PASSWORD_RESET_PER_CLIENT",
+    "WEL_PASSWORD_RESET_WINDOW_MINUTES",
+    "WEL_SESSION_IDLE_MINUTES",
+    "WEL_SESSION_WARNING_SECONDS",
+    "WEL_SESSION_MAX_HOURS",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")
+if WEL_SESSION_WARNING_SECONDS >= WEL_SESSION_IDLE_MINUTES * 60:
+    raise ImproperlyConfigured(
+        "WEL_SESSION_WARNING_SECONDS must be shorter than WEL_SESSION_IDLE_MINUTES."
+    )
 
 # Retention (AVG art. 5(1)(e); docs/security.md): closed cases are destroyed this many years
 # after the date of birth (the municipal selectielijst for leerplicht records), per grondslag

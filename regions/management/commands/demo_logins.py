@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from regions.demo import DEMO_DOMAIN, DEMO_PASSWORD
 from regions.models import Region
 from wel.models import User
+from wel.second_factor import DEMO_TOTP_KEY, totp_code, totp_secret_for_display
 
 
 class Command(BaseCommand):
@@ -31,3 +32,6 @@ class Command(BaseCommand):
             out(f"    LPA            lpa.{p}@{DEMO_DOMAIN}  and  lpa2.{p}@{DEMO_DOMAIN}")
         if not all:
             out("  Every other region follows the same pattern: `manage.py demo_logins --all`.")
+        out("Second factor (demo users only): the code now is " + totp_code(DEMO_TOTP_KEY))
+        out("  It changes every 30 seconds: run `manage.py demo_logins` again for a fresh one,")
+        out(f"  or add this key to an authenticator app: {totp_secret_for_display(DEMO_TOTP_KEY)}")

@@ -41,5 +41,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("wel", "0002_audit_append_only")]
+    dependencies = [("wel", "0003_auth_email_case_insensitive")]
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
