@@ -1,0 +1,29 @@
+"""Importing an exemption list exported from a municipal leerplicht system (CSV or XLSX):
+read (:mod:`.read`) -> check (:mod:`.check`) -> write (:mod:`.write`), all rows or none.
+
+Accepted columns and aliases: :mod:`.columns` and docs/cases.md.
+"""
+
+from .check import ImportResult, Row, kwalificatieplicht_ended, parse_date
+from .columns import COLUMNS, REQUIRED, column_for, normalise_grondslag
+from .read import MAX_BYTES, MAX_ROWS, ImportRefused, decode, find_table, read_sheets
+from .write import run_import, template_csv
+
+__all__ = [
+    "COLUMNS",
+    "MAX_BYTES",
+    "MAX_ROWS",
+    "REQUIRED",
+    "ImportRefused",
+    "ImportResult",
+    "Row",
+    "column_for",
+    "decode",
+    "find_table",
+    "kwalificatieplicht_ended",
+    "normalise_grondslag",
+    "parse_date",
+    "read_sheets",
+    "run_import",
+    "template_csv",
+]
