@@ -6,6 +6,7 @@ Accepted columns and aliases: :mod:`.columns` and docs/cases.md.
 
 from .check import ImportResult, Row, kwalificatieplicht_ended, parse_date
 from .columns import COLUMNS, REQUIRED, column_for, normalise_grondslag
+from .messages import counts, summary_lines, where_read
 from .read import MAX_BYTES, MAX_ROWS, ImportRefused, decode, find_table, read_sheets
 from .write import run_import, template_csv
 
@@ -18,6 +19,7 @@ __all__ = [
     "ImportResult",
     "Row",
     "column_for",
+    "counts",
     "decode",
     "find_table",
     "kwalificatieplicht_ended",
@@ -25,5 +27,7 @@ __all__ = [
     "parse_date",
     "read_sheets",
     "run_import",
+    "summary_lines",
     "template_csv",
+    "where_read",
 ]

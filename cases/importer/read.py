@@ -116,7 +116,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
 def _plausible_legacy_text(text: str) -> bool:
     """False when the text shows the marks of a wrong code page: a symbol or punctuation
     outside ASCII right next to a letter ("Zo‘", "÷zt¸rk"), or a capital letter outside ASCII
-    right after a lower-case one ("cafÈ"). Names and notes do not look like that."""
+    inside a word ("cafÈ", "MŸller"), or "ƒ". Names and notes do not look like that."""
     from charset_normalizer.md import mess_ratio
 
     if mess_ratio(text, maximum_threshold=0.2) >= 0.2:
@@ -127,10 +127,12 @@ def _plausible_legacy_text(text: str) -> bool:
         before = text[i - 1] if i else ""
         after = text[i + 1] if i + 1 < len(text) else ""
         category = unicodedata.category(char)
+        if char == "ƒ":  # the florin sign: a letter to Unicode, never in a Dutch name
+            return False
         if not category.startswith("L"):
             if before.isalpha() or after.isalpha():
                 return False
-        elif category == "Lu" and before.isalpha() and before.islower():
+        elif category == "Lu" and before.isalpha() and (before.islower() or after.islower()):
             return False
     return True
 
