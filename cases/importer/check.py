@@ -127,12 +127,16 @@ def _place_columns(
     by_column: dict[str, list[int]] = {}
     ignored, unplaced = [], []
     for i, (cell, column) in enumerate(zip(table.header, table.columns, strict=True)):
-        label = cell_text(cell) or _("column %(n)d") % {"n": i + 1}
+        named = cell_text(cell)
+        label = named or _("column %(n)d") % {"n": i + 1}
         if header_key(label) in ignore_keys:
             ignored.append(label)
             continue
         if column is None:
-            (unplaced if _has_data(table, i) else ignored).append(label)
+            if _has_data(table, i):
+                unplaced.append(label)
+            elif named:  # an empty column without a name is not worth a mention
+                ignored.append(label)
             continue
         by_column.setdefault(column, []).append(i)
     conflicting = []

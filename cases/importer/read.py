@@ -299,11 +299,16 @@ def find_table(kind: str, sheets: list[Sheet], encoding: str = "") -> Table:
                     (sheet.first_row_number + body_start + i, r)
                     for i, r in enumerate(sheet.rows[body_start:])
                 ]
+                # Cells right of the last header cell are columns too (without a name), so
+                # data there is never passed over unseen.
+                width = max([len(row), *(len(r) for _n, r in body)])
+                header = list(row) + [None] * (width - len(row))
+                columns += [None] * (width - len(columns))
                 return Table(
                     kind=kind,
                     sheet=sheet.name,
                     header_row=sheet.first_row_number + offset,
-                    header=list(row),
+                    header=header,
                     columns=columns,
                     body=body,
                     encoding=encoding,

@@ -588,3 +588,15 @@ def test_counts_use_dutch_plural_forms(world):
     assert importer.counts(result) == (
         "4 rows: 2 new jeugdigen, 2 jeugdigen already registered, 0 rows with errors."
     )
+
+
+def test_data_right_of_the_last_header_cell_is_not_passed_over(world):
+    lines = [
+        "voornaam;achternaam;geboortedatum;gemeente;grondslag;",
+        "A;B;02-11-2012;0114;5a;;",
+        "C;D;03-11-2012;0114;5a;;let op: verhuisd",
+    ]
+    result = importer.run_import("\n".join(lines).encode(), filename="x.csv", region=world.region_a)
+    assert not result.ok and result.unplaced_columns == ["column 7"]
+    assert result.ignored_columns == []
+    assert not Jeugdige.objects.exists()
