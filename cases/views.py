@@ -564,7 +564,7 @@ def import_confirm(request):
         # Something changed since the preview (e.g. a colleague registered one of them).
         return _render_preview(request, result, region, pending["filename"], "")
     _discard_pending(request)
-    messages.success(request, importer.counts(result))
+    messages.success(request, importer.imported(result))
     return redirect(f"{_list_url()}?sort=-updated")
 
 

@@ -6,7 +6,7 @@ Accepted columns and aliases: :mod:`.columns` and docs/cases.md.
 
 from .check import ImportResult, Row, kwalificatieplicht_ended, parse_date
 from .columns import COLUMNS, REQUIRED, column_for, normalise_grondslag
-from .messages import counts, summary_lines, where_read
+from .messages import counts, imported, summary_lines, where_read
 from .read import MAX_BYTES, MAX_ROWS, ImportRefused, decode, find_table, read_sheets
 from .write import run_import, template_csv
 
@@ -22,6 +22,7 @@ __all__ = [
     "counts",
     "decode",
     "find_table",
+    "imported",
     "kwalificatieplicht_ended",
     "normalise_grondslag",
     "parse_date",

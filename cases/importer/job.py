@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from wel.access import scope_for
 
 from ..models import ImportJob
-from .messages import counts
+from .messages import counts, imported
 from .read import ImportRefused
 from .write import run_import
 
@@ -88,7 +88,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 progress_note="",
                 created=result.created,
                 skipped=len(result.duplicate_rows),
-                outcome=counts(result),
+                outcome=imported(result),
                 finished_at=timezone.now(),
             )
         else:

@@ -36,6 +36,17 @@ def counts(result: ImportResult) -> str:
     }
 
 
+def imported(result: ImportResult) -> str:
+    """ "2 jeugdigen have been imported." followed by the counts."""
+    n = result.created
+    return (
+        ngettext("%(n)d jeugdige has been imported.", "%(n)d jeugdigen have been imported.", n)
+        % {"n": n}
+        + " "
+        + counts(result)
+    )
+
+
 def column_problems(result: ImportResult) -> list[str]:
     lines = [
         _(
