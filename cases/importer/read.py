@@ -137,12 +137,34 @@ def _plausible_legacy_text(text: str) -> bool:
     return True
 
 
+def _legacy_readings(data: bytes) -> dict[str, str]:
+    """The plausible readings of the bytes in each code page of ``LEGACY_ENCODINGS``."""
+    readings = {}
+    for encoding in LEGACY_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _plausible_legacy_text(text):
+            readings[encoding] = text
+    return readings
+
+
+def _latin(text: str) -> bool:
+    """Only Latin script (with its accents), common punctuation and the euro sign."""
+    return all(
+        ord(c) <= 0x24F or 0x1E00 <= ord(c) <= 0x1EFF or 0x2000 <= ord(c) <= 0x206F or c == "€"
+        for c in text
+    )
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was read in, decided from the bytes; refuses when the
     bytes do not tell.
 
     A byte-order mark decides (UTF-8, UTF-16, UTF-32). Without one, text that is valid UTF-8
-    is UTF-8, and charset-normalizer recognises UTF-16 without a mark. Otherwise the file is
+    in Latin script is UTF-8 (UTF-8 outside it is refused when a code page also reads the
+    bytes plausibly), and charset-normalizer recognises UTF-16 without a mark. Otherwise the file is
     from a program that saves in a single-byte code page: each code page Dutch spreadsheets
     use (Windows-1252, Mac Roman) is tried, and the text is accepted only when exactly one of
     them gives plausible text (charset-normalizer's mess measure and the letter checks of
@@ -169,9 +191,16 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise refused from exc
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # A few code-page byte pairs are valid UTF-8 too (Mac Roman "Àç" is UTF-8 "ˍ"). Text
+        # that is Latin script as UTF-8 is taken as UTF-8; text that is not, while a code page
+        # reads it plausibly, cannot be decided.
+        if _latin(text) or not any(_legacy_readings(data)):
+            return text, "utf-8"
+        raise refused
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
@@ -182,14 +211,7 @@ def decode(data: bytes) -> tuple[str, str]:
             raise refused from exc
     if b"\x00" in data:
         raise refused
-    readings = {}
-    for encoding in LEGACY_ENCODINGS:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _plausible_legacy_text(text):
-            readings[encoding] = text
+    readings = _legacy_readings(data)
     if len(readings) != 1:
         raise refused
     ((encoding, text),) = readings.items()
