@@ -40,6 +40,7 @@ EXPORT_ONLY = (
     "status",
     "reden_afsluiten",
     "verlenging_nodig",
+    "verklaring_door",
     "leerplichtambtenaar",
     "focus",
     "volgend_contact",
@@ -111,6 +112,7 @@ EXPORT_HEADERS = {
     "Exemption starts": "vrijstelling_ingang",
     "Exemption ends": "vrijstelling_einde",
     "Renewal due": "verlenging_nodig",
+    "Statement by": "verklaring_door",  # the 5a expert kind (cases.rules branch)
     "Last school": "laatste_school",
     "Assigned LPA": "leerplichtambtenaar",
     "Focus case": "focus",
