@@ -522,3 +522,51 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d-%m-%Y %H:%M} {self.get_kind_display()}"
+
+
+class ImportJob(models.Model):
+    """A confirmed import too big to write inside the web request (over
+    ``settings.IMPORT_JOB_THRESHOLD`` new rows): a Celery task writes it, all rows or none,
+    and the page shows its progress. Only the person who confirmed it sees it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    created_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    filename = models.CharField(_("file"), max_length=200)
+    path = models.CharField(max_length=300)  # the uploaded file in default_storage
+    sha256 = models.CharField(max_length=64)
+    ignore_columns = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_note = models.CharField(_("now working on"), max_length=200, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    outcome = models.TextField(_("outcome"), blank=True)  # the summary or why it failed
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

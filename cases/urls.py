@@ -11,6 +11,13 @@ urlpatterns = [
     path("importeren/", views.import_upload, name="import"),
     path("importeren/bevestigen/", views.import_confirm, name="import_confirm"),
     path("importeren/sjabloon.csv", views.import_template, name="import_template"),
+    path("importeren/kolommen/", views.import_ignore_columns, name="import_ignore_columns"),
+    path("importeren/taak/<int:pk>/", views.import_job_detail, name="import_job"),
+    path(
+        "importeren/taak/<int:pk>/voortgang/",
+        views.import_job_progress,
+        name="import_job_progress",
+    ),
     path("<str:reference>/", views.jeugdige_detail, name="detail"),
     path("<str:reference>/bewerken/", views.jeugdige_update, name="update"),
     path("<str:reference>/status/", views.jeugdige_transition, name="transition"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -35,7 +36,8 @@ from .forms import (
     JeugdigeForm,
     TransitionForm,
 )
-from .models import Status
+from .importer import job as import_job
+from .models import ImportJob, Status
 
 case_worker = require(lambda scope: scope.works_in_region)
 PAGE_SIZE = 25
@@ -397,22 +399,16 @@ def import_upload(request):
         region = form.cleaned_data["region"]
         upload = form.cleaned_data["file"]
         data = upload.read()
-        scope = scope_for(request.user)
         try:
-            result = importer.run_import(
-                data,
-                filename=upload.name,
-                region=region,
-                by=request.user,
-                allowed_gemeente_ids=scope.gemeente_ids_for_cases(region.pk),
-                commit=False,
-            )
+            result = _check_file(request, data, upload.name, region, ignore_columns=[])
         except importer.ImportRefused as exc:
             form.add_error("file", str(exc))
         else:
+            _discard_pending(request)
             token = ""
-            if result.ok and result.new_rows:
-                _discard_pending(request)
+            # Kept for the confirmation, or to confirm which columns may be ignored; a file
+            # with row errors must be corrected and uploaded again.
+            if not result.bad_rows and (result.new_rows or not result.columns_ok):
                 token = secrets.token_urlsafe(24)
                 default_storage.save(_import_path(request.user, token), ContentFile(data))
                 request.session[IMPORT_SESSION_KEY] = {
@@ -420,12 +416,10 @@ def import_upload(request):
                     "region": region.pk,
                     "filename": upload.name[:200],
                     "sha256": hashlib.sha256(data).hexdigest(),
+                    "ignore_columns": [],
+                    "new": len(result.new_rows),
                 }
-            return render(
-                request,
-                "cases/import_preview.html",
-                _preview_context(result, region, upload.name, token),
-            )
+            return _render_preview(request, result, region, upload.name, token)
     return render(
         request,
         "cases/import_form.html",
@@ -437,18 +431,49 @@ def import_upload(request):
     )
 
 
+def _check_file(request, data, filename, region, *, ignore_columns):
+    return importer.run_import(
+        data,
+        filename=filename,
+        region=region,
+        by=request.user,
+        allowed_gemeente_ids=scope_for(request.user).gemeente_ids_for_cases(region.pk),
+        ignore_columns=ignore_columns,
+        commit=False,
+    )
+
+
+def _render_preview(request, result, region, filename, token):
+    return render(
+        request,
+        "cases/import_preview.html",
+        _preview_context(result, region, filename, token),
+    )
+
+
 def _preview_context(result, region, filename, token) -> dict:
     errors = [
         (row.number, column, reason) for row in result.bad_rows for column, reason in row.errors
+    ]
+    remarks = [
+        (row.number, column, remark) for row in result.remark_rows for column, remark in row.remarks
     ]
     return {
         "result": result,
         "region": region,
         "filename": filename,
         "token": token,
+        "where_read": importer.where_read(result),
+        "counts": importer.counts(result),
+        "column_problems": importer.messages.column_problems(result),
+        "columns_to_confirm": result.unplaced_columns
+        + [c for _target, columns in result.conflicting_columns for c in columns],
+        "can_confirm": bool(token) and result.ok and bool(result.new_rows),
         "errors": errors[:IMPORT_MAX_ERRORS_SHOWN],
         "errors_total": len(errors),
+        "remarks": remarks[:IMPORT_MAX_ERRORS_SHOWN],
         "sample": result.new_rows[:10],
+        "job_threshold": settings.WEL_IMPORT_JOB_THRESHOLD,
     }
 
 
@@ -460,27 +485,70 @@ def _discard_pending(request) -> None:
             default_storage.delete(path)
 
 
-@case_worker
-@require_POST
-def import_confirm(request):
-    """Step 3: write every row of the previewed file, or none."""
+def _pending_file(request):
+    """(pending, region, data) of the previewed upload, or None when it expired."""
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or request.POST.get("token") != pending["token"]:
-        messages.error(
-            request, _("This import has expired or was already done. Upload the file again.")
-        )
-        return redirect("cases:import")
-    path = _import_path(request.user, pending["token"])
+        return None
     region = get_object_or_404(
         Region.objects.filter(pk__in=sorted(scope_for(request.user).region_ids)),
         pk=pending["region"],
     )
+    path = _import_path(request.user, pending["token"])
     if not default_storage.exists(path):
         request.session.pop(IMPORT_SESSION_KEY, None)
-        messages.error(request, _("This import has expired. Upload the file again."))
-        return redirect("cases:import")
+        return None
     with default_storage.open(path, "rb") as fh:
         data = fh.read()
+    return pending, region, data
+
+
+@case_worker
+@require_POST
+def import_ignore_columns(request):
+    """Step 2b: the user confirms that columns the import cannot place may be ignored; the
+    file is checked again with them left out (still nothing written)."""
+    found = _pending_file(request)
+    if found is None:
+        messages.error(request, _("This import has expired. Upload the file again."))
+        return redirect("cases:import")
+    pending, region, data = found
+    chosen = [c for c in request.POST.getlist("ignore_column") if c][:50]
+    try:
+        result = _check_file(request, data, pending["filename"], region, ignore_columns=chosen)
+    except importer.ImportRefused as exc:
+        _discard_pending(request)
+        messages.error(request, str(exc))
+        return redirect("cases:import")
+    pending["ignore_columns"] = chosen
+    pending["new"] = len(result.new_rows)
+    request.session[IMPORT_SESSION_KEY] = pending
+    return _render_preview(request, result, region, pending["filename"], pending["token"])
+
+
+@case_worker
+@require_POST
+def import_confirm(request):
+    """Step 3: write every row of the previewed file, or none. Over the job threshold the
+    writing is a Celery job with a progress page; below it, it happens in this request."""
+    found = _pending_file(request)
+    if found is None:
+        messages.error(
+            request, _("This import has expired or was already done. Upload the file again.")
+        )
+        return redirect("cases:import")
+    pending, region, data = found
+    if pending.get("new", 0) > settings.WEL_IMPORT_JOB_THRESHOLD:
+        job = import_job.import_job_create(
+            region=region,
+            by=request.user,
+            filename=pending["filename"],
+            path=_import_path(request.user, pending["token"]),
+            sha256=pending["sha256"],
+            ignore_columns=pending.get("ignore_columns", []),
+        )
+        request.session.pop(IMPORT_SESSION_KEY, None)  # the job owns the stored file now
+        return redirect("cases:import_job", pk=job.pk)
     try:
         result = importer.run_import(
             data,
@@ -488,6 +556,7 @@ def import_confirm(request):
             region=region,
             by=request.user,
             allowed_gemeente_ids=scope_for(request.user).gemeente_ids_for_cases(region.pk),
+            ignore_columns=pending.get("ignore_columns", []),
             commit=True,
             request=request,
         )
@@ -497,18 +566,28 @@ def import_confirm(request):
         return redirect("cases:import")
     if not result.ok:
         # Something changed since the preview (e.g. a colleague registered one of them).
-        return render(
-            request,
-            "cases/import_preview.html",
-            _preview_context(result, region, pending["filename"], ""),
-        )
+        return _render_preview(request, result, region, pending["filename"], "")
     _discard_pending(request)
-    messages.success(
-        request,
-        _("%(n)d jeugdigen have been imported; %(skipped)d already registered were skipped.")
-        % {"n": result.created, "skipped": len(result.duplicate_rows)},
-    )
+    messages.success(request, importer.imported(result))
     return redirect(f"{_list_url()}?sort=-updated")
+
+
+def _own_job(request, pk):
+    return get_object_or_404(
+        ImportJob.objects.select_related("region"), pk=pk, created_by=request.user
+    )
+
+
+@case_worker
+@require_GET
+def import_job_detail(request, pk):
+    return render(request, "cases/import_job.html", {"job": _own_job(request, pk)})
+
+
+@case_worker
+@require_GET
+def import_job_progress(request, pk):
+    return render(request, "cases/_import_job_progress.html", {"job": _own_job(request, pk)})
 
 
 def _list_url() -> str:

@@ -3,7 +3,7 @@ roles get 403 (they have no case role at all); a case outside one's scope answer
 
 from django.utils import timezone
 
-from cases.models import ReferenceCounter, Status
+from cases.models import ImportJob, ReferenceCounter, Status
 from tests.cases.factories import make_jeugdige
 from tests.walk import Route, everyone
 
@@ -20,6 +20,13 @@ def build(world):
     world.extra.jeugdige_a_borger = make_jeugdige(
         world, gemeente=world.borger, given_name="Bas", family_name="Borger"
     )
+    world.extra.import_job = ImportJob.objects.create(
+        region=world.region_a,
+        created_by=world.user("kartrekker_a"),
+        filename="lijst.csv",
+        path="imports/none.upload",
+        status=ImportJob.Status.DONE,
+    )
 
 
 def case(**overrides):
@@ -28,6 +35,8 @@ def case(**overrides):
 
 
 ref = {"kwargs": lambda w: {"reference": w.jeugdige_a.reference}}
+job = everyone(404, kartrekker_a=200, landelijk=403, beheerder=403)
+job_kwargs = {"kwargs": lambda w: {"pk": w.import_job.pk}}
 
 WALK = {
     "cases:list": Route(get=WORKERS),
@@ -47,6 +56,14 @@ WALK = {
         post_data=lambda w: {"token": "nope"},
     ),
     "cases:import_template": Route(get=WORKERS),
+    "cases:import_ignore_columns": Route(
+        get=POST_ONLY,
+        post=everyone(302, landelijk=403, beheerder=403),  # no pending import: back to upload
+        post_data=lambda w: {"token": "nope", "ignore_column": "x"},
+    ),
+    # an import job is seen only by the person who confirmed it
+    "cases:import_job": Route(get=job, **job_kwargs),
+    "cases:import_job_progress": Route(get=job, **job_kwargs),
     "cases:detail": Route(get=case(), **ref),
     "cases:update": Route(
         get=case(), post=case(), post_data=lambda w: {}, **ref

@@ -231,6 +231,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 WEL_REGION_REPORT_EVERY_DAYS = env.int("WEL_REGION_REPORT_EVERY_DAYS", default=21)
 WEL_REPORT_MAX_ATTEMPTS = env.int("WEL_REPORT_MAX_ATTEMPTS", default=5)
 WEL_REPORT_QUEUED_MAX_HOURS = env.int("WEL_REPORT_QUEUED_MAX_HOURS", default=6)
+# Imports: a confirmed import with more new rows than this runs as a Celery job with a
+# progress page instead of inside the web request (docs/cases.md, "The import job").
+WEL_IMPORT_JOB_THRESHOLD = env.int("WEL_IMPORT_JOB_THRESHOLD", default=2000)
 for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",
     "WEL_REPORT_MAX_ATTEMPTS",
@@ -241,6 +244,7 @@ for _name in (
     "WEL_SESSION_IDLE_MINUTES",
     "WEL_SESSION_WARNING_SECONDS",
     "WEL_SESSION_MAX_HOURS",
+    "WEL_IMPORT_JOB_THRESHOLD",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")

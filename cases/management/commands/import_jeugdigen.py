@@ -1,7 +1,9 @@
-"""``manage.py import_jeugdigen FILE --region CODE [--dry-run]``: the same import as the browser.
+"""``manage.py import_jeugdigen FILE --region CODE [--dry-run] [--ignore-column NAME ...]``:
+the same import as the browser.
 
-All rows or none: with any bad row nothing is written, every problem is printed and the
-command exits with status 1.
+All rows or none: with any bad row, or a column holding data the import cannot place (unless
+named with ``--ignore-column``), nothing is written, every problem is printed and the command
+exits with status 1.
 """
 
 from __future__ import annotations
@@ -26,8 +28,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every row; write nothing."
         )
+        parser.add_argument(
+            "--ignore-column",
+            action="append",
+            default=[],
+            metavar="NAME",
+            dest="ignore_columns",
+            help=(
+                "A column (as named in the file's header) that holds data the import does "
+                "not use, confirmed to be ignored. Repeat for more columns."
+            ),
+        )
 
-    def handle(self, *args, file: str, region: str, dry_run: bool, **options):
+    def handle(
+        self, *args, file: str, region: str, dry_run: bool, ignore_columns: list[str], **options
+    ):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -41,31 +56,31 @@ class Command(BaseCommand):
         except Region.DoesNotExist as exc:
             raise CommandError(f"No region with code {region!r}. See the region list.") from exc
         started = time.monotonic()
-        try:
-            # The timeline entries are stored as written: in the site's language.
-            with translation.override(settings.LANGUAGE_CODE):
+        # Messages and timeline entries are written in the site's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
                 result = importer.run_import(
-                    path.read_bytes(), filename=path.name, region=target, commit=not dry_run
+                    path.read_bytes(),
+                    filename=path.name,
+                    region=target,
+                    commit=not dry_run,
+                    ignore_columns=ignore_columns,
                 )
-        except importer.ImportRefused as exc:
-            raise CommandError(str(exc)) from exc
-        seconds = time.monotonic() - started
-        for row in result.bad_rows:
-            for column, reason in row.errors:
-                self.stderr.write(f"line {row.number}, {column}: {reason}")
-        for row in result.duplicate_rows:
-            self.stdout.write(
-                f"line {row.number}: already registered as {row.duplicate_of}, skipped"
-            )
-        summary = (
-            f"{len(result.rows)} rows: {len(result.new_rows)} new, "
-            f"{len(result.duplicate_rows)} already registered, {len(result.bad_rows)} with problems"
-        )
+            except importer.ImportRefused as exc:
+                raise CommandError(str(exc)) from exc
+            seconds = time.monotonic() - started
+            lines = importer.summary_lines(result)
+        for line in lines["info"]:
+            self.stdout.write(line)
+        for line in lines["problems"]:
+            self.stderr.write(line)
         if not result.ok:
-            raise CommandError(f"{summary}. Nothing was written.")
+            raise CommandError(f"{lines['summary']} {lines['nothing_written']}")
         if dry_run:
-            self.stdout.write(f"{summary}. Dry run: nothing was written ({seconds:.1f} s).")
+            self.stdout.write(f"{lines['summary']} Dry run: nothing was written ({seconds:.1f} s).")
         else:
             self.stdout.write(
-                self.style.SUCCESS(f"{summary}. Imported {result.created} ({seconds:.1f} s).")
+                self.style.SUCCESS(
+                    f"{lines['summary']} Imported {result.created} ({seconds:.1f} s)."
+                )
             )

@@ -1,0 +1,507 @@
+"""Checking: every row against the rules, the region's gemeenten (with herindelingen) and the
+cases already registered. Nothing is written here.
+
+Each problem is a row error ``(column, reason)``; one row error means nothing is written.
+A column holding data that the import cannot place refuses the file unless the user said it
+may be ignored. Remarks (e.g. a former gemeente mapped to its successor) are shown in the
+preview and do not stop the import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from localflavor.nl.validators import NLBSNFieldValidator
+
+from regions.herindeling import successors
+
+from .. import rules
+from ..models import Jeugdige, Status
+from ..services import default_renewal_due
+from .columns import EXPORT_ONLY, header_key, normalise_grondslag, status_value, yes_no
+from .read import MAX_ROWS, ImportRefused, Table, cell_text
+
+_DATE_RE = (
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), ("d", "m", "y")),
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), ("y", "m", "d")),
+)
+_bsn_validator = NLBSNFieldValidator()
+
+
+@dataclass
+class Row:
+    number: int  # the line (CSV) or row (XLSX) in the file
+    values: dict[str, str]
+    cleaned: dict = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
+    remarks: list[tuple[str, str]] = field(default_factory=list)  # (column, remark)
+    duplicate_of: str = ""  # reference of an existing case: skipped, not an error
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportResult:
+    rows: list[Row]
+    ignored_columns: list[str]  # headers of columns without data, or ignored on request
+    file_kind: str
+    sheet: str = ""
+    header_row: int = 1
+    encoding: str = ""
+    unplaced_columns: list[str] = field(default_factory=list)  # hold data, not confirmed
+    conflicting_columns: list[tuple[str, list[str]]] = field(default_factory=list)
+    created: int = 0
+    references: list[str] = field(default_factory=list)
+
+    @property
+    def bad_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.errors]
+
+    @property
+    def duplicate_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.duplicate_of and not r.errors]
+
+    @property
+    def new_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.ok and not r.duplicate_of]
+
+    @property
+    def remark_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.remarks]
+
+    @property
+    def columns_ok(self) -> bool:
+        return not self.unplaced_columns and not self.conflicting_columns
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not self.bad_rows and self.columns_ok
+
+
+def parse_date(value) -> dt.date | None:
+    """dd-mm-jjjj or jjjj-mm-dd (also with / or .); Excel date cells as they come."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if " " in text:  # "2014-03-14 00:00:00" from some exports
+        text = text.split(" ", 1)[0]
+    for pattern, order in _DATE_RE:
+        match = pattern.match(text)
+        if match:
+            parts = dict(zip(order, map(int, match.groups()), strict=True))
+            try:
+                return dt.date(parts["y"], parts["m"], parts["d"])
+            except ValueError:
+                return None
+    return None
+
+
+def _has_data(table: Table, i: int) -> bool:
+    return any(i < len(raw) and cell_text(raw[i]) for _n, raw in table.body)
+
+
+def _place_columns(
+    table: Table, ignore_columns: frozenset[str]
+) -> tuple[dict[str, int], list[str], list[str], list[tuple[str, list[str]]]]:
+    """Which cell index feeds which column; the ignored, the unplaced and the conflicting."""
+    ignore_keys = {header_key(c) for c in ignore_columns}
+    by_column: dict[str, list[int]] = {}
+    ignored, unplaced = [], []
+    for i, (cell, column) in enumerate(zip(table.header, table.columns, strict=True)):
+        named = cell_text(cell)
+        label = named or _("column %(n)d") % {"n": i + 1}
+        if header_key(label) in ignore_keys:
+            ignored.append(label)
+            continue
+        if column is None:
+            if _has_data(table, i):
+                unplaced.append(label)
+            elif named:  # an empty column without a name is not worth a mention
+                ignored.append(label)
+            continue
+        by_column.setdefault(column, []).append(i)
+    conflicting = []
+    index = {}
+    for column, positions in by_column.items():
+        filled = [p for p in positions if _has_data(table, p)]
+        if len(filled) > 1:
+            conflicting.append((column, [cell_text(table.header[p]) for p in filled]))
+        index[column] = (filled or positions)[0]
+    return index, ignored, unplaced, conflicting
+
+
+def check_table(
+    table: Table,
+    *,
+    region,
+    allowed_gemeente_ids: frozenset[int] | None,
+    ignore_columns: frozenset[str] = frozenset(),
+    today: dt.date | None = None,
+    progress=None,
+) -> ImportResult:
+    """Check every row; each problem is recorded as (column, reason). Nothing is written."""
+    index, ignored, unplaced, conflicting = _place_columns(table, ignore_columns)
+    body = [(n, r) for n, r in table.body if any(cell_text(c) for c in r)]
+    if not body:
+        raise ImportRefused(_("The file has column names but no rows. Add the jeugdigen."))
+    if len(body) > MAX_ROWS:
+        raise ImportRefused(
+            _("The file has more than %(n)d rows. Split the list into smaller files.")
+            % {"n": MAX_ROWS}
+        )
+    result = ImportResult(
+        rows=[],
+        ignored_columns=ignored,
+        file_kind=table.kind,
+        sheet=table.sheet,
+        header_row=table.header_row,
+        encoding=table.encoding,
+        unplaced_columns=unplaced,
+        conflicting_columns=conflicting,
+    )
+    gemeenten = list(region.gemeenten.all())
+    by_code = {g.cbs_code: g for g in gemeenten}
+    by_name = {g.name.lower(): g for g in gemeenten}
+    today = today or timezone.localdate()
+    for count, (number, raw) in enumerate(body):
+        if progress is not None and count % 2000 == 0:
+            progress(count, len(body))
+        values = {name: cell_text(raw[i]) if i < len(raw) else "" for name, i in index.items()}
+        raw_values = {name: raw[i] if i < len(raw) else None for name, i in index.items()}
+        row = Row(number=number, values=values)
+        _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, today)
+        result.rows.append(row)
+    _mark_duplicates(result.rows, region)
+    for row in result.new_rows:
+        _check_new_row(row, today)
+    return result
+
+
+def _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, today) -> None:
+    values = row.values
+    err = row.errors.append
+    c = row.cleaned
+
+    for name in ("voornaam", "achternaam"):
+        if not values.get(name):
+            err((name, _("is required")))
+    # BRP style: "van der" + "Berg" is the family name "van der Berg".
+    parts = (values.get("tussenvoegsel", ""), values.get("achternaam", ""))
+    family = re.sub(r"\s+", " ", " ".join(p for p in parts if p))
+    c["given_name"] = values.get("voornaam", "")
+    c["family_name"] = family if values.get("achternaam") else ""
+    limits = (("voornaam", "given_name", 100), ("achternaam", "family_name", 150))
+    for name, key, label_max in limits:
+        if len(c[key]) > label_max:
+            err((name, _("is longer than %(n)d characters") % {"n": label_max}))
+
+    c["date_of_birth"] = None
+    if not values.get("geboortedatum"):
+        err(("geboortedatum", _("is required")))
+    else:
+        dob = parse_date(raw_values["geboortedatum"])
+        if dob is None:
+            err(("geboortedatum", _("is not a date; write dd-mm-jjjj, e.g. 14-03-2014")))
+        elif dob > today:
+            err(("geboortedatum", _("is in the future")))
+        elif dob.year < today.year - 30:
+            err(("geboortedatum", _("is more than 30 years ago; check the year")))
+        c["date_of_birth"] = dob
+
+    c["gemeente"] = _gemeente(row, values.get("gemeente", ""), by_code, by_name, region)
+    gemeente = c["gemeente"]
+    if (
+        gemeente is not None
+        and allowed_gemeente_ids is not None
+        and gemeente.pk not in allowed_gemeente_ids
+    ):
+        err(("gemeente", _("you do not work on cases in %(gemeente)s") % {"gemeente": gemeente}))
+
+    grondslag_value = values.get("grondslag", "")
+    c["grondslag"] = None
+    if not grondslag_value:
+        err(("grondslag", _("is required")))
+    else:
+        grondslag = normalise_grondslag(grondslag_value)
+        if grondslag is None:
+            err(
+                (
+                    "grondslag",
+                    _("“%(value)s” is not known; write e.g. 5a, absoluut verzuim, 5b")
+                    % {"value": grondslag_value},
+                )
+            )
+        c["grondslag"] = grondslag
+
+    bsn = re.sub(r"[\s.]", "", values.get("bsn", ""))
+    if bsn:
+        if bsn.isdigit() and len(bsn) == 8:
+            bsn = "0" + bsn  # Excel drops the leading zero
+        try:
+            _bsn_validator(bsn)
+        except Exception:  # noqa: BLE001 - the validator raises ValidationError
+            err(("bsn", _("is not a valid BSN (nine digits that pass the 11-test)")))
+    c["bsn"] = bsn
+
+    for column, target in (
+        ("vrijstelling_ingang", "exemption_start"),
+        ("vrijstelling_einde", "exemption_end"),
+        ("verlenging_nodig", "renewal_due_given"),
+    ):
+        c[target] = None
+        if values.get(column):
+            parsed = parse_date(raw_values[column])
+            if parsed is None:
+                err((column, _("is not a date; write dd-mm-jjjj, e.g. 01-08-2025")))
+            c[target] = parsed
+    if c["exemption_start"] and c["exemption_end"] and c["exemption_end"] < c["exemption_start"]:
+        err(("vrijstelling_einde", _("is before vrijstelling_ingang")))
+
+    school = values.get("laatste_school", "")
+    if len(school) > 200:
+        err(("laatste_school", _("is longer than %(n)d characters") % {"n": 200}))
+    c["last_school"] = school
+    c["notes"] = values.get("toelichting", "")
+    c["reference"] = values.get("referentie", "").strip().upper()
+
+
+def _gemeente(row: Row, value: str, by_code, by_name, region):
+    """The gemeente of the region a cell names (CBS code "0114"/"GM0114"/"114", or name),
+    following a herindeling since 2019 to the successor, with a remark saying so."""
+    err = row.errors.append
+    if not value:
+        err(("gemeente", _("is required")))
+        return None
+    code = re.sub(r"^gm", "", value.lower()).strip()
+    is_code = code.isdigit() and len(code) <= 4
+    key = code.zfill(4) if is_code else value.strip().lower()
+    gemeente = by_code.get(key) if is_code else by_name.get(key)
+    if gemeente is not None:
+        return gemeente
+    merged = successors(key)
+    if len(merged) == 1:
+        h = merged[0]
+        gemeente = by_code.get(h.new_code)
+        if gemeente is not None:
+            row.remarks.append(
+                (
+                    "gemeente",
+                    _(
+                        "%(old_code)s %(old_name)s merged into %(new_name)s (%(new_code)s) on "
+                        "%(date)s; registered under %(new_name)s"
+                    )
+                    % {
+                        "old_code": h.old_code,
+                        "old_name": h.old_name,
+                        "new_name": h.new_name,
+                        "new_code": h.new_code,
+                        "date": h.date.strftime("%d-%m-%Y"),
+                    },
+                )
+            )
+            return gemeente
+    elif len(merged) > 1:
+        err(
+            (
+                "gemeente",
+                _(
+                    "%(old_name)s (%(old_code)s) was split on %(date)s between %(names)s; "
+                    "write the current gemeente of this young person"
+                )
+                % {
+                    "old_name": merged[0].old_name,
+                    "old_code": merged[0].old_code,
+                    "date": merged[0].date.strftime("%d-%m-%Y"),
+                    "names": ", ".join(h.new_name for h in merged),
+                },
+            )
+        )
+        return None
+    err(
+        (
+            "gemeente",
+            _("“%(value)s” is not a municipality of region %(region)s")
+            % {"value": value, "region": region.name},
+        )
+    )
+    return None
+
+
+def _same_person(a: tuple, b: tuple) -> bool:
+    def norm(text: str) -> str:
+        return re.sub(r"\s+", " ", text or "").strip().lower()
+
+    return norm(a[0]) == norm(b[0]) and norm(a[1]) == norm(b[1]) and a[2] == b[2]
+
+
+def _mark_duplicates(rows: list[Row], region) -> None:
+    """Two rows for one young person are an error; a row for an existing case is skipped.
+
+    The same BSN (or reference) as an existing case with another name or date of birth is an
+    error, never a skip: it is a typo or another child. So is the same name and date of birth
+    as an existing case with another BSN.
+    """
+    seen_bsn: dict[str, int] = {}
+    seen_name: dict[tuple, int] = {}
+    for row in rows:
+        c = row.cleaned
+        if c.get("bsn"):
+            if c["bsn"] in seen_bsn:
+                row.errors.append(
+                    ("bsn", _("appears twice (also on line %(n)d)") % {"n": seen_bsn[c["bsn"]]})
+                )
+            seen_bsn.setdefault(c["bsn"], row.number)
+        key = (
+            c.get("given_name", "").lower(),
+            c.get("family_name", "").lower(),
+            c.get("date_of_birth"),
+        )
+        if all(key):
+            if key in seen_name:
+                row.errors.append(
+                    (
+                        "achternaam",
+                        _("this name and date of birth appear twice (also on line %(n)d)")
+                        % {"n": seen_name[key]},
+                    )
+                )
+            seen_name.setdefault(key, row.number)
+
+    fields = ("bsn", "reference", "given_name", "family_name", "date_of_birth")
+    existing_bsn = {
+        r[0]: r
+        for r in Jeugdige.objects.filter(region=region, bsn__in=list(seen_bsn)).values_list(*fields)
+    }
+    refs = [r.cleaned["reference"] for r in rows if r.cleaned.get("reference")]
+    existing_ref = {
+        r[1]: r
+        for r in Jeugdige.objects.filter(region=region, reference__in=refs).values_list(*fields)
+    }
+    dobs = {k[2] for k in seen_name}
+    existing_name = {}
+    for r in Jeugdige.objects.filter(region=region, date_of_birth__in=list(dobs)).values_list(
+        *fields
+    ):
+        existing_name.setdefault((r[2].lower(), r[3].lower(), r[4]), r)
+    for row in rows:
+        c = row.cleaned
+        person = (c.get("given_name", ""), c.get("family_name", ""), c.get("date_of_birth"))
+        by_bsn = existing_bsn.get(c.get("bsn") or "")
+        by_ref = existing_ref.get(c.get("reference") or "")
+        by_name = existing_name.get((person[0].lower(), person[1].lower(), person[2]))
+        if by_bsn is not None and not _same_person(person, by_bsn[2:]):
+            row.errors.append(
+                (
+                    "bsn",
+                    _(
+                        "the BSN is already registered for %(reference)s with a different "
+                        "name or date of birth: a typo, or another child? Correct the row."
+                    )
+                    % {"reference": by_bsn[1]},
+                )
+            )
+            continue
+        if by_ref is not None and not _same_person(person, by_ref[2:]):
+            row.errors.append(
+                (
+                    "referentie",
+                    _(
+                        "%(reference)s is registered with a different name or date of birth. "
+                        "Correct the row, or leave the reference empty for a new jeugdige."
+                    )
+                    % {"reference": by_ref[1]},
+                )
+            )
+            continue
+        if c.get("reference") and by_ref is None:
+            row.errors.append(
+                (
+                    "referentie",
+                    _(
+                        "%(reference)s is not a case of this region. Leave the reference "
+                        "empty for a new jeugdige: the import gives it one."
+                    )
+                    % {"reference": c["reference"]},
+                )
+            )
+            continue
+        if by_name is not None and c.get("bsn") and by_name[0] and by_name[0] != c["bsn"]:
+            row.errors.append(
+                (
+                    "bsn",
+                    _(
+                        "this name and date of birth are registered as %(reference)s with "
+                        "another BSN: a typo, or another child? Correct the row."
+                    )
+                    % {"reference": by_name[1]},
+                )
+            )
+            continue
+        match = by_bsn or by_ref or by_name
+        row.duplicate_of = match[1] if match is not None else ""
+
+
+def _check_new_row(row: Row, today: dt.date) -> None:
+    """Checks that only matter for a row that would become a new case."""
+    c = row.cleaned
+    v = row.values
+    err = row.errors.append
+    dob = c.get("date_of_birth")
+    if dob and rules.kwalificatieplicht_ended(dob, today):
+        err(
+            (
+                "geboortedatum",
+                _(
+                    "this young person is 18 or older: the kwalificatieplicht has ended "
+                    "(Leerplichtwet art. 4a) and the law no longer applies. Remove the row."
+                ),
+            )
+        )
+    # Columns of the product's export that a new case does not take over: they must be
+    # empty (or say what a new case is anyway), so no value is dropped without a word.
+    for column in EXPORT_ONLY:
+        value = v.get(column, "")
+        if not value or column in ("referentie", "verlenging_nodig"):
+            continue
+        if column == "status" and status_value(value) == Status.AANGEMELD:
+            continue
+        if column == "focus" and yes_no(value) is False:
+            continue
+        err(
+            (
+                column,
+                _(
+                    "“%(value)s” cannot be imported: a new case starts registered, unassigned "
+                    "and without contacts. Leave the cell empty and set it on the case after "
+                    "the import."
+                )
+                % {"value": value},
+            )
+        )
+    given = c.get("renewal_due_given")
+    if given and c.get("grondslag"):
+        due = default_renewal_due(
+            grondslag=c["grondslag"], start=c.get("exemption_start"), end=c.get("exemption_end")
+        )
+        if due != given:
+            err(
+                (
+                    "verlenging_nodig",
+                    _(
+                        "the file says %(given)s, but the exemption dates give %(due)s. Leave "
+                        "the cell empty: the import works out the renewal date."
+                    )
+                    % {
+                        "given": given.strftime("%d-%m-%Y"),
+                        "due": due.strftime("%d-%m-%Y") if due else _("no renewal"),
+                    },
+                )
+            )

@@ -1,0 +1,143 @@
+"""Big imports: over WEL_IMPORT_JOB_THRESHOLD new rows the confirmed import is a Celery job
+(in-process in tests, as without a broker) with a progress page; all rows or none."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from cases.importer import job as import_job
+from cases.models import ImportJob, Jeugdige
+from tests.cases.factories import make_jeugdige
+
+pytestmark = pytest.mark.django_db
+
+LINES = ["bsn;voornaam;achternaam;geboortedatum;gemeente;grondslag"] + [
+    f";Kind{n};Achternaam{n};{n + 1:02d}-03-2015;0114;5a" for n in range(5)
+]
+
+
+def upload(client, world, lines=LINES):
+    data = io.BytesIO(("\r\n".join(lines) + "\r\n").encode())
+    data.name = "groot.csv"
+    response = client.post(reverse("cases:import"), {"region": world.region_a.pk, "file": data})
+    assert response.status_code == 200
+    return response
+
+
+def test_over_the_threshold_the_import_is_a_job_with_a_progress_page(
+    world, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.WEL_IMPORT_JOB_THRESHOLD = 4
+    client = client_for("kartrekker_a")
+    response = upload(client, world)
+    assert "written in the background" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("cases:import_confirm"), {"token": response.context["token"]}
+        )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response.url == reverse(
+        "cases:import_job", args=[job.pk]
+    )
+    assert job.status == ImportJob.Status.DONE and job.progress == 100
+    assert (job.created, job.skipped) == (5, 0)
+    assert Jeugdige.objects.count() == 5
+    page = client.get(response.url)
+    assert "5 new jeugdigen" in page.content.decode()
+    partial = client.get(reverse("cases:import_job_progress", args=[job.pk]))
+    assert partial.status_code == 200 and "hx-get" not in partial.content.decode()
+    # someone else's job: 404, as anything outside one's scope
+    assert client_for("lpa_a").get(response.url).status_code == 404
+    assert client_for("lpa_b").get(response.url).status_code in (403, 404)
+
+
+def test_at_the_threshold_the_import_is_written_in_the_request(world, client_for, settings):
+    settings.WEL_IMPORT_JOB_THRESHOLD = 5
+    client = client_for("kartrekker_a")
+    response = upload(client, world)
+    response = client.post(reverse("cases:import_confirm"), {"token": response.context["token"]})
+    assert response.status_code == 302 and not ImportJob.objects.exists()
+    assert Jeugdige.objects.count() == 5
+
+
+def test_a_job_is_all_or_nothing_when_a_row_no_longer_fits(
+    world, client_for, settings, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    settings.WEL_IMPORT_JOB_THRESHOLD = 1
+    client = client_for("kartrekker_a")
+    lines = [LINES[0], "123456782" + LINES[1], *LINES[2:]]
+    response = upload(client, world, lines)
+    token = response.context["token"]
+    # between the preview and the job, a colleague registers the first child with another BSN
+    make_jeugdige(
+        world,
+        given_name="Kind0",
+        family_name="Achternaam0",
+        date_of_birth=dt.date(2015, 3, 1),
+        bsn="111222333",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cases:import_confirm"), {"token": token})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.FAILED and "Nothing was written" in job.outcome
+    assert Jeugdige.objects.count() == 1  # only the colleague's
+
+
+def test_a_failing_job_writes_nothing_and_says_why(world, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    lines = [*LINES, ";X;Y;bad;0114;5a"]
+    path = default_storage.save("imports/test/job.upload", ContentFile("\n".join(lines).encode()))
+    job = ImportJob.objects.create(
+        region=world.region_a,
+        created_by=world.user("kartrekker_a"),
+        filename="groot.csv",
+        path=path,
+        sha256="",
+    )
+    import_job.import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED and "Nothing was written" in job.outcome
+    assert not Jeugdige.objects.exists()
+    assert not default_storage.exists(path)
+    # idempotent: running it again leaves it alone
+    assert import_job.import_job_run(job_id=job.pk).status == ImportJob.Status.FAILED
+
+
+def test_progress_is_saved_while_reading_and_checking(world, monkeypatch):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    seen = []
+    original = import_job._set
+
+    def spy(job_id, **fields):
+        if "progress" in fields:
+            seen.append(fields["progress"])
+        original(job_id, **fields)
+
+    monkeypatch.setattr(import_job, "_set", spy)
+    path = default_storage.save("imports/test/job.upload", ContentFile("\n".join(LINES).encode()))
+    job = ImportJob.objects.create(
+        region=world.region_a, created_by=world.user("kartrekker_a"), filename="g.csv", path=path
+    )
+    import_job.import_job_run(job_id=job.pk)
+    assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen) and len(seen) >= 4
+
+
+def test_confirm_and_job_pages_answer_post_and_get_only(world, client_for):
+    client = client_for("kartrekker_a")
+    assert client.get(reverse("cases:import_confirm")).status_code == 405
+    job = ImportJob.objects.create(
+        region=world.region_a, created_by=world.user("kartrekker_a"), filename="g.csv", path="x"
+    )
+    assert client.post(reverse("cases:import_job", args=[job.pk])).status_code == 405
+    assert client_for("anonymous").get(reverse("cases:import_job", args=[job.pk])).status_code in (
+        302,
+        403,
+        404,
+    )
