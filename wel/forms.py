@@ -9,7 +9,7 @@ from .models import User
 class AccountSettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "wants_digest"]
+        fields = ["full_name", "wants_digest", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wel.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -120,7 +121,14 @@ AXES_VERBOSE = False
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Who answers questions about accessibility (the toegankelijkheidsverklaring names them).
+ACCESSIBILITY_CONTACT = env(
+    "ACCESSIBILITY_CONTACT", default="toegankelijkheid@welinontwikkeling.nl"
+)
+# The choice-filters' empty option reads "All", not "---------" (django-filter).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 LANGUAGE_CODE = "nl"
+LANGUAGE_COOKIE_NAME = "wel_language"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
