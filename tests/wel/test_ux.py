@@ -136,3 +136,11 @@ def test_the_language_switch_refuses_other_hosts_and_codes(world, client, settin
     assert response.url == reverse("home")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "nl"
     assert client.get(reverse("set_language")).status_code == 405
+
+
+@pytest.mark.parametrize("persona", ["lpa_a", "kartrekker_a"])
+def test_the_region_dashboard_is_in_the_navigation(world, client_for, persona):
+    html = client_for(persona).get(reverse("home")).content.decode()
+    url = reverse("reports:region_dashboard", args=[world.region_a.code])
+    assert f'<a class="nav-link" href="{url}">Region dashboard</a>' in html
+    assert client_for(persona).get(url).status_code == 200
