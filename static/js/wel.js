@@ -48,6 +48,26 @@ document.addEventListener("DOMContentLoaded", () => {
     fragment.append(node.nodeValue.slice(last));
     node.replaceWith(fragment);
   });
+  // Interview questions follow the respondent: swap the labels when the kind changes.
+  const kind = document.querySelector("select[name=respondent_kind]");
+  if (kind) {
+    kind.addEventListener("change", () => {
+      const key = "question" + kind.value.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");
+      document.querySelectorAll("[data-question-parent]").forEach((field) => {
+        const label = document.querySelector(`label[for="${field.id}"]`);
+        const text = field.dataset[key] || field.dataset.questionParent;
+        if (label) label.firstChild.nodeValue = text;
+      });
+    });
+  }
+  // Forms put the focus on their first field (pages whose main content is a form).
+  const mainForm = document.querySelector("main form[method=post]:not([data-no-autofocus])");
+  if (mainForm && !mainForm.closest("section, details, table, .card") && !document.querySelector("main .is-invalid")) {
+    const fields = [...mainForm.querySelectorAll("input:not([type=hidden]), select, textarea")].filter((el) => !el.disabled && el.offsetParent !== null);
+    if (fields.length >= 2 && !location.hash) fields[0].focus();
+  } else if (mainForm) {
+    mainForm.querySelector(".is-invalid")?.focus();  // back with errors: the first wrong field
+  }
   // Filters: closed on phones so the results come first; the summary says how many are active.
   document.querySelectorAll("details.filter-panel").forEach((panel) => {
     if (phone.matches) panel.open = false;

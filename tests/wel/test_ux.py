@@ -144,3 +144,21 @@ def test_the_region_dashboard_is_in_the_navigation(world, client_for, persona):
     url = reverse("reports:region_dashboard", args=[world.region_a.code])
     assert f'<a class="nav-link" href="{url}">Region dashboard</a>' in html
     assert client_for(persona).get(url).status_code == 200
+
+
+def test_interview_questions_follow_the_respondent(world):
+    from interviews.forms import InterviewForm
+    from wel.models import User
+
+    young = InterviewForm(
+        data={"respondent_kind": "young_person"}, interviewers=User.objects.none()
+    )
+    assert young.fields["child_needs"].label == "What do you need?"
+    assert young["child_needs"].field.widget.attrs["data-question-young-person"] == (
+        "What do you need?"
+    )
+    pro = InterviewForm(data={"respondent_kind": "professional"}, interviewers=User.objects.none())
+    assert "your own role" in str(pro.fields["development_contributors"].label)
+    parent = InterviewForm(interviewers=User.objects.none())
+    assert parent.fields["child_needs"].label == "What does the child need?"
+    assert parent.fields["parent_needs"].label == "What do you as parents need?"
