@@ -162,3 +162,9 @@ def test_interview_questions_follow_the_respondent(world):
     parent = InterviewForm(interviewers=User.objects.none())
     assert parent.fields["child_needs"].label == "What does the child need?"
     assert parent.fields["parent_needs"].label == "What do you as parents need?"
+
+
+def test_rollout_does_not_repeat_the_phase_name(world, client_for, settings):
+    settings.LANGUAGE_CODE = "nl"
+    html = client_for("landelijk").get(reverse("regions:rollout")).content.decode()
+    assert "Fase 2" in html and "Fase 2: Fase 2" not in html
