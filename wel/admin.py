@@ -20,7 +20,7 @@ class LabelledInlineFormSet(BaseInlineFormSet):
                 field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
     model = Membership
     formset = LabelledInlineFormSet
     extra = 0
