@@ -168,3 +168,13 @@ def test_rollout_does_not_repeat_the_phase_name(world, client_for, settings):
     settings.LANGUAGE_CODE = "nl"
     html = client_for("landelijk").get(reverse("regions:rollout")).content.decode()
     assert "Fase 2" in html and "Fase 2: Fase 2" not in html
+
+
+def test_the_case_access_log_names_fields_as_people_say_them():
+    from cases.templatetags.cases_tags import audit_data
+
+    assert (
+        audit_data("assigned_lpa, bsn, date_of_birth")
+        == "assigned leerplichtambtenaar, BSN, date of birth"
+    )
+    assert audit_data("dossier") == "dossier"
