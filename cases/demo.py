@@ -113,7 +113,10 @@ def seed(*, stdout, scale: int = 0) -> None:
 def _seed(*, stdout, scale: int) -> None:
     started = time.monotonic()
     made = 0
+    today = timezone.localdate()
     for region in Region.objects.prefetch_related("gemeenten").order_by("code"):
+        if region.joined_on is None or region.joined_on > today:
+            continue  # a region that has not joined yet has no cases
         if (
             Jeugdige.objects.filter(region=region)
             .exclude(reference__startswith=f"{region.reference_prefix}-{SCALE_YEAR}-")
@@ -290,6 +293,15 @@ def _spread_timeline(made: list[tuple[int, dt.date]], today: dt.date) -> None:
             entry.at = _aware(day, 9 + k % 8)
             changed.append(entry)
     TimelineEntry.objects.bulk_update(changed, ["at"], batch_size=1000)
+    # "Step since" must agree with the timeline: the moment of the last status change.
+    last_step = {}
+    for entry in changed:
+        if entry.kind == TimelineEntry.Kind.STATUS:
+            last_step[entry.jeugdige_id] = max(last_step.get(entry.jeugdige_id, entry.at), entry.at)
+    cases = list(Jeugdige.objects.filter(pk__in=list(last_step)))
+    for case in cases:
+        case.status_changed_at = last_step[case.pk]
+    Jeugdige.objects.bulk_update(cases, ["status_changed_at"], batch_size=1000)
 
 
 def seed_scale(target: int) -> int:

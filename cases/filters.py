@@ -69,6 +69,7 @@ class JeugdigeFilter(django_filters.FilterSet):
     )
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=(
             ("reference", "reference"),
             ("family_name", "name"),

@@ -14,9 +14,16 @@ from regions.models import Gemeente, Region
 from wel.access import scope_for
 from wel.models import Role, User
 
-from . import rules
+from . import rules, services
 from .importer import MAX_BYTES
-from .models import Betrokkene, ClosingReason, ContactMoment, Jeugdige, Ontwikkelactiviteit
+from .models import (
+    Betrokkene,
+    ClosingReason,
+    ContactMoment,
+    Jeugdige,
+    Ontwikkelactiviteit,
+    Status,
+)
 from .services import EDITABLE_FIELDS, exemption_5a_too_long_message
 
 DATE = {"type": "date"}
@@ -272,8 +279,30 @@ class ContactForm(forms.ModelForm):
         return due
 
 
+def transition_choices(status: str) -> list:
+    """The status select of a case: forward moves first (the first one preselected), backward
+    moves in their own group labelled "Back to …"; with no forward move, an empty choice comes
+    first so that one click never moves a case back by accident."""
+    order = list(Status.values)
+    moves = services.allowed_transitions(status)
+    forward = [(s, Status(s).label) for s in moves if order.index(s) > order.index(status)]
+    backward = [
+        (s, _("Back to: %(status)s") % {"status": Status(s).label})
+        for s in moves
+        if order.index(s) <= order.index(status)
+    ]
+    choices: list = [] if forward else [("", _("— choose a status —"))]
+    if forward:
+        choices.append((_("Next step"), forward))
+    if backward:
+        choices.append((_("Back a step"), backward))
+    return choices
+
+
 class TransitionForm(forms.Form):
-    to = forms.ChoiceField(label=_("New status"), choices=())
+    to = forms.ChoiceField(
+        label=_("New status"), choices=(), widget=forms.Select(attrs={"class": "form-select"})
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -283,7 +312,10 @@ class TransitionForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Closing reason"),
+        choices=[("", _("— choose a reason —")), *ClosingReason.choices],
+    )
     note = forms.CharField(
         label=_("Explanation"),
         required=False,

@@ -35,9 +35,10 @@ from .forms import (
     ImportForm,
     JeugdigeForm,
     TransitionForm,
+    transition_choices,
 )
 from .importer import job as import_job
-from .models import ImportJob, Status
+from .models import ImportJob
 
 case_worker = require(lambda scope: scope.works_in_region)
 PAGE_SIZE = 25
@@ -188,7 +189,7 @@ def jeugdige_detail(request, reference):
         jeugdige=jeugdige,
         data="dossier",
     )
-    choices = [(s, Status(s).label) for s in services.allowed_transitions(jeugdige.status)]
+    choices = transition_choices(jeugdige.status)
     context = {
         "jeugdige": jeugdige,
         **selectors.jeugdige_detail(jeugdige=jeugdige),
@@ -237,8 +238,7 @@ def jeugdige_update(request, reference):
 @require_POST
 def jeugdige_transition(request, reference):
     jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
-    choices = [(s, Status(s).label) for s in services.allowed_transitions(jeugdige.status)]
-    form = TransitionForm(request.POST, choices=choices)
+    form = TransitionForm(request.POST, choices=transition_choices(jeugdige.status))
     if not form.is_valid():
         messages.error(
             request,

@@ -183,12 +183,13 @@ LEARNINGS = [
 def seed(*, stdout, scale: int = 0) -> None:
     started = time.monotonic()
     regions = list(Region.objects.select_related("phase").order_by("code"))
+    today = timezone.localdate()
     counts = {"interviews": 0, "morele beraden": 0, "obstacles": 0}
     for index, region in enumerate(regions):
         rnd = random.Random(f"interviews-{region.code}")
         kartrekker = _member(region, Role.KARTREKKER)
-        if kartrekker is None:
-            continue
+        if kartrekker is None or region.joined_on is None or region.joined_on > today:
+            continue  # no conversations before a region has joined
         counts["interviews"] += _interviews(region, rnd, kartrekker)
         if region.phase.number <= 2:
             counts["morele beraden"] += _beraden(region, rnd, kartrekker)

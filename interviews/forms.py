@@ -1,3 +1,4 @@
+import copy
 import re
 
 from django import forms
@@ -12,6 +13,7 @@ from .models import (
     Level,
     MoreelBeraad,
     NextStep,
+    question_wording,
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -42,6 +44,16 @@ class InterviewForm(forms.ModelForm):
     def __init__(self, *args, interviewers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interviewer"].queryset = interviewers
+        # The questions follow the respondent; interviews.js swaps them when the kind changes.
+        kind = self["respondent_kind"].value() or ""
+        wording = {k: question_wording(k) for k in Interview.RespondentKind.values}
+        for name in Interview.QUESTION_FIELDS:
+            field = self.fields[name]
+            field.label = question_wording(kind)[name]
+            field.widget = copy.deepcopy(field.widget)  # Meta.widgets shares one instance
+            field.widget.attrs.update(
+                {f"data-question-{k.replace('_', '-')}": str(w[name]) for k, w in wording.items()}
+            )
 
     def clean(self):
         data = super().clean()

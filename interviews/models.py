@@ -117,10 +117,39 @@ class Interview(models.Model):
         return f"interview {self.pk}"
 
     def questions(self) -> list[tuple[str, str]]:
-        return [
-            (self._meta.get_field(name).verbose_name, getattr(self, name))
-            for name in self.QUESTION_FIELDS
-        ]
+        """(question as asked of this respondent, answer) for each of the programme's questions."""
+        wording = question_wording(self.respondent_kind)
+        return [(wording[name], getattr(self, name)) for name in self.QUESTION_FIELDS]
+
+
+# The programme's questions as each respondent is asked them: a parent about their child, a
+# young person about themself ("Wat heb jij nodig?"), a professional about the child and their
+# own role. The fields are the same; only the wording follows the respondent.
+QUESTION_WORDING = {
+    Interview.RespondentKind.YOUNG_PERSON: {
+        "view_on_situation": _("How do you look at not going to school (or your exemption)?"),
+        "development_present": _("What do you already learn or do that helps you grow?"),
+        "development_contributors": _("What helped you with that?"),
+        "development_possible": _("What more would you like to learn or do?"),
+        "child_needs": _("What do you need?"),
+        "parent_needs": _("What do your parents or carers need, do you think?"),
+    },
+    Interview.RespondentKind.PROFESSIONAL: {
+        "view_on_situation": _("How do you look at the child's exemption (or situation)?"),
+        "development_present": _("What development do you see in the child already?"),
+        "development_contributors": _("What contributed to that, including your own role?"),
+        "development_possible": _("What more development do you think is possible?"),
+        "child_needs": _("What does the child need?"),
+        "parent_needs": _("What do the parents need, and what can you offer?"),
+    },
+}
+
+
+def question_wording(kind: str) -> dict[str, str]:
+    """The question per field for a respondent kind; parents (and unknown) get the fields'
+    own wording."""
+    own = {name: Interview._meta.get_field(name).verbose_name for name in Interview.QUESTION_FIELDS}
+    return {**own, **QUESTION_WORDING.get(kind, {})}
 
 
 class NextStepQuerySet(models.QuerySet):

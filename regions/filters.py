@@ -2,6 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from wel.filters import YesNoFilter
+
 from .models import Gemeente, Learning, Phase, Region, Theme
 
 
@@ -12,7 +14,7 @@ class RegionFilter(django_filters.FilterSet):
     province = django_filters.ChoiceFilter(
         label=_("Province"), field_name="gemeenten__province", distinct=True, choices=()
     )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
+    is_active = YesNoFilter(label=_("Active"))
 
     class Meta:
         model = Region

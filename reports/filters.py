@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
+from wel.filters import YesNoFilter
 
 from .models import Report
 
@@ -10,7 +11,7 @@ class ReportFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Report.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none())
-    scheduled = django_filters.BooleanFilter(label=_("Scheduled"))
+    scheduled = YesNoFilter(label=_("Scheduled"))
 
     class Meta:
         model = Report

@@ -29,6 +29,8 @@ class RegionRole:
     region_id: int
     role: str
     gemeente_ids: frozenset[int] = field(default_factory=frozenset)  # empty: whole region
+    region_code: str = ""  # for links (the region dashboard in the navigation)
+    region_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,14 @@ class Scope:
     @property
     def lpa_region_ids(self) -> frozenset[int]:
         return frozenset(m.region_id for m in self.memberships if m.role == Role.LPA)
+
+    @property
+    def regions(self) -> tuple[tuple[str, str], ...]:
+        """(code, name) of each region the user works in, once each, for navigation links."""
+        seen: dict[str, str] = {}
+        for m in self.memberships:
+            seen.setdefault(m.region_code, m.region_name)
+        return tuple(seen.items())
 
     @property
     def is_lpa(self) -> bool:
@@ -169,10 +179,16 @@ def scope_for(user) -> Scope:
     ).values_list("membership_id", "gemeente_id"):
         gemeenten.setdefault(membership_id, set()).add(gemeente_id)
     memberships = tuple(
-        RegionRole(region_id=region_id, role=role, gemeente_ids=frozenset(gemeenten.get(pk, ())))
-        for pk, region_id, role in Membership.objects.filter(user=user)
+        RegionRole(
+            region_id=region_id,
+            role=role,
+            gemeente_ids=frozenset(gemeenten.get(pk, ())),
+            region_code=code,
+            region_name=name,
+        )
+        for pk, region_id, role, code, name in Membership.objects.filter(user=user)
         .order_by("region_id", "role")
-        .values_list("pk", "region_id", "role")
+        .values_list("pk", "region_id", "role", "region__code", "region__name")
     )
     scope = Scope(user_id=user.pk, national_role=user.national_role, memberships=memberships)
     user._wel_scope = scope

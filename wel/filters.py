@@ -21,3 +21,19 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields = ["action", "outcome", "user_label", "jeugdige_reference", "since", "until"]
+
+
+class YesNoAllWidget(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "All" (not "Unknown"): no choice, no filter."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = (("", _("All")), ("true", _("Yes")), ("false", _("No")))
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    """``BooleanFilter`` for lists: "All" / "Yes" / "No", "All" by default."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", YesNoAllWidget)
+        super().__init__(*args, **kwargs)

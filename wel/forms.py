@@ -11,7 +11,7 @@ from .normalise import normalise_email
 class AccountSettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "wants_digest"]
+        fields = ["full_name", "wants_digest", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

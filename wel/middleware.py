@@ -4,6 +4,11 @@ Why our own small middleware for the session limits rather than django-session-s
 that library needs jQuery, bootstraps itself with an inline ``<script>`` (our CSP allows none),
 hides its logout form with an inline style, and knows no absolute limit. The limits here are
 a few lines on two timestamps in the session; the warning is ``static/js/session-timeout.js``.
+
+The site's language per request (UserLanguageMiddleware): the user's own choice, else the
+cookie, else Dutch. Django's LocaleMiddleware would follow the browser's Accept-Language, which
+turns the site English for every colleague whose browser is set to English; Dutch is the
+default here and English only on request (the switch in the navigation, or "My settings").
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .second_factor import has_second_factor, requires_second_factor
@@ -136,3 +142,23 @@ def second_factor_not_required(view):
     """Mark a view reachable by a logged-in user who has not verified a second factor yet."""
     view.second_factor_exempt = True
     return view
+
+
+class UserLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = ""
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = user.language
+        if not language:
+            language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

@@ -64,6 +64,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=_("Receive a weekly e-mail with the references on your worklist."),
     )
 
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=[("nl", _("Dutch")), ("en", _("English"))],
+        help_text=_("The language of the site for you. Empty: Dutch."),
+    )
+
     objects = UserManager()
 
     USERNAME_FIELD = "email"

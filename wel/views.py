@@ -1,16 +1,23 @@
+from datetime import date
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .access import require, scope_for
 from .filters import AuditEventFilter
 from .forms import AccountSettingsForm
 from .models import AuditEvent
+from .services import user_set_language
 
 
 def home(request):
@@ -33,6 +40,58 @@ def audit_log(request):
     audit_filter = AuditEventFilter(request.GET, queryset=AuditEvent.objects.all())
     page = Paginator(audit_filter.qs, 50).get_page(request.GET.get("page"))
     return render(request, "wel/audit_log.html", {"filter": audit_filter, "page": page})
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Switch the site's language (Dutch or English): remembered in a cookie, and on the user
+    when logged in, so it follows them to another device."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    if request.user.is_authenticated:
+        user_set_language(user=request.user, language=language)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 60 * 60,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """/favicon.ico: browsers ask for it on every page; answer with our own icon."""
+    path = finders.find("img/favicon.ico")
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+@login_not_required
+@require_GET
+def accessibility(request):
+    """The accessibility statement (toegankelijkheidsverklaring) after the government model."""
+    return render(
+        request,
+        "wel/accessibility.html",
+        {
+            "contact": settings.ACCESSIBILITY_CONTACT,
+            "reviewed": date(2026, 11, 29),
+            "version": "2026.11",
+        },
+    )
 
 
 @login_not_required

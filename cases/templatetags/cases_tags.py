@@ -1,7 +1,7 @@
 from django import template
 
 from cases import rules
-from cases.models import Grondslag, Status
+from cases.models import Grondslag, Jeugdige, Status
 from cases.selectors import worklist_counts as _worklist_counts
 from wel.access import scope_for
 
@@ -46,3 +46,18 @@ def status_label(status: str) -> str:
 def grondslag_label(grondslag: str) -> str:
     """The translated label of a grondslag (as ``get_grondslag_display``)."""
     return str(_GRONDSLAG.get(grondslag, grondslag))
+
+
+@register.filter
+def audit_data(value: str) -> str:
+    """An audit event's data as a reader says it: field names ("assigned_lpa, bsn") become the
+    fields' own names ("toegewezen leerplichtambtenaar, BSN"); other text stays as written."""
+    names = {
+        f.name: str(f.verbose_name)
+        for f in Jeugdige._meta.get_fields()
+        if hasattr(f, "verbose_name")
+    }
+    parts = [p.strip() for p in str(value or "").split(",")]
+    if not parts or not all(p in names for p in parts):
+        return value
+    return ", ".join(names[p] for p in parts)

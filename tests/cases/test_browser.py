@@ -34,18 +34,25 @@ def test_lpa_imports_works_and_closes_a_case(world, login_page, live_server, tmp
     page.get_by_role("link", name=sanne.reference).click()
     assert page.get_by_role("heading", name=f"{sanne.reference} · Sanne de Vries").is_visible()
 
-    page.get_by_role("link", name="Add contact moment").click()
+    page.get_by_role("group", name="Actions for this case").get_by_role(
+        "link", name="Add contact moment"
+    ).click()
     page.get_by_label("Kind").select_option("huisbezoek")
     page.get_by_label("Summary").fill("Op huisbezoek; Sanne liet haar tekeningen zien.")
     page.get_by_role("button", name="Add contact moment").click()
     assert page.get_by_text("Sanne liet haar tekeningen zien").first.is_visible()
 
-    page.get_by_label("New status").select_option(Status.CONTACT_OUDERS)
+    status = page.get_by_label("New status")
+    # forward moves first and preselected; backward moves labelled, never preselected
+    assert status.evaluate("s => s.options[s.selectedIndex].parentElement.label") == "Next step"
+    status.select_option(Status.CONTACT_OUDERS)
     page.get_by_role("button", name="Change status").click()
     assert page.get_by_text("The status has been changed.").is_visible()
 
     page.get_by_role("link", name="Close case").click()
-    page.get_by_label("Closing reason").select_option("passend_aanbod")
+    reason = page.get_by_label("Closing reason")
+    assert reason.input_value() == ""  # no reason preselected
+    reason.select_option("passend_aanbod")
     page.get_by_role("button", name="Close case").click()
     assert page.get_by_text(f"{sanne.reference} has been closed.").is_visible()
     sanne.refresh_from_db()

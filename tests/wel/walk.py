@@ -7,6 +7,11 @@ WALK = {
     ),
     "audit_log": Route(get=everyone(403, beheerder=200)),
     "health": Route(get={}, public=True),
+    "accessibility": Route(get={}, public=True),
+    "favicon": Route(get={}, public=True),
+    "set_language": Route(
+        get=everyone(405), post=everyone(302), post_data=lambda w: {"language": "en"}, public=True
+    ),
     "login": Route(get={}, public=True),
     "logout": Route(get=everyone(405), post=everyone(302), public=True),
     "password_change": Route(get=everyone(200)),

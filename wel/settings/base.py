@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "wel.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits: a timed-out session is logged out before any view.
     "wel.middleware.SessionTimeoutMiddleware",
@@ -164,7 +165,14 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
 # password step keeps the lockout and the audit of failed logins in one place.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
+# Who answers questions about accessibility (the toegankelijkheidsverklaring names them).
+ACCESSIBILITY_CONTACT = env(
+    "ACCESSIBILITY_CONTACT", default="toegankelijkheid@welinontwikkeling.nl"
+)
+# The choice-filters' empty option reads "All", not "---------" (django-filter).
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 LANGUAGE_CODE = "nl"
+LANGUAGE_COOKIE_NAME = "wel_language"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"

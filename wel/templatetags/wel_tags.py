@@ -10,3 +10,18 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.simple_tag
+def active_filter_count(filterset) -> int:
+    """How many of a django-filter FilterSet's filters narrow the list (sorting does not)."""
+    import django_filters
+
+    data = filterset.form.data if filterset.is_bound else {}
+    return sum(
+        1
+        for name, flt in filterset.filters.items()
+        if not isinstance(flt, django_filters.OrderingFilter)
+        and any(str(v).strip() for v in data.getlist(name) if v is not None)
+        if hasattr(data, "getlist")
+    )
