@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Gemeente
 from wel.access import scope_for
+from wel.filters import WelFilterSet
 from wel.models import User
 
 from .models import Grondslag, Jeugdige, Status, _add_years
@@ -44,7 +45,7 @@ def age_band_q(band: str, today: dt.date | None = None) -> Q:
     return q
 
 
-class JeugdigeFilter(django_filters.FilterSet):
+class JeugdigeFilter(WelFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

@@ -12,6 +12,7 @@ from localflavor.nl.validators import NLBSNFieldValidator
 
 from regions.models import Gemeente, Region
 from wel.access import scope_for
+from wel.forms import WelForm, WelModelForm
 from wel.models import Role, User
 
 from .importer import MAX_BYTES
@@ -54,7 +55,7 @@ def lpas_for(user):
     )
 
 
-class JeugdigeForm(forms.ModelForm):
+class JeugdigeForm(WelModelForm):
     """Create and edit a case. ``version`` carries the optimistic lock."""
 
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
@@ -182,7 +183,7 @@ def _helper(submit_label) -> FormHelper:
     return helper
 
 
-class BetrokkeneForm(forms.ModelForm):
+class BetrokkeneForm(WelModelForm):
     class Meta:
         model = Betrokkene
         fields = [
@@ -202,7 +203,7 @@ class BetrokkeneForm(forms.ModelForm):
         self.helper = _helper(_("Add betrokkene"))
 
 
-class ActiviteitForm(forms.ModelForm):
+class ActiviteitForm(WelModelForm):
     class Meta:
         model = Ontwikkelactiviteit
         fields = [
@@ -232,7 +233,7 @@ class ActiviteitForm(forms.ModelForm):
         return cleaned
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(WelModelForm):
     next_contact_due = forms.DateField(
         label=_("Next contact due"),
         required=False,
@@ -263,7 +264,7 @@ class ContactForm(forms.ModelForm):
         return due
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(WelForm):
     to = forms.ChoiceField(label=_("New status"), choices=())
     note = forms.CharField(label=_("Note"), required=False, max_length=1000)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -273,7 +274,7 @@ class TransitionForm(forms.Form):
         self.fields["to"].choices = choices
 
 
-class CloseForm(forms.Form):
+class CloseForm(WelForm):
     reason = forms.ChoiceField(label=_("Closing reason"), choices=ClosingReason.choices)
     note = forms.CharField(
         label=_("Explanation"),
@@ -295,7 +296,7 @@ class CloseForm(forms.Form):
         return cleaned
 
 
-class ImportForm(forms.Form):
+class ImportForm(WelForm):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     file = forms.FileField(
         label=_("File"),

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Phase
+from wel.forms import WelForm
 
 DATE = {"type": "date"}
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(WelForm):
     """The period a dashboard or report covers; both ends optional (defaults apply)."""
 
     start = forms.DateField(
