@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.nl.validators import NLBSNFieldValidator
 
 from regions.models import Gemeente, Region
+from wel import validation
 from wel.access import scope_for
 from wel.forms import WelForm, WelModelForm
 from wel.models import Role, User
@@ -234,6 +235,8 @@ class ActiviteitForm(WelModelForm):
 
 
 class ContactForm(WelModelForm):
+    date_rules = {"next_contact_due": validation.PLANNED}
+
     next_contact_due = forms.DateField(
         label=_("Next contact due"),
         required=False,

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wel import validation
 from wel.forms import WelForm, WelModelForm
 
 from .models import (
@@ -215,6 +216,8 @@ class ObstacleRegionForm(ObstacleForm):
 
 
 class ObstacleStatusForm(WelForm):
+    date_rules = {"agenda_on": validation.EVENT}
+
     status = forms.ChoiceField(label=_("New status"), choices=())
     agenda_where = forms.CharField(
         label=_("Put on the agenda at"),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Phase
+from wel import validation
 from wel.forms import WelForm
 
 DATE = {"type": "date"}
@@ -11,6 +12,8 @@ DATE = {"type": "date"}
 
 class PeriodForm(WelForm):
     """The period a dashboard or report covers; both ends optional (defaults apply)."""
+
+    date_rules = {"start": validation.PROGRAMME, "end": validation.PROGRAMME}
 
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")

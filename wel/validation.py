@@ -7,7 +7,7 @@ string and service shares.
 - **Dates** are *plausible* for what they describe (:class:`DateRule`). Python's dates run from
   year 1 to 9999; a date near either end overflows the moment a period or an age is computed
   from it, and a report for year 9999 can never be built. The rules per field are listed in
-  ``docs/security.md`` ("Input validation").
+  ``docs/architecture.md`` ("Input: what is accepted at all").
 
 The form side lives in :mod:`wel.forms` (``WelFormMixin``), the query-string side in
 :mod:`wel.middleware`; services call :meth:`DateRule.check` (or the model's ``full_clean``, which
