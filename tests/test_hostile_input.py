@@ -162,7 +162,12 @@ def test_a_date_of_birth_in_year_1_is_refused_by_form_and_service(world, client_
 def test_interview_and_activity_dates_in_year_9999_are_refused(world):
     j = make_jeugdige(world)
     interview = InterviewForm(
-        data={"respondent_kind": "parent", "held_on": "9999-12-31", "consent_to_record": "on"},
+        data={
+            "respondent_kind": "parent",
+            "held_on": "9999-12-31",
+            "consent_to_record": "on",
+            "interviewer": world.user("lpa_a").pk,
+        },
         interviewers=world.user("lpa_a").__class__.objects.all(),
     )
     assert not interview.is_valid()
