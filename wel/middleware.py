@@ -1,4 +1,4 @@
-"""Query strings are checked once, here, before any view reads them.
+"""Query strings (and the path) are checked once, here, before any view reads them.
 
 A value with NUL or another control character, or longer than
 :data:`~wel.validation.QUERY_VALUE_MAX_LENGTH`, is never a search or a filter a person typed: the
@@ -15,6 +15,8 @@ from . import validation
 
 
 def _refusal(request):
+    if validation.has_control_characters(request.path):
+        return "control"  # /jeugdigen/%00/: a reference, a region code never has one
     for key, values in request.GET.lists():
         for value in [key, *values]:
             if validation.has_control_characters(value):
