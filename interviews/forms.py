@@ -258,10 +258,11 @@ class NextStepDoneForm(WelForm):
         return self.cleaned_data.get("done", "") in ("", "1")  # a plain button means "done"
 
     def clean_next(self) -> str:
-        # Only a path on this site: never an open redirect, never a 400 after the write.
+        # Only a path on this site, else back to the interview (never an open redirect). Its
+        # length is checked before the write, so the redirect cannot fail after it.
         target = self.cleaned_data.get("next", "")
-        if target and (not target.startswith("/") or target.startswith("//") or "\\" in target):
-            raise forms.ValidationError(_("Go back to a page of this site."))
+        if not target.startswith("/") or target.startswith("//") or "\\" in target:
+            return ""
         return target
 
 
