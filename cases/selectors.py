@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from regions.models import Region
+from wel import audit
 from wel.access import scope_for
 from wel.models import AuditEvent
 
@@ -31,12 +32,18 @@ def jeugdigen_list(*, user, filters) -> JeugdigeFilter:
     return JeugdigeFilter(filters, queryset=qs, user=user)
 
 
-def jeugdige_get(*, user, reference: str) -> Jeugdige:
-    """One case by reference, or 404 when it does not exist or is outside the user's scope."""
+def jeugdige_get(*, user, reference: str, data: str = "dossier") -> Jeugdige:
+    """One case by reference, or 404 when it does not exist or is outside the user's scope.
+
+    The case counts as shown to the user: unless the view records its own event, the audit
+    middleware writes the view event (``data`` says what was shown); a 404 is logged "denied".
+    """
     try:
-        return jeugdigen_for_user(user).get(reference=reference)
+        jeugdige = jeugdigen_for_user(user).get(reference=reference)
     except Jeugdige.DoesNotExist as exc:
         raise Http404 from exc
+    audit.shown(jeugdige=jeugdige, data=data)
+    return jeugdige
 
 
 def jeugdige_detail(*, jeugdige: Jeugdige) -> dict:

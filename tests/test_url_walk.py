@@ -116,3 +116,44 @@ def test_walk(name, persona, built_world):
                 persona,
                 response.status_code,
             )
+
+
+# -- NEN 7513: a page that shows a case's personal data writes an audit event ----------------------
+def _personal_data_shown(content: str) -> list[str]:
+    from cases.models import Jeugdige
+
+    found = []
+    for given, family, bsn in Jeugdige.objects.values_list("given_name", "family_name", "bsn"):
+        for marker in (f"{given} {family}", bsn):
+            if marker and marker in content:
+                found.append(marker)
+    return found
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_walk_audits_personal_data_and_refusals(name, persona, built_world):
+    """Every GET that shows a jeugdige's name or BSN wrote a success event for this user in
+    that request; every refusal (403/404) wrote a "denied" event."""
+    from wel.models import AuditEvent
+
+    route = ROUTES[name]
+    url = _url(name, route, built_world)
+    client = Client()
+    user = built_world.user(persona)
+    client.force_login(user)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.get(url)
+    events = AuditEvent.objects.filter(pk__gt=before, user=user)
+    if response.status_code in (403, 404):
+        assert events.filter(outcome=AuditEvent.Outcome.DENIED).exists(), (name, persona)
+        return
+    if response.status_code != 200:
+        return
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
+    shown = _personal_data_shown(body)
+    if shown:
+        assert events.filter(outcome=AuditEvent.Outcome.SUCCESS).exclude(
+            action__in=[AuditEvent.Action.LOGIN, AuditEvent.Action.LOGOUT]
+        ), f"{name} as {persona} showed {shown} but wrote no audit event"
