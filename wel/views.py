@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from . import selectors
 from .access import require, scope_for
 from .filters import AuditEventFilter
 from .forms import AccountSettingsForm
@@ -24,7 +25,15 @@ def account_settings(request):
         form.save()
         messages.success(request, _("Your settings have been saved."))
         return redirect("account_settings")
-    return render(request, "wel/account_settings.html", {"form": form})
+    return render(
+        request,
+        "wel/account_settings.html",
+        {
+            "form": form,
+            "memberships": selectors.memberships_of(user=request.user),
+            "access_changes": list(selectors.access_changes(user=request.user)),
+        },
+    )
 
 
 @require(lambda scope: scope.is_beheerder)
