@@ -1,4 +1,5 @@
-"""``manage.py import_jeugdigen FILE --region CODE [--dry-run]``: the same import as the browser.
+"""``manage.py import_jeugdigen FILE --region CODE --user EMAIL [--dry-run]``: the same import
+as the browser, run as (and audited for) that user, with that user's rights.
 
 All rows or none: with any bad row nothing is written, every problem is printed and the
 command exits with status 1.
@@ -15,6 +16,8 @@ from django.utils import translation
 
 from cases import importer
 from regions.models import Region
+from wel.access import scope_for
+from wel.operator import add_user_argument, operator
 
 
 class Command(BaseCommand):
@@ -26,8 +29,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check every row; write nothing."
         )
+        add_user_argument(parser)
 
-    def handle(self, *args, file: str, region: str, dry_run: bool, **options):
+    def handle(self, *args, file: str, region: str, dry_run: bool, user: str, **options):
+        by = operator(user)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -40,12 +45,20 @@ class Command(BaseCommand):
             target = Region.objects.get(code=region)
         except Region.DoesNotExist as exc:
             raise CommandError(f"No region with code {region!r}. See the region list.") from exc
+        allowed = scope_for(by).gemeente_ids_for_cases(target.pk)
+        if allowed is not None and not allowed:
+            raise CommandError(f"{by.email} does not work on cases in region {target.code}.")
         started = time.monotonic()
         try:
             # The timeline entries are stored as written: in the site's language.
             with translation.override(settings.LANGUAGE_CODE):
                 result = importer.run_import(
-                    path.read_bytes(), filename=path.name, region=target, commit=not dry_run
+                    path.read_bytes(),
+                    filename=path.name,
+                    region=target,
+                    by=by,
+                    allowed_gemeente_ids=allowed,
+                    commit=not dry_run,
                 )
         except importer.ImportRefused as exc:
             raise CommandError(str(exc)) from exc
