@@ -98,6 +98,14 @@ def access_history(*, jeugdige: Jeugdige) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(jeugdige_id=jeugdige.pk).order_by("-occurred_at", "-pk")
 
 
+def region_access_log(*, user) -> QuerySet[AuditEvent]:
+    """The access log of every case in the regions this user leads (kartrekker), newest first;
+    empty for anyone else."""
+    region_ids = sorted(scope_for(user).kartrekker_region_ids)
+    cases = Jeugdige.objects.filter(region_id__in=region_ids).values("pk")
+    return AuditEvent.objects.filter(jeugdige_id__in=cases).order_by("-occurred_at", "-pk")
+
+
 @dataclass
 class Worklist:
     contact_overdue: list[Jeugdige]

@@ -62,4 +62,6 @@ WALK = {
     "cases:activiteit_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:contact_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:history": Route(get=case(), **ref),
+    "cases:region_audit": Route(get=everyone(403, kartrekker_a=200)),
+    "cases:region_audit_export": Route(get=everyone(403, kartrekker_a=200)),
 }

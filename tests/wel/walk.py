@@ -6,6 +6,7 @@ WALK = {
         get=everyone(200), post=everyone(200), post_data=lambda w: {"full_name": ""}
     ),
     "audit_log": Route(get=everyone(403, beheerder=200)),
+    "audit_export": Route(get=everyone(403, beheerder=200)),
     "health": Route(get={}, public=True),
     "login": Route(get={}, public=True),
     "logout": Route(get=everyone(405), post=everyone(302), public=True),
