@@ -222,3 +222,47 @@ def test_the_audit_log_page_has_a_fixed_number_of_queries(
         audit.record(action=audit.Action.LOGIN, user=world.user("kartrekker_a"))
     with django_assert_num_queries(N_AUDIT_PAGE_QUERIES):
         client.get(reverse("audit_log"))
+
+
+@pytest.mark.services
+def test_the_application_role_cannot_update_delete_or_truncate_the_audit_log(world):
+    """Issue 9 §4: two roles. The app role gets its rights from ``grant_app_role``; on the audit
+    table it may SELECT and INSERT only. (The role is created inside the test's transaction, so
+    it disappears with the rollback.)"""
+    need_services(postgres=True)
+    import uuid
+
+    from django.core.management import call_command
+
+    role = f"wel_app_test_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    call_command("grant_app_role", role)
+    kept = audit.record(action=audit.Action.LOGIN, user=world.user("lpa_a"))
+
+    def as_app(sql, params=None):
+        with transaction.atomic(), connection.cursor() as cursor:
+            # On an error the savepoint's rollback also undoes SET ROLE.
+            cursor.execute(f'SET ROLE "{role}"')
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else None
+            cursor.execute("RESET ROLE")
+            return rows
+
+    # What the application needs works…
+    assert as_app("SELECT count(*) FROM wel_auditevent")[0][0] >= 1
+    as_app(
+        "INSERT INTO wel_auditevent (occurred_at, action, outcome, user_label, role, "
+        "on_behalf_of, object_type, object_id, object_label, jeugdige_reference, data, detail) "
+        "VALUES (now(), 'view', 'success', 'app', '', '', '', '', '', '', '', '{}')"
+    )
+    as_app("UPDATE wel_user SET wants_digest = wants_digest WHERE id = %s", [kept.user_id])
+    # …changing or emptying the log does not.
+    for sql in (
+        "UPDATE wel_auditevent SET action = 'view'",
+        "DELETE FROM wel_auditevent",
+        "TRUNCATE wel_auditevent",
+    ):
+        with pytest.raises(DatabaseError, match="permission denied"):
+            as_app(sql)
+    assert AuditEvent.objects.filter(pk=kept.pk, action="login").exists()
