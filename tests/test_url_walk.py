@@ -120,14 +120,16 @@ def test_walk(name, persona, built_world):
 
 # -- NEN 7513: a page that shows a case's personal data writes an audit event ----------------------
 def _personal_data_shown(content: str) -> list[str]:
-    from cases.models import Jeugdige
+    """Names and BSNs of the world's jeugdigen, betrokkenen and interview respondents."""
+    from cases.models import Betrokkene, Jeugdige
+    from interviews.models import Interview
 
-    found = []
+    markers = []
     for given, family, bsn in Jeugdige.objects.values_list("given_name", "family_name", "bsn"):
-        for marker in (f"{given} {family}", bsn):
-            if marker and marker in content:
-                found.append(marker)
-    return found
+        markers += [f"{given} {family}", bsn]
+    markers += Betrokkene.objects.values_list("name", flat=True)
+    markers += Interview.objects.values_list("respondent_name", flat=True)
+    return [m for m in set(markers) if m and len(m) > 3 and m in content]
 
 
 @pytest.mark.parametrize("name", ALL_NAMES)
