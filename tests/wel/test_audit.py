@@ -266,3 +266,22 @@ def test_the_application_role_cannot_update_delete_or_truncate_the_audit_log(wor
         with pytest.raises(DatabaseError, match="permission denied"):
             as_app(sql)
     assert AuditEvent.objects.filter(pk=kept.pk, action="login").exists()
+
+
+def test_the_region_access_log_has_a_fixed_number_of_queries(
+    client_for, world, django_assert_num_queries
+):
+    from tests.cases.factories import make_jeugdige
+
+    client = client_for("kartrekker_a")
+    jeugdige = make_jeugdige(world)
+    client_for("lpa_a").get(reverse("cases:detail", args=[jeugdige.reference]))
+    client.get(reverse("cases:region_audit"))
+    # session, user, scope (memberships, their gemeenten), count, page, region names
+    with django_assert_num_queries(7):
+        client.get(reverse("cases:region_audit"))
+    for _ in range(5):
+        other = make_jeugdige(world)
+        client_for("lpa_a").get(reverse("cases:detail", args=[other.reference]))
+    with django_assert_num_queries(7):
+        client.get(reverse("cases:region_audit"))
