@@ -18,6 +18,7 @@ from regions.models import Learning
 from regions.services import learning_save
 from tests.cases.factories import make_jeugdige
 from tests.conftest import need_services
+from tests.interviews.factories import InterviewFactory
 from wel import shared_text
 
 LESSON = "Een vaste contactpersoon bij de gemeente maakte het verschil voor de ouders."
@@ -89,6 +90,9 @@ def unlinked_child(world):
     Betrokkene.objects.create(
         jeugdige=jeugdige, kind=Betrokkene.Kind.OUDER_VERZORGER, name="Gerrit Oosterhuis-Kamp"
     )
+    InterviewFactory(
+        jeugdige=jeugdige, respondent_name="Hennie Wolters", interviewer=world.user("lpa_a")
+    )
     return jeugdige
 
 
@@ -111,6 +115,7 @@ def _publish(world, persona, **texts):
         ("De familie oosterhuis wilde eerst niet.", "name “oosterhuis”"),
         ("Fenna Oosterhuis kreeg een plek op de zorgboerderij.", "name “Fenna Oosterhuis”"),
         ("Vader Gerrit Oosterhuis-Kamp belde zelf.", "name “Gerrit Oosterhuis-Kamp”"),
+        ("Juf Hennie Wolters vertelde het in het interview.", "name “Hennie Wolters”"),
         ("BSN 123456782 stond in de mail.", "BSN 123456782"),
         ("Geboren op 14-03-2014.", "date 14-03-2014"),
     ],
@@ -124,6 +129,24 @@ def test_publishing_a_learning_with_an_unlinked_childs_name_is_refused(
         _publish(world, "lpa_a", lesson=lesson)
     message = error.value.message_dict["lesson"][0]
     assert named in message
+    assert not Learning.objects.exists()
+
+
+def test_the_learning_form_shows_what_was_found(world, client_for, unlinked_child):
+    response = client_for("lpa_a").post(
+        reverse("regions:learning_create"),
+        {
+            "title": "Vaste contactpersoon",
+            "kind": Learning.Kind.WHAT_WORKS,
+            "lesson": "Fenna Oosterhuis (BSN 123456782) kreeg een vaste contactpersoon.",
+            "region": world.region_a.pk,
+            "checked_identifying": "on",
+            "publish": "on",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors["lesson"][0]
+    assert "Fenna Oosterhuis" in errors and "BSN 123456782" in errors
     assert not Learning.objects.exists()
 
 
@@ -202,9 +225,10 @@ def test_the_admin_gets_the_same_check(world, client_for, unlinked_child):
 
 # -- at national scale ---------------------------------------------------------------------------
 @pytest.mark.services
-def test_the_name_check_at_100000_jeugdigen_is_one_indexed_query(world):
-    """100,000 cases in one region: the check is one query on the text's words, and PostgreSQL
-    answers it from the expression indexes (no sequential scan of the cases)."""
+def test_the_name_check_at_100000_jeugdigen_is_one_indexed_query_per_source(world):
+    """100,000 cases in one region: the check is one query per name source (cases: jeugdigen
+    and betrokkenen; interviews: respondents) on the text's words, and PostgreSQL answers the
+    cases query from the expression indexes (no sequential scan of the cases)."""
     need_services(postgres=True)
     region, gemeente = world.region_a, world.emmen
     given = ["Daan", "Sem", "Lucas", "Emma", "Julia", "Mila", "Noah", "Liam", "Tess", "Sara"]
@@ -233,8 +257,8 @@ def test_the_name_check_at_100000_jeugdigen_is_one_indexed_query(world):
     with CaptureQueriesContext(connection) as queries:
         found = shared_text.find_identifying(text, author=author)
     assert [f.text for f in found] == ["Wubbolina"]
-    assert len(queries) == 1
-    sql = queries[0]["sql"]
+    assert len(queries) == 2
+    sql = next(q["sql"] for q in queries if "cases_jeugdige" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
