@@ -41,6 +41,10 @@ def jeugdige_get(*, user, reference: str, data: str = "dossier") -> Jeugdige:
     try:
         jeugdige = jeugdigen_for_user(user).get(reference=reference)
     except Jeugdige.DoesNotExist as exc:
+        # Outside the scope (or absent): the 404 is logged "denied" on that case, if it exists.
+        audit.refused(
+            jeugdige=Jeugdige.objects.filter(reference=reference).only("pk", "reference").first()
+        )
         raise Http404 from exc
     audit.shown(jeugdige=jeugdige, data=data)
     return jeugdige

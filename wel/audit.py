@@ -90,6 +90,7 @@ class _RequestAudit:
 
     shown: dict[int, tuple[Any, str]] = field(default_factory=dict)
     recorded: set[int | None] = field(default_factory=set)
+    refused: Any = None
 
 
 _current: ContextVar[_RequestAudit | None] = ContextVar("wel_audit_request", default=None)
@@ -106,6 +107,14 @@ def shown(*, jeugdige: Any, data: str) -> None:
     state = _current.get()
     if state is not None and jeugdige is not None and jeugdige.pk is not None:
         state.shown.setdefault(jeugdige.pk, (jeugdige, data))
+
+
+def refused(*, jeugdige: Any) -> None:
+    """Note that the running request asked for ``jeugdige`` outside the user's scope: the
+    "denied" event then carries it, so the case's own access history shows the attempt."""
+    state = _current.get()
+    if state is not None and jeugdige is not None:
+        state.refused = jeugdige
 
 
 class AuditMiddleware:
@@ -130,7 +139,7 @@ class AuditMiddleware:
         if user is None or not user.is_authenticated:
             return response
         if response.status_code in (403, 404):
-            _record_denied(request, response.status_code)
+            _record_denied(request, response.status_code, state.refused)
         elif 200 <= response.status_code < 300:
             for pk, (jeugdige, data) in state.shown.items():
                 if pk not in state.recorded:
@@ -144,7 +153,7 @@ class AuditMiddleware:
         return response
 
 
-def _record_denied(request: HttpRequest, status: int) -> None:
+def _record_denied(request: HttpRequest, status: int, jeugdige: Any = None) -> None:
     match = getattr(request, "resolver_match", None)
     kwargs = match.kwargs if match is not None else {}
     tried = str(kwargs.get("reference") or kwargs.get("pk") or kwargs.get("code") or "")[:200]
@@ -154,6 +163,7 @@ def _record_denied(request: HttpRequest, status: int) -> None:
         outcome=Outcome.DENIED,
         data=request.path,
         object_label=tried,
+        jeugdige=jeugdige,
         detail={
             "status": status,
             "method": request.method,

@@ -136,6 +136,11 @@ def test_another_regions_case_is_refused_and_logged_denied(client_for, world):
     assert event.user == world.user("lpa_b")
     assert event.object_label == jeugdige.reference
     assert event.detail["status"] == 404
+    # …and the case's own access history shows the attempt.
+    page = client_for("kartrekker_a").get(reverse("cases:history", args=[jeugdige.reference]))
+    assert any(
+        e.outcome == "denied" and e.user_label == "lpa.b@wel.test" for e in page.context["page"]
+    )
     response = client_for("landelijk").get(reverse("cases:list"))
     assert response.status_code == 403
     assert AuditEvent.objects.filter(
