@@ -83,7 +83,7 @@ def record(
     return event
 
 
-# -- The view event a view cannot forget (NEN 7513 §5.2: every access to a client's data) -------
+# -- The view event a view cannot forget (NEN 7513: every access to a client's data is logged) ---
 @dataclass
 class _RequestAudit:
     """What one request showed and what it recorded, kept while the request runs."""
