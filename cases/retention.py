@@ -12,8 +12,8 @@ Rule and sources:
   close first: the law that made the record needed (Leerplichtwet) has then long ended, but
   destroying a file somebody is still working on is never silent.
 - **Audit lines** (NEN 7513 access log) are kept ``WEL_AUDIT_RETENTION_YEARS`` (default and
-  minimum 5) years. The database itself refuses to delete younger lines (migration
-  ``wel.0004``).
+  minimum 5) years. The database itself refuses to delete younger lines (migrations
+  ``wel.0004`` and ``wel.0007``).
 
 What "destroy" means here: the case row, its betrokkenen, activities, contact moments,
 timeline, interviews with their next steps, and its field history (django-simple-history) are
@@ -239,18 +239,17 @@ def retention_apply(
 def purge_audit_lines(*, before: dt.datetime) -> int:
     """Delete audit lines that occurred before ``before`` (their term has passed).
 
-    On PostgreSQL the append-only trigger lets a DELETE through only inside a transaction
-    that set ``wel.audit_retention_purge`` and only for lines older than 5 years; anything
-    younger still raises. Must be called inside a transaction.
+    On PostgreSQL through ``wel_audit_purge`` (migration wel.0007): a function of the owner role
+    that declares the purge to the append-only trigger and deletes only lines older than five
+    years, so the application role needs no DELETE on the table. Raises ``ValueError`` for a
+    ``before`` younger than five years. Must be called inside a transaction.
     """
     if before > _subtract_years(timezone.now(), AUDIT_MINIMUM_YEARS):
         raise ValueError("Audit lines younger than 5 years are never purged (NEN 7513).")
-    table = AuditEvent._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL wel.audit_retention_purge = 'on'")
+            cursor.execute("SELECT wel_audit_purge(%s)", [before])
+            return cursor.fetchone()[0]
+        table = AuditEvent._meta.db_table
         cursor.execute(f"DELETE FROM {table} WHERE occurred_at < %s", [before])  # noqa: S608
-        deleted = cursor.rowcount
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL wel.audit_retention_purge = 'off'")
-    return deleted
+        return cursor.rowcount
