@@ -1,27 +1,24 @@
 """The one shape every figure is shown in — on a dashboard, in a PDF and in an export — and
 the one place where small numbers are suppressed.
 
-Small-cell suppression (see docs/reports.md): in a breakdown of children (or of things about
-children), a cell of 1 or 2 is shown as "<3" wherever the figures leave the region: the
-national dashboard, the phase report, the region report PDF and exports made by the landelijk
-team. 0 stays 0 (nobody is identified by an empty cell) and totals stay exact.
-
-Because totals stay exact, a single "<3" in a column (or in a row with a row total) could be
-worked out by subtraction. So one more cell of that line is hidden as "x" (complementary
-suppression): the smallest other non-zero cell, or a zero when nothing else is left.
+Statistical disclosure control (see :mod:`reports.sdc` and docs/reports.md): wherever figures
+reach someone without exact access (the landelijk team: national dashboard, region dashboards
+of other regions, their exports, the phase report and the "landelijk" region report), a count of
+1 or 2 is hidden as "<3", and more cells and totals are hidden as "x" until no hidden value can
+be worked out from what is shown with it. 0 stays 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-SMALL = "<3"
-HIDDEN = "x"
-THRESHOLD = 3
+from .sdc import HIDDEN, SMALL, THRESHOLD, protect
+
+__all__ = ["HIDDEN", "SMALL", "THRESHOLD", "Table", "present", "suppress_value"]
 
 
 def suppress_value(value):
-    """1 and 2 become "<3"; everything else (0, 3+, text) is shown as it is."""
+    """Primary suppression of one value: 1 and 2 become "<3"; 0, 3+ and text stay."""
     if isinstance(value, bool) or not isinstance(value, int):
         return value
     return SMALL if 0 < value < THRESHOLD else value
@@ -32,7 +29,7 @@ class Table:
     """A captioned table: ``rows`` are lists whose first cell is the row label.
 
     ``count_columns`` are the indices of cells that count children or their records (those are
-    suppressed); ``total`` is an exact total row or None. ``chart`` says how the table is drawn:
+    suppressed); ``total`` is a total row or None (exact, until suppressed). ``chart`` says how the table is drawn:
     "bars" (first count column per row), "columns" (a trend: every count column a series) or "".
     """
 
@@ -51,60 +48,14 @@ class Table:
     extra: dict = field(default_factory=dict)
 
     def suppress(self) -> Table:
-        """The same table with small cells suppressed (totals stay exact)."""
+        """The same table with small cells suppressed and protected (reports.sdc)."""
         if not self.sensitive or self.suppressed:
             return self
-        rows = [
-            [suppress_value(v) if i in self.count_columns else v for i, v in enumerate(row)]
-            for row in self.rows
-        ]
-        for r, c in self._complementary():
-            rows[r][c] = HIDDEN
-        return replace(self, rows=rows, suppressed=True)
-
-    def _lines(self) -> list[list[tuple[int, int]]]:
-        """Groups of cells whose exact sum is shown: columns summed by the total row, rows
-        summed by a row-total column."""
-        lines = []
-        n = len(self.rows)
-        if self.total is not None:
-            for c in self.count_columns:
-                column = [self.rows[r][c] for r in range(n)]
-                if all(isinstance(v, int) for v in column) and self.total[c] == sum(column):
-                    lines.append([(r, c) for r in range(n)])
-        rt = self.row_total_column
-        if rt is not None:
-            parts = [c for c in self.count_columns if c != rt]
-            for r, row in enumerate(self.rows):
-                if row[rt] == sum(row[c] for c in parts):
-                    lines.append([(r, c) for c in parts])
-        return lines
-
-    def _complementary(self) -> set[tuple[int, int]]:
-        def small(cell) -> bool:
-            return suppress_value(self.rows[cell[0]][cell[1]]) == SMALL
-
-        hidden: set[tuple[int, int]] = set()
-        lines = self._lines()
-        changed = True
-        while changed:
-            changed = False
-            for line in lines:
-                covered = [cell for cell in line if small(cell) or cell in hidden]
-                if len(covered) != 1:
-                    continue
-                candidates = [cell for cell in line if not small(cell) and cell not in hidden]
-                if not candidates:
-                    continue
-                value = lambda cell: self.rows[cell[0]][cell[1]]  # noqa: E731
-                pick = min(candidates, key=lambda cell: (value(cell) == 0, value(cell), cell))
-                hidden.add(pick)
-                changed = True
-        return hidden
+        return protect(self)
 
     @property
     def has_hidden(self) -> bool:
-        return any(v == HIDDEN for row in self.rows for v in row)
+        return any(v == HIDDEN for row in [*self.rows, self.total or []] for v in row)
 
     @property
     def right_columns(self) -> tuple[int, ...]:

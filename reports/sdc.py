@@ -1,0 +1,348 @@
+"""Statistical disclosure control (SDC) of the tables that leave a region.
+
+Cell suppression as in the standard method (Hundepool et al., *Statistical Disclosure Control*,
+Wiley 2012, ch. 4; the "interval protection" rule of τ-ARGUS):
+
+1. **Primary suppression**: every count of 1 or 2 (below :data:`THRESHOLD`) is hidden — an
+   inner cell as ``"<3"``, a total (a total row cell or a row-total column cell) as ``"x"``.
+2. **Secondary (complementary) suppression**: more cells are hidden ("x") until every hidden
+   value's *feasible interval* — the minimum and maximum consistent with everything published
+   with it (the other cells, the row and column totals, the grand total, every count >= 0) — is
+   at least :data:`THRESHOLD` wide. Greedy: for a hidden value that is not yet protected, hide
+   the smallest published inner cell (>= 3) in one of its lines, a total only when no inner
+   cell is left; then verify again.
+3. **Verification** of every hidden value with a linear program (HiGHS through
+   ``scipy.optimize.linprog``; a closed form where the value is in a single equation) under two
+   readers:
+
+   - *model A* (the issue's criterion): published figures exact, hidden values only >= 0;
+     each hidden value's interval must be >= :data:`THRESHOLD` wide;
+   - *model B* (a reader who also knows this method): ``"<3"`` means 1 or 2, a hidden inner
+     cell "x" is a complementary cell and so >= 3 (a 1 or 2 would read "<3", a 0 is never
+     hidden), a hidden total is >= 1; each true 1 or 2 must keep at least two possible values
+     (for a "<3": both 1 and 2).
+
+   Hiding more only widens intervals, so the greedy ends; hiding every non-zero value always
+   passes both models, so it ends protected.
+
+**Zeros stay visible 0.** A 0 names nobody; it is one more exact figure in the equations above,
+so the check already accounts for what it tells about the other cells, and a reader may rely on
+"a hidden value is never 0" (model B). A zero is never used as a complementary cell: hiding it
+would show "x" where nothing is (the issue's "a real 0 shown as x").
+
+**Which relations a reader knows.** A column whose total row equals its sum is an equation; a
+column whose total is a distinct count (e.g. "jeugdigen with any activity") gives the reader
+"each cell <= total <= sum of the cells"; a row-total column equal to the sum of the row's
+other count columns is an equation, also in the total row (the grand total). A relation is
+assumed whenever the exact figures satisfy it, which can only make the check stricter.
+
+Pure Python apart from the LP; small tables (at most a few hundred cells) only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .tables import Table
+
+THRESHOLD = 3
+SMALL = "<3"
+HIDDEN = "x"
+INF = float("inf")
+EPS = 1e-6
+
+
+class SuppressionError(RuntimeError):
+    """The table could not be protected (cannot happen for tables of counts >= 0)."""
+
+
+@dataclass(frozen=True)
+class Var:
+    key: Hashable
+    value: int
+    is_total: bool
+
+    @property
+    def primary(self) -> bool:
+        return 0 < self.value < THRESHOLD
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``sum(coef * x) == 0`` (``kind == "eq"``) or ``<= 0`` (``"le"``) over variables' keys."""
+
+    coefs: tuple[tuple[Hashable, int], ...]
+    kind: str = "eq"
+
+
+@dataclass
+class System:
+    """The published table as a reader sees it: values and the relations between them."""
+
+    vars: dict[Hashable, Var]
+    relations: list[Relation]
+
+    def neighbours(self) -> dict[Hashable, set[Hashable]]:
+        out: dict[Hashable, set[Hashable]] = {k: set() for k in self.vars}
+        for rel in self.relations:
+            keys = [k for k, _c in rel.coefs]
+            for k in keys:
+                out[k].update(keys)
+        for k, ns in out.items():
+            ns.discard(k)
+        return out
+
+
+def _int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _holds(rel: Relation, values: dict) -> bool:
+    s = sum(c * values[k] for k, c in rel.coefs)
+    return s == 0 if rel.kind == "eq" else s <= 0
+
+
+def system_for(table: Table) -> System:
+    """Variables and relations of a :class:`~reports.tables.Table` (see the module docstring)."""
+    rt = table.row_total_column
+    counts = [c for c in table.count_columns]
+    vars_: dict[Hashable, Var] = {}
+    for r, row in enumerate(table.rows):
+        for c in counts:
+            if c < len(row) and _int(row[c]):
+                vars_[("c", r, c)] = Var(("c", r, c), row[c], is_total=(c == rt))
+    total = table.total
+    if total is not None:
+        for c in counts:
+            if c < len(total) and _int(total[c]):
+                vars_[("t", c)] = Var(("t", c), total[c], is_total=True)
+    values = {k: v.value for k, v in vars_.items()}
+    candidates: list[Relation] = []
+    n = len(table.rows)
+    for c in counts:
+        t = ("t", c)
+        cells = [("c", r, c) for r in range(n)]
+        if t not in vars_ or not all(k in vars_ for k in cells):
+            continue
+        column_sum = Relation(tuple((k, 1) for k in cells) + ((t, -1),))
+        if _holds(column_sum, values):
+            candidates.append(column_sum)
+        else:  # a distinct count: each cell <= total <= the cells' sum
+            candidates.extend(Relation(((k, 1), (t, -1)), "le") for k in cells)
+            candidates.append(Relation(((t, 1), *((k, -1) for k in cells)), "le"))
+    if rt is not None:
+        parts = [c for c in counts if c != rt]
+        lines = [("c", r) for r in range(n)] + ([("t",)] if total is not None else [])
+        for line in lines:
+            keys = [(*line, c) for c in parts]
+            whole = (*line, rt)
+            if whole in vars_ and all(k in vars_ for k in keys):
+                candidates.append(Relation(tuple((k, 1) for k in keys) + ((whole, -1),)))
+    relations = [rel for rel in candidates if _holds(rel, values)]
+    return System(vars=vars_, relations=relations)
+
+
+# -- intervals ---------------------------------------------------------------------------------
+def _bounds(var: Var, hidden: set, model: str) -> tuple[float, float]:
+    if model == "A":
+        return 0.0, INF
+    if var.is_total:
+        return 1.0, INF
+    return (1.0, 2.0) if var.primary else (float(THRESHOLD), INF)
+
+
+def _reduced(system: System, hidden: set, component: set) -> list[tuple[dict, float, str]]:
+    """The relations among ``component``'s hidden values with the published ones moved to the
+    right-hand side: ``(coefs, rhs, kind)`` meaning ``sum(coefs * x) (== | <=) rhs``."""
+    out = []
+    for rel in system.relations:
+        coefs = {k: c for k, c in rel.coefs if k in hidden}
+        if not coefs or not set(coefs) <= component:
+            continue
+        rhs = -sum(c * system.vars[k].value for k, c in rel.coefs if k not in hidden)
+        out.append((coefs, float(rhs), rel.kind))
+    return out
+
+
+def _components(system: System, hidden: set) -> list[set]:
+    parent = {k: k for k in hidden}
+
+    def find(k):
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for rel in system.relations:
+        keys = [k for k, _c in rel.coefs if k in hidden]
+        for a, b in zip(keys, keys[1:], strict=False):
+            parent[find(a)] = find(b)
+    groups: dict = {}
+    for k in hidden:
+        groups.setdefault(find(k), set()).add(k)
+    return list(groups.values())
+
+
+def _closed_form(target, coefs: dict, rhs: float, bounds: dict) -> tuple[float, float]:
+    """``target``'s range in one equation ``sum(coefs * x) == rhs`` within ``bounds``."""
+    lo_rest = hi_rest = 0.0
+    for k, c in coefs.items():
+        if k == target:
+            continue
+        lo, hi = bounds[k]
+        lo_rest += c * lo if c > 0 else c * hi
+        hi_rest += c * hi if c > 0 else c * lo
+    a = coefs[target]
+    lo, hi = (rhs - hi_rest) / a, (rhs - lo_rest) / a
+    if a < 0:
+        lo, hi = hi, lo
+    blo, bhi = bounds[target]
+    return max(lo, blo), min(hi, bhi)
+
+
+def _lp_range(target, keys: list, rels: list, bounds: dict) -> tuple[float, float]:
+    from scipy.optimize import linprog
+
+    index = {k: i for i, k in enumerate(keys)}
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    for coefs, rhs, kind in rels:
+        row = [0.0] * len(keys)
+        for k, c in coefs.items():
+            row[index[k]] = float(c)
+        (a_eq if kind == "eq" else a_ub).append(row)
+        (b_eq if kind == "eq" else b_ub).append(rhs)
+    box = [(bounds[k][0], None if bounds[k][1] == INF else bounds[k][1]) for k in keys]
+    out = []
+    for sign in (1.0, -1.0):
+        c = [0.0] * len(keys)
+        c[index[target]] = sign
+        res = linprog(
+            c,
+            A_ub=a_ub or None,
+            b_ub=b_ub or None,
+            A_eq=a_eq or None,
+            b_eq=b_eq or None,
+            bounds=box,
+            method="highs",
+        )
+        if res.status == 3:  # unbounded: only possible when maximising
+            out.append(INF if sign < 0 else -INF)
+        elif res.status == 0:
+            out.append(sign * res.fun)
+        else:  # the true figures are a solution, so this means a bug
+            raise SuppressionError(f"linear program failed: {res.message}")
+    return out[0], out[1]
+
+
+def feasible_range(system: System, hidden: set, target, model: str) -> tuple[float, float]:
+    """The interval of hidden value ``target`` for a reader of the published table."""
+    component = next(c for c in _components(system, hidden) if target in c)
+    bounds = {k: _bounds(system.vars[k], hidden, model) for k in component}
+    rels = _reduced(system, hidden, component)
+    if not rels:
+        return bounds[target]
+    if len(rels) == 1 and rels[0][2] == "eq":
+        return _closed_form(target, rels[0][0], rels[0][1], bounds)
+    return _lp_range(target, sorted(component, key=repr), rels, bounds)
+
+
+def is_protected(system: System, hidden: set, key) -> bool:
+    """Model A: interval >= THRESHOLD wide; model B: a true 1 or 2 can be 1 and 2."""
+    lo, hi = feasible_range(system, hidden, key, "A")
+    if hi - lo < THRESHOLD - EPS:
+        return False
+    if system.vars[key].primary:
+        lo, hi = feasible_range(system, hidden, key, "B")
+        if hi - lo < 1 - EPS:  # a "<3" must stay "1 or 2"; a small total not one value
+            return False
+    return True
+
+
+# -- suppression -------------------------------------------------------------------------------
+def _order(system: System) -> dict:
+    return {k: i for i, k in enumerate(system.vars)}
+
+
+def _candidate(system: System, hidden: set, key, neighbours: dict, order: dict):
+    def pick(keys: Iterable):
+        published = [
+            system.vars[k]
+            for k in keys
+            if k not in hidden and system.vars[k].value >= THRESHOLD  # never a zero
+        ]
+        if not published:
+            return None
+        return min(published, key=lambda v: (v.is_total, v.value, order[v.key])).key
+
+    near = pick(neighbours[key])
+    if near is not None:
+        return near
+    seen, todo = {key}, [key]  # anything connected to it
+    while todo:
+        for n in neighbours[todo.pop()]:
+            if n not in seen:
+                seen.add(n)
+                todo.append(n)
+    return pick(seen)
+
+
+def suppression_pattern(system: System) -> set:
+    """The keys to hide: the primary cells plus the complementary ones, verified."""
+    hidden = {k for k, v in system.vars.items() if v.primary}
+    neighbours, order = system.neighbours(), _order(system)
+    checked: set = set()  # protected stays protected when more is hidden (intervals only widen)
+    while True:
+        todo = sorted(hidden - checked, key=lambda k: (not system.vars[k].primary, order[k]))
+        failing = next((k for k in todo if not is_protected(system, hidden, k)), None)
+        checked |= set(todo[: todo.index(failing)] if failing is not None else todo)
+        if failing is None:
+            return hidden
+        extra = _candidate(system, hidden, failing, neighbours, order)
+        if extra is None:
+            raise SuppressionError(f"cannot protect {failing!r}")
+        hidden.add(extra)
+
+
+def audit(system: System, hidden: set) -> dict:
+    """Every hidden value's interval under model A and B (for tests, charts and the docs)."""
+    return {
+        k: (feasible_range(system, hidden, k, "A"), feasible_range(system, hidden, k, "B"))
+        for k in hidden
+    }
+
+
+def protect(table: Table) -> Table:
+    """The table as published to a reader without exact access (see the module docstring).
+
+    The returned table's ``extra["ranges"]`` maps ``(row, column)`` of each hidden inner cell
+    to its feasible interval for a reader who knows the method (model B): what a chart draws.
+    """
+    system = system_for(table)
+    hidden = suppression_pattern(system)
+    rows = [list(r) for r in table.rows]
+    total = list(table.total) if table.total is not None else None
+    ranges = {}
+    for key in hidden:
+        var = system.vars[key]
+        label = HIDDEN if var.is_total or not var.primary else SMALL
+        if key[0] == "c":
+            _kind, r, c = key
+            rows[r][c] = label
+            ranges[(r, c)] = (1, 2) if label == SMALL else _shown_range(system, hidden, key)
+        else:
+            total[key[1]] = label
+    return replace(
+        table,
+        rows=rows,
+        total=total,
+        suppressed=True,
+        extra={**table.extra, "ranges": ranges},
+    )
+
+
+def _shown_range(system: System, hidden: set, key) -> tuple[int, float]:
+    lo, hi = feasible_range(system, hidden, key, "B")
+    return round(lo), (hi if hi == INF else round(hi))
