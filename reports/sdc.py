@@ -108,7 +108,7 @@ def _holds(rel: Relation, values: dict) -> bool:
 def system_for(table: Table) -> System:
     """Variables and relations of a :class:`~reports.tables.Table` (see the module docstring)."""
     rt = table.row_total_column
-    counts = [c for c in table.count_columns]
+    counts = list(table.count_columns)
     vars_: dict[Hashable, Var] = {}
     for r, row in enumerate(table.rows):
         for c in counts:

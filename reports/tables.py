@@ -29,8 +29,9 @@ class Table:
     """A captioned table: ``rows`` are lists whose first cell is the row label.
 
     ``count_columns`` are the indices of cells that count children or their records (those are
-    suppressed); ``total`` is a total row or None (exact, until suppressed). ``chart`` says how the table is drawn:
-    "bars" (first count column per row), "columns" (a trend: every count column a series) or "".
+    suppressed); ``total`` is a total row or None (exact, until suppressed). ``chart`` says how
+    the table is drawn: "bars" (first count column per row), "columns" (a trend: every count
+    column a series) or "".
     """
 
     key: str

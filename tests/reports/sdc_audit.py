@@ -38,20 +38,20 @@ def relations(exact: Table) -> tuple[list, list]:
             continue
         s = sum(value[k] for k in cells)
         if s == value[("T", c)]:
-            eqs.append({**{k: 1 for k in cells}, ("T", c): -1})
+            eqs.append({**dict.fromkeys(cells, 1), ("T", c): -1})
         else:
             for k in cells:
                 if value[k] <= value[("T", c)]:
                     les.append({k: 1, ("T", c): -1})
             if value[("T", c)] <= s:
-                les.append({("T", c): 1, **{k: -1 for k in cells}})
+                les.append({("T", c): 1, **dict.fromkeys(cells, -1)})
     if rt is not None:
         parts = [c for c in exact.count_columns if c != rt]
         for r in [*range(n), "T"]:
             keys = [(r, c) for c in parts]
-            if (r, rt) in value and all(k in value for k in keys):
-                if sum(value[k] for k in keys) == value[(r, rt)]:
-                    eqs.append({**{k: 1 for k in keys}, (r, rt): -1})
+            known = (r, rt) in value and all(k in value for k in keys)
+            if known and sum(value[k] for k in keys) == value[(r, rt)]:
+                eqs.append({**dict.fromkeys(keys, 1), (r, rt): -1})
     return eqs, les, value
 
 
