@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -203,7 +204,9 @@ def _closed_form(target, coefs: dict, rhs: float, bounds: dict) -> tuple[float, 
     return max(lo, blo), min(hi, bhi)
 
 
-def _lp_range(target, keys: list, rels: list, bounds: dict) -> tuple[float, float]:
+def _lp_range(
+    target, keys: list, rels: list, bounds: dict, signs=(1.0, -1.0)
+) -> tuple[float, float]:
     from scipy.optimize import linprog
 
     index = {k: i for i, k in enumerate(keys)}
@@ -215,8 +218,8 @@ def _lp_range(target, keys: list, rels: list, bounds: dict) -> tuple[float, floa
         (a_eq if kind == "eq" else a_ub).append(row)
         (b_eq if kind == "eq" else b_ub).append(rhs)
     box = [(bounds[k][0], None if bounds[k][1] == INF else bounds[k][1]) for k in keys]
-    out = []
-    for sign in (1.0, -1.0):
+    out = [-INF, INF]  # not computed: the widest answer
+    for sign in signs:
         c = [0.0] * len(keys)
         c[index[target]] = sign
         res = linprog(
@@ -228,17 +231,22 @@ def _lp_range(target, keys: list, rels: list, bounds: dict) -> tuple[float, floa
             bounds=box,
             method="highs",
         )
+        end = 0 if sign > 0 else 1
         if res.status == 3:  # unbounded: only possible when maximising
-            out.append(INF if sign < 0 else -INF)
+            out[end] = INF if sign < 0 else -INF
         elif res.status == 0:
-            out.append(sign * res.fun)
+            out[end] = sign * res.fun
         else:  # the true figures are a solution, so this means a bug
             raise SuppressionError(f"linear program failed: {res.message}")
     return out[0], out[1]
 
 
-def feasible_range(system: System, hidden: set, target, model: str) -> tuple[float, float]:
-    """The interval of hidden value ``target`` for a reader of the published table."""
+def feasible_range(
+    system: System, hidden: set, target, model: str, *, only_max: bool = False, lp: bool = True
+) -> tuple[float, float] | None:
+    """The interval of hidden value ``target`` for a reader of the published table
+    (``only_max``: the lower end is not computed and returned as -inf; ``lp=False``: None
+    where only a linear program would tell)."""
     component = next(c for c in _components(system, hidden) if target in c)
     bounds = {k: _bounds(system.vars[k], hidden, model) for k in component}
     rels = _reduced(system, hidden, component)
@@ -246,17 +254,25 @@ def feasible_range(system: System, hidden: set, target, model: str) -> tuple[flo
         return bounds[target]
     if len(rels) == 1 and rels[0][2] == "eq":
         return _closed_form(target, rels[0][0], rels[0][1], bounds)
-    return _lp_range(target, sorted(component, key=repr), rels, bounds)
+    if not lp:
+        return None
+    signs = (-1.0,) if only_max else (1.0, -1.0)
+    return _lp_range(target, sorted(component, key=repr), rels, bounds, signs)
 
 
 def is_protected(system: System, hidden: set, key) -> bool:
-    """Model A: interval >= THRESHOLD wide; model B: a true 1 or 2 can be 1 and 2."""
-    lo, hi = feasible_range(system, hidden, key, "A")
-    if hi - lo < THRESHOLD - EPS:
-        return False
-    if system.vars[key].primary:
-        lo, hi = feasible_range(system, hidden, key, "B")
-        if hi - lo < 1 - EPS:  # a "<3" must stay "1 or 2"; a small total not one value
+    """Model A: interval >= THRESHOLD wide; model B: a true 1 or 2 keeps two values.
+
+    The maximum is computed first: the true value is feasible, so ``max - value`` wide
+    enough settles it without the minimum (half the linear programs)."""
+    var = system.vars[key]
+    checks = [("A", THRESHOLD)] + ([("B", 1)] if var.primary else [])
+    for model, width in checks:
+        _lo, hi = feasible_range(system, hidden, key, model, only_max=True)
+        if hi - var.value >= width - EPS:
+            continue
+        lo, hi = feasible_range(system, hidden, key, model)
+        if hi - lo < width - EPS:
             return False
     return True
 
@@ -314,24 +330,78 @@ def audit(system: System, hidden: set) -> dict:
     }
 
 
+def _signature(table: Table) -> tuple:
+    """Everything the pattern depends on: the counts, the totals and the table's shape."""
+
+    def counts(row):
+        return tuple(row[c] if c < len(row) and _int(row[c]) else None for c in table.count_columns)
+
+    return (
+        tuple(counts(r) for r in table.rows),
+        counts(table.total) if table.total is not None else None,
+        tuple(table.count_columns),
+        table.row_total_column,
+        bool(table.chart),
+    )
+
+
+@lru_cache(maxsize=2048)
+def _protected(signature: tuple) -> tuple[dict, dict]:
+    """``({key: label}, {(row, column): range})`` for a signature: a pure function of the
+    counts, kept for repeated views of the same figures (aggregates only, in memory)."""
+    rows, total, count_columns, rt, charted = signature
+    shape = _Shape(rows, total, count_columns, rt)
+    system = system_for(shape)
+    hidden = suppression_pattern(system)
+    labels, ranges = {}, {}
+    for key in hidden:
+        var = system.vars[key]
+        labels[key] = HIDDEN if var.is_total or not var.primary else SMALL
+        if key[0] == "c":
+            if labels[key] == SMALL:
+                ranges[key[1:]] = (1, 2)
+            elif (rng := _shown_range(system, hidden, key, lp=charted)) is not None:
+                ranges[key[1:]] = rng
+    return labels, ranges
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A table's counts laid out as in the table (columns by index), for :func:`system_for`."""
+
+    counts: tuple
+    totals: tuple | None
+    count_columns: tuple
+    row_total_column: int | None
+
+    def _row(self, values) -> list:
+        out = [None] * (max(self.count_columns, default=0) + 1)
+        for c, v in zip(self.count_columns, values, strict=True):
+            out[c] = v
+        return out
+
+    @property
+    def rows(self) -> list[list]:
+        return [self._row(r) for r in self.counts]
+
+    @property
+    def total(self) -> list | None:
+        return None if self.totals is None else self._row(self.totals)
+
+
 def protect(table: Table) -> Table:
     """The table as published to a reader without exact access (see the module docstring).
 
     The returned table's ``extra["ranges"]`` maps ``(row, column)`` of each hidden inner cell
-    to its feasible interval for a reader who knows the method (model B): what a chart draws.
+    to its feasible interval for a reader who knows the method (model B): what a chart draws
+    (computed by linear program only for tables with a chart).
     """
-    system = system_for(table)
-    hidden = suppression_pattern(system)
+    labels, ranges = _protected(_signature(table))
     rows = [list(r) for r in table.rows]
     total = list(table.total) if table.total is not None else None
-    ranges = {}
-    for key in hidden:
-        var = system.vars[key]
-        label = HIDDEN if var.is_total or not var.primary else SMALL
+    for key, label in labels.items():
         if key[0] == "c":
-            _kind, r, c = key
-            rows[r][c] = label
-            ranges[(r, c)] = (1, 2) if label == SMALL else _shown_range(system, hidden, key)
+            rows[key[1]][key[2]] = label
         else:
             total[key[1]] = label
     return replace(
@@ -339,10 +409,13 @@ def protect(table: Table) -> Table:
         rows=rows,
         total=total,
         suppressed=True,
-        extra={**table.extra, "ranges": ranges},
+        extra={**table.extra, "ranges": dict(ranges)},
     )
 
 
-def _shown_range(system: System, hidden: set, key) -> tuple[int, float]:
-    lo, hi = feasible_range(system, hidden, key, "B")
+def _shown_range(system: System, hidden: set, key, *, lp: bool) -> tuple[int, float] | None:
+    rng = feasible_range(system, hidden, key, "B", lp=lp)
+    if rng is None:
+        return None
+    lo, hi = rng
     return round(lo), (hi if hi == INF else round(hi))

@@ -97,17 +97,25 @@ def _shown(tables: list[Table]) -> list[Shown]:
     return [Shown(table=t, chart=chart_for(t)) for t in tables]
 
 
-def region_tables(*, user, region: Region, start: date, end: date) -> list[Table]:
-    """The region dashboard's tables, as this user may see them."""
+def region_tables(
+    *, user, region: Region, start: date, end: date, only: str | None = None
+) -> list[Table]:
+    """The region dashboard's tables, as this user may see them (``only``: just the table
+    with that key, e.g. for an export: the others are not protected for nothing)."""
     span = metrics.Span.for_regions([region.pk], start, end)
     tables = [*metrics.region_figures(span), metrics.focus_trajectories(span)]
+    if only is not None:
+        tables = [t for t in tables if t.key == only]
     return present(tables, suppress=suppress_for(scope_for(user), region.pk))
 
 
-def national_tables(*, start: date, end: date) -> list[Table]:
-    """The national dashboard's tables: always suppressed."""
+def national_tables(*, start: date, end: date, only: str | None = None) -> list[Table]:
+    """The national dashboard's tables: always protected (``only``: as in region_tables)."""
     span = metrics.Span.for_regions(None, start, end)
-    return present(metrics.national_figures(span), suppress=True)
+    tables = metrics.national_figures(span)
+    if only is not None:
+        tables = [t for t in tables if t.key == only]
+    return present(tables, suppress=True)
 
 
 def shown(tables: list[Table]) -> list[Shown]:

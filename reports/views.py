@@ -137,7 +137,9 @@ def region_export(request, code, key, fmt):
     if suppressed and _asks_for_another_period(request, region=region):
         return _refuse_export(request, reverse("reports:region_dashboard", args=[region.code]))
     _form, start, end = _period(request, region=region, fixed=suppressed)
-    tables = selectors.region_tables(user=request.user, region=region, start=start, end=end)
+    tables = selectors.region_tables(
+        user=request.user, region=region, start=start, end=end, only=key
+    )
     return _export(request, tables, key, fmt, region.code, obj=region)
 
 
@@ -146,7 +148,8 @@ def national_export(request, key, fmt):
     if _asks_for_another_period(request):
         return _refuse_export(request, reverse("reports:national_dashboard"))
     _form, start, end = _period(request, fixed=True)
-    return _export(request, selectors.national_tables(start=start, end=end), key, fmt, "landelijk")
+    tables = selectors.national_tables(start=start, end=end, only=key)
+    return _export(request, tables, key, fmt, "landelijk")
 
 
 @dashboards
