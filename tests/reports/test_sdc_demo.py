@@ -2,9 +2,10 @@
 
 ``data/demo_tables.json`` holds the exact tables of ``manage.py seed_demo`` (75 regions): the
 national dashboard's, the phase overview's key figures per region and every region dashboard's
-(counts only, labels dropped). Regenerate it after changing the demo or the metrics with the
-snippet in docs/reports.md ("Statistical disclosure control", tests). ``WEL_DEMO_AUDIT=1`` also
-seeds the demo into the test database and audits the live tables (about a minute of CPU).
+(counts only, labels dropped). Regenerate it after changing the demo or the metrics:
+``make demo`` then ``.venv/bin/python manage.py shell -c "from tests.reports.test_sdc_demo
+import write_snapshot; write_snapshot()"``. ``WEL_DEMO_AUDIT=1`` also seeds the demo into the
+test database and audits the live tables (about a minute of CPU).
 """
 
 from __future__ import annotations
@@ -22,7 +23,39 @@ from reports.tables import HIDDEN, SMALL, Table
 
 from .sdc_audit import assert_protected
 
-SNAPSHOT = json.loads((Path(__file__).parent / "data" / "demo_tables.json").read_text())
+SNAPSHOT_PATH = Path(__file__).parent / "data" / "demo_tables.json"
+SNAPSHOT = json.loads(SNAPSHOT_PATH.read_text())
+
+
+def write_snapshot() -> int:
+    """Dump the exact tables of the database's demo into the snapshot; returns how many."""
+
+    def counts(row):
+        return [v if isinstance(v, int) and not isinstance(v, bool) else None for v in row]
+
+    def dump(t, scope):
+        return {
+            "scope": scope,
+            "key": t.key,
+            "count_columns": list(t.count_columns),
+            "row_total_column": t.row_total_column,
+            "rows": [counts(r) for r in t.rows],
+            "total": counts(t.total) if t.total is not None else None,
+        }
+
+    start, end = services.default_period()
+    span = metrics.Span.for_regions(None, start, end)
+    out = [dump(t, "national") for t in metrics.national_figures(span) if t.sensitive]
+    ids = list(Region.objects.filter(is_active=True).values_list("pk", flat=True))
+    phase = metrics.Span.for_regions(ids, start, end)
+    counts_ = metrics.jeugdige_counts(phase, by_region=True)
+    out.append(dump(metrics.key_counts_per_region(phase, counts_), "phase"))
+    for region in Region.objects.active().order_by("code"):
+        start, end = services.default_period(region=region)
+        span = metrics.Span.for_regions([region.pk], start, end)
+        out += [dump(t, region.code) for t in metrics.region_figures(span) if t.sensitive]
+    SNAPSHOT_PATH.write_text(json.dumps(out, separators=(",", ":")))
+    return len(out)
 
 
 def table(d: dict) -> Table:
