@@ -23,7 +23,11 @@ Wiley 2012, ch. 4; the "interval protection" rule of τ-ARGUS):
      (for a "<3": both 1 and 2).
 
    Hiding more only widens intervals, so the greedy ends; hiding every non-zero value always
-   passes both models, so it ends protected.
+   passes both models (for linked tables after showing as "x" a "<3" that another table would
+   give away — the last resort of :func:`suppression_pattern`), so it ends protected.
+
+**Linked tables** (:func:`protect_together`): tables shown together are one system, with the
+counts they share (:class:`Link`) as extra equations.
 
 **Zeros stay visible 0.** A 0 names nobody; it is one more exact figure in the equations above,
 so the check already accounts for what it tells about the other cells, and a reader may rely on
@@ -317,9 +321,26 @@ def suppression_pattern(system: System) -> set:
         if failing is None:
             return hidden
         extra = _candidate(system, hidden, failing, neighbours, order)
-        if extra is None:
+        if extra is not None:
+            hidden.add(extra)
+            continue
+        # Nothing left to hide, and a "<3" gives it away (linked tables: a count that is the sum
+        # of small cells elsewhere). Show one more "<3" of its component as "x", which bounds
+        # it only below: the failing value itself first, then its neighbours, then the rest.
+        # With every value hidden and bounded only below, each one can move: protected.
+        component = next(c for c in _components(system, hidden) if failing in c)
+        small = [
+            k
+            for k in [
+                failing,
+                *sorted(neighbours[failing], key=order.get),
+                *sorted(component, key=order.get),
+            ]
+            if k in component and system.vars[k].primary and not system.vars[k].is_total
+        ]
+        if not small:  # cannot happen (see above)
             raise SuppressionError(f"cannot protect {failing!r}")
-        hidden.add(extra)
+        system.vars[small[0]] = replace(system.vars[small[0]], is_total=True)  # a relaxation
 
 
 def audit(system: System, hidden: set) -> dict:
@@ -397,6 +418,85 @@ def protect(table: Table) -> Table:
     (computed by linear program only for tables with a chart).
     """
     labels, ranges = _protected(_signature(table))
+    return _apply(table, labels, dict(ranges))
+
+
+# -- linked tables ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Link:
+    """The same count in two tables shown together: ``sum(left) == sum(right)``, each side a
+    tuple of ``(table key, cell key)`` with cell keys ``("c", row, column)`` or
+    ``("t", column)`` (the total row). Used only when the exact figures satisfy it."""
+
+    left: tuple
+    right: tuple
+
+
+def protect_together(tables: list[Table], links: Iterable[Link] = ()) -> list[Table]:
+    """Tables shown together, protected as one system: a cell hidden in one table cannot be
+    read off another (e.g. closed cases in the status table and the grondslag table's
+    "Closed" total). A linked cell counts as a total (hidden as "x", never "<3": as "<3" it
+    would bound the other table's total to 1 or 2). Tables that are not sensitive (or already
+    suppressed) are left as they are; without links this is :func:`protect` per table."""
+    todo = [t for t in tables if t.sensitive and not t.suppressed]
+    keys = {t.key for t in todo}
+    links = tuple(
+        link for link in links if all(k in keys for k, _cell in (*link.left, *link.right))
+    )
+    if not links:
+        return [protect(t) if t in todo else t for t in tables]
+    signature = (tuple((t.key, _signature(t)) for t in todo), links)
+    labels, ranges = _protected_together(signature)
+    out = []
+    for t in tables:
+        if t not in todo:
+            out.append(t)
+            continue
+        out.append(_apply(t, labels.get(t.key, {}), ranges.get(t.key, {})))
+    return out
+
+
+@lru_cache(maxsize=512)
+def _protected_together(signature: tuple) -> tuple[dict, dict]:
+    parts, links = signature
+    vars_: dict = {}
+    relations: list[Relation] = []
+    charted = {}
+    for key, sig in parts:
+        rows, total, count_columns, rt, chart = sig
+        charted[key] = chart
+        system = system_for(_Shape(rows, total, count_columns, rt))
+        for k, v in system.vars.items():
+            vars_[(key, k)] = replace(v, key=(key, k))
+        relations += [
+            Relation(tuple(((key, k), c) for k, c in rel.coefs), rel.kind)
+            for rel in system.relations
+        ]
+    values = {k: v.value for k, v in vars_.items()}
+    for link in links:
+        coefs = tuple((k, 1) for k in link.left) + tuple((k, -1) for k in link.right)
+        if all(k in vars_ for k, _c in coefs) and _holds(Relation(coefs), values):
+            relations.append(Relation(coefs))
+            for k, _c in coefs:  # a count that sums another table's cells is a total there:
+                vars_[k] = replace(vars_[k], is_total=True)  # "x" when hidden, not "<3"
+    system = System(vars=vars_, relations=relations)
+    hidden = suppression_pattern(system)
+    labels: dict = {}
+    ranges: dict = {}
+    for full in hidden:
+        table, key = full
+        var = system.vars[full]
+        label = HIDDEN if var.is_total or not var.primary else SMALL
+        labels.setdefault(table, {})[key] = label
+        if key[0] == "c":
+            if label == SMALL:
+                ranges.setdefault(table, {})[key[1:]] = (1, 2)
+            elif (rng := _shown_range(system, hidden, full, lp=charted[table])) is not None:
+                ranges.setdefault(table, {})[key[1:]] = rng
+    return labels, ranges
+
+
+def _apply(table: Table, labels: dict, ranges: dict) -> Table:
     rows = [list(r) for r in table.rows]
     total = list(table.total) if table.total is not None else None
     for key, label in labels.items():
@@ -405,11 +505,7 @@ def protect(table: Table) -> Table:
         else:
             total[key[1]] = label
     return replace(
-        table,
-        rows=rows,
-        total=total,
-        suppressed=True,
-        extra={**table.extra, "ranges": dict(ranges)},
+        table, rows=rows, total=total, suppressed=True, extra={**table.extra, "ranges": ranges}
     )
 
 

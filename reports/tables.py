@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .sdc import HIDDEN, SMALL, THRESHOLD, protect
+from .sdc import HIDDEN, SMALL, THRESHOLD, Link, protect, protect_together
 
 __all__ = ["HIDDEN", "SMALL", "THRESHOLD", "Table", "present", "suppress_value"]
 
@@ -74,6 +74,44 @@ class Table:
         return out
 
 
+def links(tables: list[Table]) -> list[Link]:
+    """The counts that two of the dashboards' tables share (reports.metrics): protected as one
+    system when shown together, so that a cell hidden in one cannot be read off the other.
+    Only links whose tables are both present, and that the exact figures satisfy, are used."""
+    from cases.models import Status
+    from interviews.models import AgendaStatus
+
+    by_key = {t.key: t for t in tables}
+    closed = Status.values.index(Status.AFGESLOTEN)
+    developing = Status.values.index(Status.IN_ONTWIKKELING)
+    out = [
+        # all jeugdigen; closed ones; open ones (grondslag: open, closed, total)
+        Link((("grondslag", ("t", 3)),), (("status", ("t", 1)),)),
+        Link((("grondslag", ("t", 2)),), (("status", ("c", closed, 1)),)),
+        Link((("grondslag", ("t", 1)),), (("age", ("t", 1)),)),
+        Link((("grondslag", ("t", 1)),), (("regions", ("t", 1)),)),
+        Link((("status", ("c", developing, 1)),), (("regions", ("t", 3)),)),
+        # interviews in the period (the trend's months cover it when it starts on the 1st)
+        Link((("interviews", ("t", 1)),), (("trend", ("t", 3)),)),
+        # belemmerende factoren: open ones; all of them
+        Link((("obstacles", ("t", 1)),), (("regions", ("t", 5)),)),
+    ]
+    agenda = by_key.get("agenda")
+    if agenda is not None and agenda.row_total_column is not None:
+        solved = [
+            AgendaStatus.values.index(s) + 1
+            for s in (AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR)
+        ]
+        out += [
+            Link(
+                (("obstacles", ("t", 1)), ("obstacles", ("t", 2))),
+                (("agenda", ("t", agenda.row_total_column)),),
+            ),
+            Link((("obstacles", ("t", 2)),), tuple(("agenda", ("t", c)) for c in solved)),
+        ]
+    return out
+
+
 def present(tables: list[Table], *, suppress: bool) -> list[Table]:
-    """The tables as a viewer may see them."""
-    return [t.suppress() for t in tables] if suppress else tables
+    """The tables as a viewer may see them: protected together when ``suppress``."""
+    return protect_together(tables, links(tables)) if suppress else tables

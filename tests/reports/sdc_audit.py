@@ -66,17 +66,41 @@ def published(shown: Table) -> dict:
     return out
 
 
-def intervals(exact: Table, shown: Table, *, knows_method: bool = False) -> dict:
-    """Every hidden value's ``(min, max)`` for a reader of ``shown``. With ``knows_method``
-    the reader also uses "<3" = 1 or 2, an inner "x" >= 3 and a hidden total >= 1."""
-    eqs, les, value = relations(exact)
-    pub = published(shown)
+def intervals(exact: Table, shown: Table, *, knows_method: bool = False) -> tuple[dict, dict]:
+    """Every hidden value's ``(min, max)`` for a reader of ``shown`` (see intervals_together)."""
+    out, value = intervals_together([(exact, shown)], (), knows_method=knows_method)
+    return {k[1]: v for k, v in out.items()}, {k[1]: v for k, v in value.items()}
+
+
+def intervals_together(pairs, links, *, knows_method: bool = False) -> tuple[dict, dict]:
+    """Every hidden value's ``(min, max)`` for a reader of the shown tables of ``pairs``
+    (``(exact, shown)``), who knows each table's relations and, for ``links``
+    (reports.sdc.Link), that those counts in two tables are equal. With ``knows_method`` the
+    reader also uses: "<3" is 1 or 2, a hidden total >= 1, a hidden inner cell >= 3 if it is a
+    complementary cell, else >= 1 (a reader who even knows which is which)."""
+    eqs, les, value, pub, rts = [], [], {}, {}, {}
+    for exact, shown in pairs:
+        t_eqs, t_les, t_value = relations(exact)
+        name = exact.key
+        eqs += [{(name, k): c for k, c in rel.items()} for rel in t_eqs]
+        les += [{(name, k): c for k, c in rel.items()} for rel in t_les]
+        value.update({(name, k): v for k, v in t_value.items()})
+        pub.update({(name, k): v for k, v in published(shown).items()})
+        rts[name] = exact.row_total_column
+    for link in links:
+        rel = {}
+        for side, sign in ((link.left, 1), (link.right, -1)):
+            for table, cell in side:
+                key = (table, ("T", cell[1]) if cell[0] == "t" else (cell[1], cell[2]))
+                rel[key] = rel.get(key, 0) + sign
+        if all(k in value for k in rel) and sum(c * value[k] for k, c in rel.items()) == 0:
+            eqs.append(rel)
     hidden = [k for k in value if pub.get(k) in (SMALL, HIDDEN)]
     for k in value:  # whatever is not hidden is shown exactly as it is
         assert k in hidden or pub[k] == value[k], (k, pub[k], value[k])
     index = {k: i for i, k in enumerate(hidden)}
 
-    def rows(relations):
+    def rows(relations, equal: bool):
         a, b = [], []
         for rel in relations:
             row = [0.0] * len(hidden)
@@ -90,18 +114,20 @@ def intervals(exact: Table, shown: Table, *, knows_method: bool = False) -> dict
                 a.append(row)
                 b.append(rhs)
             else:
-                assert (rhs == 0) if relations is eqs else (rhs >= 0)
+                assert (rhs == 0) if equal else (rhs >= 0)
         return a, b
 
-    a_eq, b_eq = rows(eqs)
-    a_ub, b_ub = rows(les)
+    a_eq, b_eq = rows(eqs, True)
+    a_ub, b_ub = rows(les, False)
     bounds = []
     for k in hidden:
+        table, cell = k
+        is_total = cell[0] == "T" or cell[1] == rts[table]
         if not knows_method:
             bounds.append((0, None))
         elif pub[k] == SMALL:
             bounds.append((1, 2))
-        elif k[0] == "T" or k[1] == exact.row_total_column:
+        elif is_total or value[k] < THRESHOLD:
             bounds.append((1, None))
         else:
             bounds.append((THRESHOLD, None))
@@ -130,18 +156,25 @@ def intervals(exact: Table, shown: Table, *, knows_method: bool = False) -> dict
 
 
 def assert_protected(exact: Table, shown: Table) -> None:
+    """One table on its own (see assert_protected_together)."""
+    assert_protected_together([(exact, shown)], ())
+
+
+def assert_protected_together(pairs, links) -> None:
     """No hidden value can be pinned down: width >= 3 for a reader who only knows the figures
     are counts >= 0; a true 1 or 2 keeps two possible values (a "<3": 1 and 2) for one who
     knows the method; a real 0 is shown."""
-    plain, value = intervals(exact, shown)
-    pub = published(shown)
+    plain, value = intervals_together(pairs, links)
     for k, (lo, hi) in plain.items():
-        assert hi - lo >= THRESHOLD - 1e-6, (k, value[k], lo, hi, shown.rows, shown.total)
+        assert hi - lo >= THRESHOLD - 1e-6, (k, value[k], lo, hi)
         assert lo <= value[k] + 1e-6 <= hi + 2e-6
-    informed, _value = intervals(exact, shown, knows_method=True)
+    informed, _value = intervals_together(pairs, links, knows_method=True)
+    pub = {}
+    for exact, shown in pairs:
+        pub.update({(exact.key, k): v for k, v in published(shown).items()})
     for k, (lo, hi) in informed.items():
         if 0 < value[k] < THRESHOLD:
-            assert hi - lo >= 1 - 1e-6, (k, value[k], lo, hi, shown.rows)
+            assert hi - lo >= 1 - 1e-6, (k, value[k], lo, hi)
             if pub[k] == SMALL:
                 assert lo <= 1 + 1e-6 and hi >= 2 - 1e-6
     for k, v in value.items():

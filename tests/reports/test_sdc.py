@@ -199,3 +199,39 @@ def test_the_audit_catches_the_landed_pattern():
     assert plain[(2, 1)] == (0, 2)
     with pytest.raises(AssertionError):
         assert_protected(t, landed)
+
+
+# -- linked tables ---------------------------------------------------------------------------
+def test_tables_shown_together_are_protected_as_one_system():
+    """Closed cases are a row of the status table and a total of the grondslag table: each
+    protected on its own, the status table's "<3" can be read off the grondslag table."""
+    from reports.sdc import Link, protect_together
+
+    from .sdc_audit import assert_protected_together
+
+    status = Table(
+        key="status",
+        caption="s",
+        columns=["", "n"],
+        rows=[["a", 6], ["b", 4], ["closed", 2]],
+        total=["T", 12],
+    )
+    grondslag = Table(
+        key="grondslag",
+        caption="g",
+        columns=["", "open", "closed", "total"],
+        rows=[["5a", 6, 1, 7], ["av", 4, 1, 5]],
+        total=["T", 10, 2, 12],
+        count_columns=(1, 2, 3),
+        row_total_column=3,
+    )
+    links = [
+        Link((("grondslag", ("t", 3)),), (("status", ("t", 1)),)),
+        Link((("grondslag", ("t", 2)),), (("status", ("c", 2, 1)),)),
+    ]
+    alone = [status.suppress(), grondslag.suppress()]
+    with pytest.raises(AssertionError):
+        assert_protected_together([(status, alone[0]), (grondslag, alone[1])], links)
+    together = protect_together([status, grondslag], links)
+    assert_protected_together([(status, together[0]), (grondslag, together[1])], links)
+    assert together[0].rows[2][1] == HIDDEN  # a linked count is a total: "x", not "<3"
