@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from .sdc import HIDDEN, INF, SMALL
+from .sdc import HIDDEN, INF, SMALL, THRESHOLD
 from .tables import Table
 
 COLOURS = ["#1f5f4a", "#d97a00", "#3d6cb3", "#8a3d91"]  # contrast >= 3:1 on white
@@ -44,8 +44,8 @@ def _top(table: Table, columns: list[int]) -> float:
             rng = _range(table, r, c)
             if rng is None:
                 ends.append(_num(row[c]))
-            else:
-                ends.extend(v for v in rng if v != INF)
+            else:  # an open-ended range still gets room to be seen as one
+                ends.append(rng[1] if rng[1] != INF else rng[0] + THRESHOLD)
     return max(ends)
 
 
