@@ -93,9 +93,10 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     span = metrics.Span.for_regions(region_ids, report.period_start, report.period_end)
     progress(3, _("Collecting the figures"))
     counts = metrics.jeugdige_counts(span, by_region=True)  # the jeugdigen counted once
-    per_region = present([metrics.key_counts_per_region(span, counts)], suppress=True)[0]
-    totals = present(
+    # all of the document's tables protected together (they share counts: reports.tables.links)
+    per_region, *totals = present(
         [
+            metrics.key_counts_per_region(span, counts),
             metrics.rollout(span),
             metrics.jeugdigen_by_status(span, counts),
             metrics.jeugdigen_by_grondslag(span, counts),
