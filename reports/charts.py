@@ -2,8 +2,12 @@
 
 Each chart carries a ``<title>`` and ``<desc>`` (role="img"), and is always shown beside the
 table it was drawn from, which is the text alternative. Colours are SVG presentation
-attributes, not ``style=`` (the CSP forbids inline styles). Suppressed cells ("<3") get no bar:
-the chart never shows more than the table.
+attributes, not ``style=`` (the CSP forbids inline styles).
+
+A suppressed cell is drawn as a hatched, outlined *range* with its mark as the label: "<3" from
+1 to 2, an "x" over its feasible interval (``table.extra["ranges"]``, computed by reports.sdc
+from what is published anyway), open-ended up to the axis when it has no upper bound. So the
+chart shows no more than the table, and nothing goes missing.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .sdc import HIDDEN, INF, SMALL, THRESHOLD
 from .tables import Table
 
 COLOURS = ["#1f5f4a", "#d97a00", "#3d6cb3", "#8a3d91"]  # contrast >= 3:1 on white
@@ -20,6 +25,39 @@ TEXT = "#212529"
 
 def _num(value) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _range(table: Table, r: int, c: int) -> tuple[float, float] | None:
+    """The range a suppressed cell is drawn over, or None for a shown value."""
+    value = table.rows[r][c]
+    if value not in (SMALL, HIDDEN):
+        return None
+    lo, hi = table.extra.get("ranges", {}).get((r, c), (1, 2) if value == SMALL else (0, INF))
+    return float(lo), float(hi)
+
+
+def _top(table: Table, columns: list[int]) -> float:
+    """The axis maximum: the largest shown value or finite range end (at least 1)."""
+    ends = [1.0]
+    for r, row in enumerate(table.rows):
+        for c in columns:
+            rng = _range(table, r, c)
+            if rng is None:
+                ends.append(_num(row[c]))
+            else:  # an open-ended range still gets room to be seen as one
+                ends.append(rng[1] if rng[1] != INF else rng[0] + THRESHOLD)
+    return max(ends)
+
+
+def _hatch(pattern_id: str, colour: str) -> str:
+    return format_html(
+        '<defs><pattern id="{i}" patternUnits="userSpaceOnUse" width="6" height="6">'
+        '<rect width="6" height="6" fill="#ffffff"/>'
+        '<path d="M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5" stroke="{c}" stroke-width="1.5"/>'
+        "</pattern></defs>",
+        i=pattern_id,
+        c=colour,
+    )
 
 
 def _label(value) -> str:
@@ -54,17 +92,39 @@ def _describe(table: Table) -> str:
 def bar_chart(table: Table, *, width: int = 460) -> SafeString:
     """Horizontal bars, one per row, for the first count column."""
     col = table.count_columns[0]
-    values = [_num(r[col]) for r in table.rows]
-    top = max(values + [1])
+    top = _top(table, [col])
     label_w, value_w, row_h, pad = 200, 40, 24, 6
     bar_space = width - label_w - value_w
     height = max(row_h * len(table.rows) + 2 * pad, 30)
     out = [_open(f"chart-{table.key}", width, height, table.caption, _describe(table))]
+    hatch = f"hatch-{table.key}-0"
+    if table.suppressed:
+        out.append(_hatch(hatch, COLOURS[0]))
     for i, row in enumerate(table.rows):
         y = pad + i * row_h
         shown = row[col]
         n = _num(shown)
         bar = round(bar_space * n / top) if n else 0
+        label_x = bar
+        rng = _range(table, i, col)
+        if rng is not None:  # a hatched range instead of a bar
+            x0 = round(bar_space * rng[0] / top)
+            x1 = bar_space if rng[1] == INF else round(bar_space * rng[1] / top)
+            x1 = max(x1, x0 + 4)
+            out.append(
+                format_html(
+                    '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#{p})" '
+                    'stroke="{c}" stroke-width="1"{dash}/>',
+                    x=label_w + x0,
+                    y=y + 3,
+                    w=x1 - x0,
+                    h=row_h - 6,
+                    p=hatch,
+                    c=COLOURS[0],
+                    dash=mark_safe(' stroke-dasharray="3 2"') if rng[1] == INF else "",
+                )
+            )
+            label_x = min(x1, bar_space)
         label = _label(row[0])
         short = label if len(label) <= 27 else label[:25] + "…"
         out.append(
@@ -90,7 +150,7 @@ def bar_chart(table: Table, *, width: int = 460) -> SafeString:
         out.append(
             format_html(
                 '<text x="{x}" y="{ty}" fill="{c}">{v}</text>',
-                x=label_w + bar + 4,
+                x=label_w + label_x + 4,
                 ty=y + 17,
                 c=TEXT,
                 v=_label(shown),
@@ -105,7 +165,7 @@ def column_chart(table: Table, *, width: int = 460) -> SafeString:
     column, with a legend."""
     series = list(table.count_columns)
     groups = table.rows
-    top = max([_num(r[c]) for r in groups for c in series] + [1])
+    top = _top(table, series)
     left, bottom, legend_h, pad = 30, 34, 18 * len(series), 8
     plot_h = 150
     height = plot_h + bottom + legend_h + pad
@@ -113,6 +173,11 @@ def column_chart(table: Table, *, width: int = 460) -> SafeString:
     group_w = plot_w / max(len(groups), 1)
     bar_w = max(min((group_w - 4) / len(series), 18), 1)
     out = [_open(f"chart-{table.key}", width, height, table.caption, _describe(table))]
+    if table.suppressed:
+        out.extend(
+            _hatch(f"hatch-{table.key}-{si}", COLOURS[si % len(COLOURS)])
+            for si in range(len(series))
+        )
     base_y = pad + plot_h
     out.append(
         format_html(
@@ -128,7 +193,7 @@ def column_chart(table: Table, *, width: int = 460) -> SafeString:
             x=left - 4,
             y=pad + 8,
             c=TEXT,
-            v=top,
+            v=round(top),
         )
     )
     out.append(
@@ -144,6 +209,31 @@ def column_chart(table: Table, *, width: int = 460) -> SafeString:
         for si, c in enumerate(series):
             n = _num(row[c])
             h = round(plot_h * n / top) if n else 0
+            rng = _range(table, gi, c)
+            if rng is not None:  # a hatched range, labelled with its mark
+                y0 = round(plot_h * rng[0] / top)
+                y1 = plot_h if rng[1] == INF else round(plot_h * rng[1] / top)
+                y1 = max(y1, y0 + 3)
+                bx = gx + si * bar_w
+                out.append(
+                    format_html(
+                        '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#{p})" '
+                        'stroke="{c}" stroke-width="0.8"/>'
+                        '<text x="{tx}" y="{ty}" text-anchor="middle" fill="{t}" '
+                        'font-size="8">{v}</text>',
+                        x=f"{bx:.1f}",
+                        y=base_y - y1,
+                        w=f"{bar_w - 1:.1f}",
+                        h=y1 - y0,
+                        p=f"hatch-{table.key}-{si}",
+                        c=COLOURS[si % len(COLOURS)],
+                        tx=f"{bx + (bar_w - 1) / 2:.1f}",
+                        ty=base_y - y1 - 2,
+                        t=TEXT,
+                        v=row[c],
+                    )
+                )
+                continue
             if h:
                 out.append(
                     format_html(

@@ -1,9 +1,11 @@
 """The two PDF reports: their content (from :mod:`reports.metrics`) and the HTML → PDF step.
 
 Both are rendered in Dutch (``translation.override("nl")``) with ``lang="nl"``, as tagged
-PDF/UA-1 by WeasyPrint, with page numbers and a table of contents from CSS counters. Small
-cells are always suppressed in the PDFs: a PDF travels, and the landelijk team reads both
-kinds (docs/reports.md). They never contain a name, BSN or date of birth of a jeugdige.
+PDF/UA-1 by WeasyPrint, with page numbers and a table of contents from CSS counters. A region
+report is made for an audience (``Report.audience``): "regio" has the exact figures and says
+"Vertrouwelijk" on every page; "landelijk" and every phase overview are protected by
+statistical disclosure control (reports.sdc). They never contain a name, BSN or date of birth
+of a jeugdige (docs/reports.md).
 """
 
 from __future__ import annotations
@@ -13,13 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from cases.models import Jeugdige, Status
 from regions.models import Region
 from wel.models import Role
 
@@ -55,7 +55,7 @@ def region_report_context(report: Report, progress: Progress) -> dict:
     region = report.region
     span = region_span(report)
     progress(5, _("Collecting the figures"))
-    tables = present(metrics.region_figures(span), suppress=True)
+    tables = present(metrics.region_figures(span), suppress=not report.is_exact)
     progress(30, _("Following the focus jeugdigen"))
     focus = metrics.focus_trajectories(span)
     agenda = metrics.national_obstacle_agenda(span)
@@ -68,6 +68,7 @@ def region_report_context(report: Report, progress: Progress) -> dict:
     progress(45, _("Drawing the charts"))
     return {
         "report": report,
+        "confidential": report.is_exact,
         "region": region,
         "kartrekkers": kartrekkers,
         "figures": figures(tables),
@@ -92,9 +93,10 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     span = metrics.Span.for_regions(region_ids, report.period_start, report.period_end)
     progress(3, _("Collecting the figures"))
     counts = metrics.jeugdige_counts(span, by_region=True)  # the jeugdigen counted once
-    per_region = present([metrics.key_counts_per_region(span, counts)], suppress=True)[0]
-    totals = present(
+    # all of the document's tables protected together (they share counts: reports.tables.links)
+    per_region, *totals = present(
         [
+            metrics.key_counts_per_region(span, counts),
             metrics.rollout(span),
             metrics.jeugdigen_by_status(span, counts),
             metrics.jeugdigen_by_grondslag(span, counts),
@@ -111,19 +113,27 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     agenda = metrics.national_obstacle_agenda(span)
     learnings = metrics.learnings_shared(span)
     progress(10, _("Region by region"))
-    status_by_region = _status_by_region(region_ids)
     sections = []
     n = len(per_region.rows) or 1
-    labels = dict(Status.choices)
+    columns = per_region.columns
     for i, row in enumerate(per_region.rows):
         code = per_region.extra["codes"][i]
-        counts = status_by_region.get(code, {})
+        # The region's own key figures, exactly as protected in the table of all regions: a
+        # separate breakdown per region could be subtracted from them (linked tables).
         table = Table(
             key=f"region-{code.lower()}",
             caption=str(row[0]),
-            columns=[_("Step"), _("Jeugdigen")],
-            rows=[[str(labels[s]), counts.get(s, 0)] for s in Status.values],
-        ).suppress()
+            columns=[_("Figure"), _("Number")],
+            rows=[[str(columns[c]), row[c]] for c in per_region.count_columns],
+            suppressed=True,
+            extra={
+                "ranges": {
+                    (j, 1): rng
+                    for j, c in enumerate(per_region.count_columns)
+                    if (rng := per_region.extra.get("ranges", {}).get((i, c)))
+                }
+            },
+        )
         sections.append(
             render_to_string(
                 "reports/pdf/_phase_region.html",
@@ -150,19 +160,6 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
         "sections": mark_safe("".join(sections)),  # noqa: S308 - rendered templates
         "generated_at": timezone.localtime(),
     }
-
-
-def _status_by_region(region_ids: list[int]) -> dict[str, dict[str, int]]:
-    """Jeugdigen per region code and status. One query."""
-    out: dict[str, dict[str, int]] = {}
-    for row in (
-        Jeugdige.objects.filter(region_id__in=region_ids)
-        .values("region__code", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        out.setdefault(row["region__code"], {})[row["status"]] = row["n"]
-    return out
 
 
 def html_to_pdf(html: str) -> bytes:

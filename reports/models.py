@@ -14,20 +14,29 @@ from wel.access import NOTHING, scope_for
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ReportQuerySet:
-        """Reports a user may see: the landelijk team all of them (they carry pseudonymised
-        aggregates only); members of a region that region's progress reports; nobody else."""
+        """Reports a user may see: the landelijk team every report made for the "landelijk"
+        audience (protected figures only: phase overviews and landelijk region reports, never
+        a region's confidential "regio" report); members of a region that region's progress
+        reports of both audiences; nobody else."""
         scope = scope_for(user)
+        q = NOTHING
         if scope.is_landelijk_team:
-            return self.all()
-        if not scope.works_in_region:
-            return self.filter(NOTHING)
-        return self.filter(kind=Report.Kind.REGION_PROGRESS, region_id__in=sorted(scope.region_ids))
+            q |= Q(audience=Report.Audience.LANDELIJK)
+        if scope.works_in_region:
+            q |= Q(kind=Report.Kind.REGION_PROGRESS, region_id__in=sorted(scope.region_ids))
+        return self.filter(q)
 
 
 class Report(models.Model):
     class Kind(models.TextChoices):
         REGION_PROGRESS = "region_progress", _("region progress report")
         PHASE_OVERVIEW = "phase_overview", _("phase overview report")
+
+    class Audience(models.TextChoices):
+        """Who a report is made for (docs/reports.md, "Audiences")."""
+
+        REGIO = "regio", _("the region (exact figures, confidential)")
+        LANDELIJK = "landelijk", _("national (protected figures)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -51,6 +60,16 @@ class Report(models.Model):
         blank=True,
         related_name="reports",
         verbose_name=_("phase"),
+    )
+    audience = models.CharField(
+        _("audience"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.LANDELIJK,
+        help_text=_(
+            "Region: exact figures for the region's own members, marked confidential. "
+            "National: small numbers suppressed so that none can be worked out."
+        ),
     )
     period_start = models.DateField(_("period from"), validators=[validation.PROGRAMME])
     period_end = models.DateField(_("period until"), validators=[validation.PROGRAMME])
@@ -93,6 +112,10 @@ class Report(models.Model):
                 name="report_scope_matches_kind",
             ),
             models.CheckConstraint(
+                condition=Q(kind="region_progress") | Q(audience="landelijk"),
+                name="report_phase_overview_is_landelijk",
+            ),
+            models.CheckConstraint(
                 condition=Q(progress__gte=0, progress__lte=100), name="report_progress_percent"
             ),
             models.CheckConstraint(
@@ -124,6 +147,11 @@ class Report(models.Model):
         return f"report {self.pk} ({self.kind})"
 
     @property
+    def is_exact(self) -> bool:
+        """Exact figures (the region's confidential report) rather than protected ones."""
+        return self.audience == self.Audience.REGIO
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
@@ -136,6 +164,7 @@ class Report(models.Model):
     def filename(self) -> str:
         if self.kind == self.Kind.REGION_PROGRESS:
             scope = self.region.code if self.region_id else "regio"
+            scope = f"{scope}-{self.audience}"
         else:
             scope = f"fase-{self.phase.number}" if self.phase_id else "fase"
         return f"wel-{self.kind.replace('_', '-')}-{scope}-{self.period_end:%Y%m%d}.pdf"

@@ -1,8 +1,8 @@
 """Reads of the reports app. Who sees which figures at which level of detail:
 
 - members of a region (kartrekker; LPAs read-only) see its dashboard with exact figures;
-- the landelijk team sees every region's dashboard and the national one, always with small
-  cells suppressed (pseudonymised aggregates only);
+- the landelijk team sees every region's dashboard and the national one, always protected by
+  statistical disclosure control (reports.sdc), and for the standard period only;
 - a beheerder sees no dashboards or reports (no case content, not even aggregated);
 - another region's dashboard answers 404.
 """
@@ -35,14 +35,28 @@ def may_request_region_report(scope: Scope, region_id: int) -> bool:
     return scope.may_lead(region_id) or scope.is_landelijk_team
 
 
+def region_report_audience(scope: Scope, region_id: int) -> str | None:
+    """The audience of a region report this user asks for: "regio" (exact, confidential) for
+    the region's kartrekker, "landelijk" (protected) for the landelijk team, else None."""
+    if scope.may_lead(region_id):
+        return Report.Audience.REGIO
+    if scope.is_landelijk_team:
+        return Report.Audience.LANDELIJK
+    return None
+
+
 def may_request(scope: Scope, report: Report) -> bool:
+    """May this user ask for (or retry) this report: its kind, scope and audience."""
     if report.kind == Report.Kind.REGION_PROGRESS:
-        return may_request_region_report(scope, report.region_id)
+        if report.audience == Report.Audience.REGIO:
+            return scope.may_lead(report.region_id)
+        return scope.is_landelijk_team
     return scope.is_landelijk_team
 
 
 def suppress_for(scope: Scope, region_id: int | None) -> bool:
-    """Exact figures for the region's own members; suppressed for everyone else."""
+    """Exact figures for the region's own members; protected (and the standard period only)
+    for everyone else."""
     return region_id is None or scope.role_in(region_id) is None
 
 
@@ -83,17 +97,25 @@ def _shown(tables: list[Table]) -> list[Shown]:
     return [Shown(table=t, chart=chart_for(t)) for t in tables]
 
 
-def region_tables(*, user, region: Region, start: date, end: date) -> list[Table]:
-    """The region dashboard's tables, as this user may see them."""
+def region_tables(
+    *, user, region: Region, start: date, end: date, only: str | None = None
+) -> list[Table]:
+    """The region dashboard's tables, as this user may see them (``only``: just the table
+    with that key, e.g. for an export: the others are not protected for nothing)."""
     span = metrics.Span.for_regions([region.pk], start, end)
     tables = [*metrics.region_figures(span), metrics.focus_trajectories(span)]
+    if only is not None:
+        tables = [t for t in tables if t.key == only]
     return present(tables, suppress=suppress_for(scope_for(user), region.pk))
 
 
-def national_tables(*, start: date, end: date) -> list[Table]:
-    """The national dashboard's tables: always suppressed."""
+def national_tables(*, start: date, end: date, only: str | None = None) -> list[Table]:
+    """The national dashboard's tables: always protected (``only``: as in region_tables)."""
     span = metrics.Span.for_regions(None, start, end)
-    return present(metrics.national_figures(span), suppress=True)
+    tables = metrics.national_figures(span)
+    if only is not None:
+        tables = [t for t in tables if t.key == only]
+    return present(tables, suppress=True)
 
 
 def shown(tables: list[Table]) -> list[Shown]:

@@ -38,6 +38,15 @@ def default_period(*, region: Region | None = None, today: date | None = None) -
     return start, today
 
 
+def standard_period(*, region: Region | None = None, today: date | None = None):
+    """The only period for which protected ("landelijk") figures are given: the default one.
+
+    Statistical disclosure control: a second, narrower period next to the whole would let a
+    reader subtract one from the other and find the small numbers that each hides, so readers
+    without exact access get no choice of period (docs/reports.md, "Narrow periods")."""
+    return default_period(region=region, today=today)
+
+
 def _queue(report: Report) -> None:
     from .tasks import build_report
 
@@ -52,18 +61,31 @@ def report_request(
     phase: Phase | None = None,
     period_start: date | None = None,
     period_end: date | None = None,
+    audience: str = Report.Audience.LANDELIJK,
     request=None,
     scheduled: bool = False,
 ) -> Report:
     """Create a report row and queue its build after commit.
 
-    A second request for the same scope while one is still queued or running returns that one
-    (a double click does not build twice). Access is the caller's (view's) business.
+    ``audience``: ``Report.Audience.REGIO`` (exact figures, confidential; a region progress
+    report for the region's own members) or ``LANDELIJK`` (protected figures; always for a
+    phase overview). A landelijk report covers the standard period only
+    (:func:`standard_period`); another period raises :class:`ReportRequestError`.
+
+    A second request for the same scope and audience while one is still queued or running
+    returns that one (a double click does not build twice). Access is the caller's (view's)
+    business: who may ask for which audience is in ``reports.selectors``.
     """
     if kind == Report.Kind.REGION_PROGRESS and (region is None or phase is not None):
         raise ReportRequestError(_("A region progress report needs a region."))
     if kind == Report.Kind.PHASE_OVERVIEW and (phase is None or region is not None):
         raise ReportRequestError(_("A phase overview report needs a phase."))
+    if audience not in Report.Audience.values:
+        raise ReportRequestError(_("Choose who the report is for: the region or national."))
+    if kind == Report.Kind.PHASE_OVERVIEW and audience != Report.Audience.LANDELIJK:
+        raise ReportRequestError(
+            _("A phase overview report is always made with protected figures.")
+        )
     start, end = default_period(region=region)
     period_start, period_end = period_start or start, period_end or end
     if period_start > period_end:
@@ -75,6 +97,14 @@ def report_request(
             validation.PROGRAMME.check(day)  # a period outside the programme can never build
         except ValidationError as exc:
             raise ReportRequestError(exc.messages[0]) from None
+    if audience == Report.Audience.LANDELIJK and (period_start, period_end) != (start, end):
+        raise ReportRequestError(
+            _(
+                "A report with protected figures covers the standard period only (%(start)s – "
+                "%(end)s): comparing two periods could give small numbers away."
+            )
+            % {"start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y")}
+        )
     with transaction.atomic():
         pending = (
             Report.objects.select_for_update()
@@ -82,6 +112,7 @@ def report_request(
                 kind=kind,
                 region=region,
                 phase=phase,
+                audience=audience,
                 status__in=[Report.Status.QUEUED, Report.Status.RUNNING],
             )
             .first()
@@ -94,6 +125,7 @@ def report_request(
             phase=phase,
             period_start=period_start,
             period_end=period_end,
+            audience=audience,
             requested_by=by if by is not None and by.pk else None,
             scheduled=scheduled,
         )
@@ -102,7 +134,12 @@ def report_request(
             request=request,
             user=by,
             obj=report,
-            detail={"kind": kind, "scope": report.scope_label, "scheduled": scheduled},
+            detail={
+                "kind": kind,
+                "scope": report.scope_label,
+                "audience": audience,
+                "scheduled": scheduled,
+            },
         )
         _queue(report)
     return report
@@ -289,6 +326,7 @@ def scheduled_region_reports(*, today: date | None = None) -> list[Report]:
         report_request(
             kind=Report.Kind.REGION_PROGRESS,
             region=region,
+            audience=Report.Audience.REGIO,  # the region's own rhythm, for its members
             scheduled=True,
         )
         for region in regions

@@ -1,27 +1,24 @@
 """The one shape every figure is shown in — on a dashboard, in a PDF and in an export — and
 the one place where small numbers are suppressed.
 
-Small-cell suppression (see docs/reports.md): in a breakdown of children (or of things about
-children), a cell of 1 or 2 is shown as "<3" wherever the figures leave the region: the
-national dashboard, the phase report, the region report PDF and exports made by the landelijk
-team. 0 stays 0 (nobody is identified by an empty cell) and totals stay exact.
-
-Because totals stay exact, a single "<3" in a column (or in a row with a row total) could be
-worked out by subtraction. So one more cell of that line is hidden as "x" (complementary
-suppression): the smallest other non-zero cell, or a zero when nothing else is left.
+Statistical disclosure control (see :mod:`reports.sdc` and docs/reports.md): wherever figures
+reach someone without exact access (the landelijk team: national dashboard, region dashboards
+of other regions, their exports, the phase report and the "landelijk" region report), a count of
+1 or 2 is hidden as "<3", and more cells and totals are hidden as "x" until no hidden value can
+be worked out from what is shown with it. 0 stays 0.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-SMALL = "<3"
-HIDDEN = "x"
-THRESHOLD = 3
+from .sdc import HIDDEN, SMALL, THRESHOLD, Link, protect, protect_together
+
+__all__ = ["HIDDEN", "SMALL", "THRESHOLD", "Table", "present", "suppress_value"]
 
 
 def suppress_value(value):
-    """1 and 2 become "<3"; everything else (0, 3+, text) is shown as it is."""
+    """Primary suppression of one value: 1 and 2 become "<3"; 0, 3+ and text stay."""
     if isinstance(value, bool) or not isinstance(value, int):
         return value
     return SMALL if 0 < value < THRESHOLD else value
@@ -32,8 +29,9 @@ class Table:
     """A captioned table: ``rows`` are lists whose first cell is the row label.
 
     ``count_columns`` are the indices of cells that count children or their records (those are
-    suppressed); ``total`` is an exact total row or None. ``chart`` says how the table is drawn:
-    "bars" (first count column per row), "columns" (a trend: every count column a series) or "".
+    suppressed); ``total`` is a total row or None (exact, until suppressed). ``chart`` says how
+    the table is drawn: "bars" (first count column per row), "columns" (a trend: every count
+    column a series) or "".
     """
 
     key: str
@@ -51,60 +49,14 @@ class Table:
     extra: dict = field(default_factory=dict)
 
     def suppress(self) -> Table:
-        """The same table with small cells suppressed (totals stay exact)."""
+        """The same table with small cells suppressed and protected (reports.sdc)."""
         if not self.sensitive or self.suppressed:
             return self
-        rows = [
-            [suppress_value(v) if i in self.count_columns else v for i, v in enumerate(row)]
-            for row in self.rows
-        ]
-        for r, c in self._complementary():
-            rows[r][c] = HIDDEN
-        return replace(self, rows=rows, suppressed=True)
-
-    def _lines(self) -> list[list[tuple[int, int]]]:
-        """Groups of cells whose exact sum is shown: columns summed by the total row, rows
-        summed by a row-total column."""
-        lines = []
-        n = len(self.rows)
-        if self.total is not None:
-            for c in self.count_columns:
-                column = [self.rows[r][c] for r in range(n)]
-                if all(isinstance(v, int) for v in column) and self.total[c] == sum(column):
-                    lines.append([(r, c) for r in range(n)])
-        rt = self.row_total_column
-        if rt is not None:
-            parts = [c for c in self.count_columns if c != rt]
-            for r, row in enumerate(self.rows):
-                if row[rt] == sum(row[c] for c in parts):
-                    lines.append([(r, c) for c in parts])
-        return lines
-
-    def _complementary(self) -> set[tuple[int, int]]:
-        def small(cell) -> bool:
-            return suppress_value(self.rows[cell[0]][cell[1]]) == SMALL
-
-        hidden: set[tuple[int, int]] = set()
-        lines = self._lines()
-        changed = True
-        while changed:
-            changed = False
-            for line in lines:
-                covered = [cell for cell in line if small(cell) or cell in hidden]
-                if len(covered) != 1:
-                    continue
-                candidates = [cell for cell in line if not small(cell) and cell not in hidden]
-                if not candidates:
-                    continue
-                value = lambda cell: self.rows[cell[0]][cell[1]]  # noqa: E731
-                pick = min(candidates, key=lambda cell: (value(cell) == 0, value(cell), cell))
-                hidden.add(pick)
-                changed = True
-        return hidden
+        return protect(self)
 
     @property
     def has_hidden(self) -> bool:
-        return any(v == HIDDEN for row in self.rows for v in row)
+        return any(v == HIDDEN for row in [*self.rows, self.total or []] for v in row)
 
     @property
     def right_columns(self) -> tuple[int, ...]:
@@ -122,6 +74,44 @@ class Table:
         return out
 
 
+def links(tables: list[Table]) -> list[Link]:
+    """The counts that two of the dashboards' tables share (reports.metrics): protected as one
+    system when shown together, so that a cell hidden in one cannot be read off the other.
+    Only links whose tables are both present, and that the exact figures satisfy, are used."""
+    from cases.models import Status
+    from interviews.models import AgendaStatus
+
+    by_key = {t.key: t for t in tables}
+    closed = Status.values.index(Status.AFGESLOTEN)
+    developing = Status.values.index(Status.IN_ONTWIKKELING)
+    out = [
+        # all jeugdigen; closed ones; open ones (grondslag: open, closed, total)
+        Link((("grondslag", ("t", 3)),), (("status", ("t", 1)),)),
+        Link((("grondslag", ("t", 2)),), (("status", ("c", closed, 1)),)),
+        Link((("grondslag", ("t", 1)),), (("age", ("t", 1)),)),
+        Link((("grondslag", ("t", 1)),), (("regions", ("t", 1)),)),
+        Link((("status", ("c", developing, 1)),), (("regions", ("t", 3)),)),
+        # interviews in the period (the trend's months cover it when it starts on the 1st)
+        Link((("interviews", ("t", 1)),), (("trend", ("t", 3)),)),
+        # belemmerende factoren: open ones; all of them
+        Link((("obstacles", ("t", 1)),), (("regions", ("t", 5)),)),
+    ]
+    agenda = by_key.get("agenda")
+    if agenda is not None and agenda.row_total_column is not None:
+        solved = [
+            AgendaStatus.values.index(s) + 1
+            for s in (AgendaStatus.OPGELOST, AgendaStatus.NIET_OPLOSBAAR)
+        ]
+        out += [
+            Link(
+                (("obstacles", ("t", 1)), ("obstacles", ("t", 2))),
+                (("agenda", ("t", agenda.row_total_column)),),
+            ),
+            Link((("obstacles", ("t", 2)),), tuple(("agenda", ("t", c)) for c in solved)),
+        ]
+    return out
+
+
 def present(tables: list[Table], *, suppress: bool) -> list[Table]:
-    """The tables as a viewer may see them."""
-    return [t.suppress() for t in tables] if suppress else tables
+    """The tables as a viewer may see them: protected together when ``suppress``."""
+    return protect_together(tables, links(tables)) if suppress else tables

@@ -22,8 +22,33 @@ dashboards = require(selectors.may_see_dashboards)
 landelijk = require(lambda scope: scope.is_landelijk_team)
 
 
-def _period(request, *, region=None):
-    """The period from ?start=&end=, or the default; an invalid period shows the form's error."""
+def _asks_for_another_period(request, *, region=None) -> bool:
+    """Does ?start=&end= ask for something other than the standard period?"""
+    if not (request.GET.get("start") or request.GET.get("end")):
+        return False
+    form = PeriodForm(request.GET)
+    standard = services.standard_period(region=region)
+    if not form.is_valid():
+        return True
+    asked = (form.cleaned_data["start"] or standard[0], form.cleaned_data["end"] or standard[1])
+    return asked != standard
+
+
+def _refusal() -> str:
+    return _(
+        "Protected figures are given for the standard period only: comparing a shorter period "
+        "with the whole could give small numbers away. The standard period is shown."
+    )
+
+
+def _period(request, *, region=None, fixed: bool = False):
+    """The period from ?start=&end=, or the default; an invalid period shows the form's error.
+    ``fixed`` (a viewer without exact access): the standard period, whatever was asked."""
+    if fixed:
+        if _asks_for_another_period(request, region=region):
+            messages.warning(request, _refusal())
+        start, end = services.standard_period(region=region)
+        return PeriodForm(), start, end
     form = PeriodForm(request.GET or None)
     start, end = services.default_period(region=region)
     if form.is_bound and form.is_valid():
@@ -37,7 +62,8 @@ def _period(request, *, region=None):
 def region_dashboard(request, code):
     region = selectors.dashboard_region_get(user=request.user, code=code)
     scope = scope_for(request.user)
-    form, start, end = _period(request, region=region)
+    suppressed = selectors.suppress_for(scope, region.pk)
+    form, start, end = _period(request, region=region, fixed=suppressed)
     tables = selectors.region_tables(user=request.user, region=region, start=start, end=end)
     return render(
         request,
@@ -48,10 +74,11 @@ def region_dashboard(request, code):
             "start": start,
             "end": end,
             "figures": selectors.shown(tables),
-            "suppressed": selectors.suppress_for(scope, region.pk),
+            "suppressed": suppressed,
             "may_request": selectors.may_request_region_report(scope, region.pk),
+            "audience": selectors.region_report_audience(scope, region.pk),
             "reports": selectors.reports_list(user=request.user).filter(region=region)[:5],
-            "query": request.GET.urlencode(),
+            "query": "" if suppressed else request.GET.urlencode(),
             "export_url": _export_base("reports:region_export", code=region.code),
         },
     )
@@ -64,7 +91,7 @@ def _export_base(name: str, **kwargs) -> str:
 
 @landelijk
 def national_dashboard(request):
-    form, start, end = _period(request)
+    form, start, end = _period(request, fixed=True)
     tables = selectors.national_tables(start=start, end=end)
     return render(
         request,
@@ -75,7 +102,7 @@ def national_dashboard(request):
             "end": end,
             "figures": selectors.shown(tables),
             "phase_form": PhaseReportForm(initial={"start": start, "end": end}),
-            "query": request.GET.urlencode(),
+            "query": "",
             "export_url": _export_base("reports:national_export"),
         },
     )
@@ -98,17 +125,31 @@ def _export(request, tables, key: str, fmt: str, name: str, obj=None):
     return exports.xlsx_response(table, filename)
 
 
+def _refuse_export(request, target):
+    """An export of protected figures for another period: refused, with the reason."""
+    messages.error(request, _refusal())
+    return redirect(target)
+
+
 def region_export(request, code, key, fmt):
     region = selectors.dashboard_region_get(user=request.user, code=code)
-    _form, start, end = _period(request, region=region)
-    tables = selectors.region_tables(user=request.user, region=region, start=start, end=end)
+    suppressed = selectors.suppress_for(scope_for(request.user), region.pk)
+    if suppressed and _asks_for_another_period(request, region=region):
+        return _refuse_export(request, reverse("reports:region_dashboard", args=[region.code]))
+    _form, start, end = _period(request, region=region, fixed=suppressed)
+    tables = selectors.region_tables(
+        user=request.user, region=region, start=start, end=end, only=key
+    )
     return _export(request, tables, key, fmt, region.code, obj=region)
 
 
 @landelijk
 def national_export(request, key, fmt):
-    _form, start, end = _period(request)
-    return _export(request, selectors.national_tables(start=start, end=end), key, fmt, "landelijk")
+    if _asks_for_another_period(request):
+        return _refuse_export(request, reverse("reports:national_dashboard"))
+    _form, start, end = _period(request, fixed=True)
+    tables = selectors.national_tables(start=start, end=end, only=key)
+    return _export(request, tables, key, fmt, "landelijk")
 
 
 @dashboards
@@ -123,7 +164,8 @@ def report_list(request):
 @require_POST
 def request_region_report(request, code):
     region = selectors.dashboard_region_get(user=request.user, code=code)
-    if not selectors.may_request_region_report(scope_for(request.user), region.pk):
+    audience = selectors.region_report_audience(scope_for(request.user), region.pk)
+    if audience is None:
         raise PermissionDenied
     form = PeriodForm(request.POST)
     if not form.is_valid():
@@ -136,6 +178,7 @@ def request_region_report(request, code):
             region=region,
             period_start=form.cleaned_data["start"],
             period_end=form.cleaned_data["end"],
+            audience=audience,
             by=request.user,
             request=request,
         )
@@ -210,7 +253,13 @@ def report_download(request, pk):
         handle = default_storage.open(report.file.name, "rb")
     except FileNotFoundError as exc:
         raise Http404(_("The report's file is missing. Build the report again.")) from exc
-    audit.record(action=audit.Action.DOWNLOAD, request=request, obj=report, data="report PDF")
+    audit.record(
+        action=audit.Action.DOWNLOAD,
+        request=request,
+        obj=report,
+        data="report PDF",
+        detail={"audience": report.audience},
+    )
     return FileResponse(
         handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
     )

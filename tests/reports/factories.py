@@ -104,6 +104,7 @@ def report(**kw) -> Report:
     kw.setdefault("period_end", today)
     if "region" in kw:
         kw.setdefault("kind", Report.Kind.REGION_PROGRESS)
+        kw.setdefault("audience", Report.Audience.REGIO)  # the kartrekker's own report
     else:
         kw.setdefault("kind", Report.Kind.PHASE_OVERVIEW)
     return Report.objects.create(**kw)

@@ -8,6 +8,8 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from regions.models import Phase
@@ -32,6 +34,18 @@ def assert_no_personal_data(text: str, people) -> None:
             assert j.bsn not in text
 
 
+def pdf_pages(report: Report) -> list[str]:
+    with default_storage.open(report.file.name, "rb") as fh:
+        reader = PdfReader(io.BytesIO(fh.read()))
+    return [page.extract_text() for page in reader.pages]
+
+
+def nl(text: str) -> str:
+    """A string as the (Dutch) PDF shows it."""
+    with translation.override("nl"):
+        return gettext(text)
+
+
 def build(**kw) -> Report:
     report = f.report(**kw)
     report = report_build(report_id=report.pk)
@@ -48,14 +62,40 @@ def test_region_report_has_the_figures_and_no_names(figures, world):
     assert "Vervoer naar zorg" in text  # national agenda summary
     assert "Geheime beschrijving" not in text  # obstacle descriptions stay in the region
     assert "Ouders aan tafel" in text  # learning shared
-    assert "<3" in text  # suppression in the PDF
-    # the grondslag row: 5a open 2 (suppressed), closed 1 (suppressed), total 3
-    assert re.search(r"Vrijstelling 5 onder a\s*<3\s*<3\s*3", text)
+    # the kartrekker's own ("regio") report: exact figures, as on the region's dashboard,
+    # marked confidential on every page (the cover included)
+    assert re.search(r"Vrijstelling 5 onder a\s*2\s*1\s*3", text)
+    assert "<3" not in text
+    confidential = nl("Confidential")
+    pages = pdf_pages(report)
+    assert all(confidential.upper() in p and confidential in p for p in pages[1:])
+    assert confidential in pages[0]
     assert_no_personal_data(text, figures.people)
     assert report.file.name.endswith(".pdf")
     with default_storage.open(report.file.name, "rb") as fh:
         head = fh.read(2048)
     assert head.startswith(b"%PDF-1.7")
+
+
+def test_landelijk_region_report_is_protected_and_not_confidential(figures, world):
+    from reports import metrics, services
+    from reports.documents import region_span
+    from reports.tables import links, present
+
+    from .sdc_audit import assert_protected_together
+
+    start, end = services.standard_period(region=world.region_a)
+    report = build(region=world.region_a, audience="landelijk", period_start=start, period_end=end)
+    text = pdf_text(report)
+    # 5a: open 2, closed 1, total 3 -> "<3", "<3", and the 3 as well: with the column totals
+    # and the other rows shown, 3 = 2 + 1 would be the only way to fill the row
+    assert re.search(r"Vrijstelling 5 onder a\s*<3\s*<3\s*(x|3)", text)
+    assert nl("Confidential") not in text
+    assert_no_personal_data(text, figures.people)
+    exact = metrics.region_figures(region_span(report))
+    shown = present(exact, suppress=True)  # as the PDF shows them: together
+    pairs = [(e, s) for e, s in zip(exact, shown, strict=True) if e.sensitive]
+    assert_protected_together(pairs, links(exact))
 
 
 def test_pdf_is_tagged_dutch_and_numbered(figures, world):

@@ -8,12 +8,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from reports import metrics
 from reports.exports import safe_cell
 from reports.models import Report
-from reports.tables import HIDDEN, SMALL, Table, suppress_value
+from reports.tables import HIDDEN, SMALL, Table, links, suppress_value
 from wel.models import AuditEvent
 
 from . import factories as f
+from .sdc_audit import assert_protected_together
 
 
 # -- suppression, once ---------------------------------------------------------------------
@@ -24,7 +26,7 @@ def test_suppress_value(value, shown):
     assert suppress_value(value) == shown
 
 
-def test_table_suppression_keeps_totals_and_labels():
+def test_table_suppression_keeps_labels_and_large_totals():
     t = Table(
         key="k",
         caption="c",
@@ -34,53 +36,14 @@ def test_table_suppression_keeps_totals_and_labels():
         count_columns=(1, 2),
     )
     s = t.suppress()
+    # 1 + 2 = 3: a reader who knows "<3" is 1 or 2 cannot tell which is which
     assert s.rows == [["1 row", SMALL, 5], ["2", SMALL, 0]]
     assert s.total == ["Total", 3, 5]
     assert s.suppressed and not t.suppressed
     assert Table(
         key="k", caption="c", columns=[], rows=[[1, 1]], sensitive=False
     ).suppress().rows == [[1, 1]]
-
-
-def test_a_lone_small_cell_gets_a_complementary_one():
-    t = Table(
-        key="k",
-        caption="c",
-        columns=["", "n"],
-        rows=[["a", 1], ["b", 7], ["c", 4], ["d", 0]],
-        total=["Total", 12],
-    )
-    # 12 - 7 - 4 - 0 would give the 1 away: the smallest other non-zero cell is hidden too
-    assert [r[1] for r in t.suppress().rows] == [SMALL, 7, HIDDEN, 0]
-    two = Table(
-        key="k",
-        caption="c",
-        columns=["", "n"],
-        rows=[["a", 1], ["b", 2], ["c", 9]],
-        total=["Total", 12],
-    )
-    assert [r[1] for r in two.suppress().rows] == [SMALL, SMALL, 9]  # already two unknowns
-    zeros = Table(
-        key="k", caption="c", columns=["", "n"], rows=[["a", 2], ["b", 0]], total=["Total", 2]
-    )
-    assert [r[1] for r in zeros.suppress().rows] == [SMALL, HIDDEN]  # else 2 - 0 = 2
-
-
-def test_row_totals_and_columns_are_protected_together():
-    t = Table(
-        key="k",
-        caption="c",
-        columns=["", "open", "closed", "total"],
-        rows=[["a", 5, 1, 6], ["b", 4, 6, 10]],
-        total=["Total", 9, 7, 16],
-        count_columns=(1, 2, 3),
-        row_total_column=3,
-    )
-    shown = t.suppress()
-    # row a: 6 - 5 would give the 1 away, so 5 is hidden; column "open" then has one unknown
-    # (9 - 4), so 4 is hidden; column "closed" (7 - 6) and row b (10 - 4) likewise: 6 hidden
-    assert shown.rows == [["a", HIDDEN, SMALL, 6], ["b", HIDDEN, HIDDEN, 10]]
-    assert shown.total == ["Total", 9, 7, 16] and shown.has_hidden
+    assert HIDDEN == "x"  # the other mark; tests/reports/test_sdc.py has the method
 
 
 # -- dashboards ----------------------------------------------------------------------------
@@ -110,12 +73,21 @@ def test_national_dashboard_is_suppressed(figures, world, client_for):
     response = client_for("landelijk").get(reverse("reports:national_dashboard"))
     table = next(s.table for s in response.context["figures"] if s.table.key == "regions")
     row = next(r for r in table.rows if r[0] == world.region_a.name)
-    # A year: A has 3 open cases, B 1: B's "<3" would follow from the exact total 4, so A's 3 is
-    # hidden too ("x"); moreel beraad sessions (not children) stay exact.
+    # A year: A has 3 open cases, B 1: B's "<3" would follow from the total 4, so A's 3 is
+    # hidden too ("x"), and the total as well (A's "x" is at least 3, so 4 would pin B's "<3"
+    # to 1); focus 2 + 0 = 2 is a small total; zeros stay 0 (the landed code showed B's 0 as
+    # "x"); moreel beraad sessions (not children) stay exact.
     assert row[1:] == [HIDDEN, SMALL, SMALL, HIDDEN, SMALL, 3]
     row_b = next(r for r in table.rows if r[0] == world.region_b.name)
-    assert row_b[1:] == [SMALL, HIDDEN, HIDDEN, SMALL, SMALL, 0]
-    assert table.total[1] == 4  # totals exact (3 open in A + 1 in B)
+    assert row_b[1:] == [SMALL, 0, 0, SMALL, SMALL, 0]
+    # open obstacles (3) is also the obstacles table's open total: protected together
+    assert table.total[1:] == [HIDDEN, HIDDEN, HIDDEN, 5, HIDDEN, 3]
+    exact = metrics.national_figures(
+        metrics.Span.for_regions(None, response.context["start"], response.context["end"])
+    )
+    shown = [s.table for s in response.context["figures"]]
+    pairs = [(e, s) for e, s in zip(exact, shown, strict=True) if e.sensitive]
+    assert_protected_together(pairs, links(exact))
     assert b"<svg" in response.content and b"<title" in response.content
     assert b'style="' not in response.content  # CSP: no inline styles
 

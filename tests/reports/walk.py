@@ -7,7 +7,7 @@ from tests.walk import Route, everyone
 def build(world):
     from regions.models import Phase
 
-    world.extra.report_a = f.done_report(region=world.region_a)
+    world.extra.report_a = f.done_report(region=world.region_a)  # "regio": exact, confidential
     world.extra.report_failed_a = f.report(
         region=world.region_a, status="failed", error="The worker stopped."
     )
@@ -42,18 +42,23 @@ WALK = {
         post_data=lambda w: {},
         kwargs=region_a,
     ),
+    # a region's confidential ("regio") report: never the landelijk team (404, as any report
+    # outside one's scope); tests/reports/test_views.py walks the "landelijk" variant
     "reports:detail": Route(
-        get=everyone(200, lpa_b=404, beheerder=404), kwargs=lambda w: {"pk": w.report_a.pk}
+        get=everyone(200, lpa_b=404, landelijk=404, beheerder=404),
+        kwargs=lambda w: {"pk": w.report_a.pk},
     ),
     "reports:progress": Route(
-        get=everyone(200, lpa_b=404, beheerder=404), kwargs=lambda w: {"pk": w.report_a.pk}
+        get=everyone(200, lpa_b=404, landelijk=404, beheerder=404),
+        kwargs=lambda w: {"pk": w.report_a.pk},
     ),
     "reports:download": Route(
-        get=everyone(200, lpa_b=404, beheerder=404), kwargs=lambda w: {"pk": w.report_a.pk}
+        get=everyone(200, lpa_b=404, landelijk=404, beheerder=404),
+        kwargs=lambda w: {"pk": w.report_a.pk},
     ),
     "reports:retry": Route(
         get=everyone(405),
-        post=everyone(302, lpa_a=403, lpa_b=404, beheerder=404),
+        post=everyone(302, lpa_a=403, lpa_b=404, landelijk=404, beheerder=404),
         post_data=lambda w: {},
         kwargs=lambda w: {"pk": w.report_failed_a.pk},
     ),

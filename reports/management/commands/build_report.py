@@ -24,9 +24,25 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=["region", "phase"])
         parser.add_argument("scope", help="The region's code (VO2202) or the phase number (1-4).")
         parser.add_argument("--quiet-progress", action="store_true", help="Do not show progress.")
+        parser.add_argument(
+            "--audience",
+            choices=Report.Audience.values,
+            default=Report.Audience.LANDELIJK,
+            help="Region reports: 'regio' (exact, confidential) or 'landelijk' (protected; "
+            "the default). Phase reports are always 'landelijk'.",
+        )
         add_user_argument(parser)
 
-    def handle(self, *args, kind: str, scope: str, quiet_progress: bool, user: str, **options):
+    def handle(
+        self,
+        *args,
+        kind: str,
+        scope: str,
+        quiet_progress: bool,
+        audience: str,
+        user: str,
+        **options,
+    ):
         from reports.services import default_period
 
         by = operator(user)
@@ -35,13 +51,19 @@ class Command(BaseCommand):
             if region is None:
                 raise CommandError(f"No region with code {scope!r}. Use a code such as VO2202.")
             start, end = default_period(region=region)
-            report_kwargs = {"kind": Report.Kind.REGION_PROGRESS, "region": region}
+            report_kwargs = {
+                "kind": Report.Kind.REGION_PROGRESS,
+                "region": region,
+                "audience": audience,
+            }
         else:
             phase = Phase.objects.filter(number=int(scope) if scope.isdigit() else -1).first()
             if phase is None:
                 raise CommandError(f"No phase {scope!r}. Use a number from 1 to 4.")
             start, end = default_period()
             report_kwargs = {"kind": Report.Kind.PHASE_OVERVIEW, "phase": phase}
+            if audience != Report.Audience.LANDELIJK:
+                raise CommandError("A phase overview report is always 'landelijk'.")
         # Created directly (not through report_request) so that no task is queued: this
         # command is the worker.
         report = Report.objects.create(
