@@ -89,7 +89,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default needs its folder, nothing else
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections: a new PostgreSQL connection costs about 9 ms a request. Each gunicorn
+# worker and each Celery worker process holds at most one; see docs/operations.md for the budget.
+# CONN_MAX_AGE in seconds (0 = close after every request); the health check reconnects after a
+# database restart instead of failing the next request on a dead connection.
+try:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+except ValueError as exc:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be a whole number of seconds.") from exc
+if DATABASES["default"]["CONN_MAX_AGE"] < 0:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be 0 or more seconds.")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "wel.User"
