@@ -9,6 +9,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from tests.conftest import need_services
+from tests.deploy.test_faults import reset_broker
 from wel.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -54,8 +55,7 @@ def broker(settings):
         app.conf.update(broker_url=url, task_always_eager=False)
 
     yield use
-    app.conf.update(**saved)
-    app.pool.force_close_all()
+    reset_broker(saved)
 
 
 def test_broker_down_is_unhealthy(client, broker):

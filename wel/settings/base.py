@@ -183,7 +183,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.queue_scheduled_region_reports",
         "schedule": crontab(hour=5, minute=30),
     },
-    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 10 * 60},
+    # Every minute, so a build whose worker died is failed within a few minutes (heartbeat).
+    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 60},
     "reports-weekly-digest": {
         "task": "reports.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
@@ -194,13 +195,23 @@ CELERY_BEAT_SCHEDULE: dict = {
 WEL_REGION_REPORT_EVERY_DAYS = env.int("WEL_REGION_REPORT_EVERY_DAYS", default=21)
 WEL_REPORT_MAX_ATTEMPTS = env.int("WEL_REPORT_MAX_ATTEMPTS", default=5)
 WEL_REPORT_QUEUED_MAX_HOURS = env.int("WEL_REPORT_QUEUED_MAX_HOURS", default=6)
+# A building worker stamps its report every WEL_REPORT_HEARTBEAT_SECONDS; the sweeper fails a
+# report without a stamp for WEL_REPORT_STALE_SECONDS (its worker died).
+WEL_REPORT_HEARTBEAT_SECONDS = env.int("WEL_REPORT_HEARTBEAT_SECONDS", default=30)
+WEL_REPORT_STALE_SECONDS = env.int("WEL_REPORT_STALE_SECONDS", default=180)
 for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",
     "WEL_REPORT_MAX_ATTEMPTS",
     "WEL_REPORT_QUEUED_MAX_HOURS",
+    "WEL_REPORT_HEARTBEAT_SECONDS",
+    "WEL_REPORT_STALE_SECONDS",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")
+if WEL_REPORT_STALE_SECONDS <= 2 * WEL_REPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "WEL_REPORT_STALE_SECONDS must be more than twice WEL_REPORT_HEARTBEAT_SECONDS."
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
