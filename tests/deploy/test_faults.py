@@ -36,18 +36,28 @@ BROKER_DOWN = "The report cannot be made right now: the queue that builds report
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """A broker URL where nothing listens: sending a task fails as with Redis stopped."""
     saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    # Celery prefers the CELERY_BROKER_URL environment variable (CI sets it) to its conf.
+    monkeypatch.setenv("CELERY_BROKER_URL", DOWN)
+    app.conf.update(broker_url=DOWN, task_always_eager=False)
+    reset_pools()
     yield
     reset_broker(saved)
+
+
+DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 def reset_broker(saved: dict) -> None:
     """Back to the test settings, with fresh broker connection pools for the next test."""
     app.conf.update(**saved)
+    reset_pools()
+
+
+def reset_pools() -> None:
     app.pool.force_close_all()
     pools.reset()
     app._after_fork()
