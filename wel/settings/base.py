@@ -190,7 +190,9 @@ FILTERS_EMPTY_CHOICE_LABEL = _("All")
 LANGUAGE_CODE = "nl"
 LANGUAGE_COOKIE_NAME = "wel_language"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: our own strings (make messages); locale_overrides/: Dutch for third-party apps
+# kept by hand, which makemessages leaves alone (it writes to the first path only).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
