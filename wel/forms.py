@@ -105,7 +105,7 @@ class WelPasswordResetForm(PasswordResetForm):
         return normalise_email(self.cleaned_data.get("email"))
 
 
-class SecondFactorTokenForm(forms.Form):
+class SecondFactorTokenForm(WelForm):
     """A code from the authenticator app (six digits) or a recovery code."""
 
     token = forms.CharField(
@@ -119,7 +119,7 @@ class SecondFactorTokenForm(forms.Form):
     )
 
 
-class TotpEnrolForm(forms.Form):
+class TotpEnrolForm(WelForm):
     token = forms.CharField(
         label=_("Code from the app"),
         max_length=12,
