@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Personal data never in a cache: no-store on every answer to a signed-in user.
+    "wel.middleware.no_store_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -87,7 +89,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default needs its folder, nothing else
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections: a new PostgreSQL connection costs about 9 ms a request. Each gunicorn
+# worker and each Celery worker process holds at most one; see docs/operations.md for the budget.
+# CONN_MAX_AGE in seconds (0 = close after every request); the health check reconnects after a
+# database restart instead of failing the next request on a dead connection.
+try:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+except ValueError as exc:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be a whole number of seconds.") from exc
+if DATABASES["default"]["CONN_MAX_AGE"] < 0:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be 0 or more seconds.")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "wel.User"
@@ -171,7 +183,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.queue_scheduled_region_reports",
         "schedule": crontab(hour=5, minute=30),
     },
-    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 10 * 60},
+    # Every minute, so a build whose worker died is failed within a few minutes (heartbeat).
+    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 60},
     # Retention (cases/retention.py): closed cases and audit lines past their term, daily.
     "cases-apply-retention": {
         "task": "cases.apply_retention",
@@ -187,13 +200,23 @@ CELERY_BEAT_SCHEDULE: dict = {
 WEL_REGION_REPORT_EVERY_DAYS = env.int("WEL_REGION_REPORT_EVERY_DAYS", default=21)
 WEL_REPORT_MAX_ATTEMPTS = env.int("WEL_REPORT_MAX_ATTEMPTS", default=5)
 WEL_REPORT_QUEUED_MAX_HOURS = env.int("WEL_REPORT_QUEUED_MAX_HOURS", default=6)
+# A building worker stamps its report every WEL_REPORT_HEARTBEAT_SECONDS; the sweeper fails a
+# report without a stamp for WEL_REPORT_STALE_SECONDS (its worker died).
+WEL_REPORT_HEARTBEAT_SECONDS = env.int("WEL_REPORT_HEARTBEAT_SECONDS", default=30)
+WEL_REPORT_STALE_SECONDS = env.int("WEL_REPORT_STALE_SECONDS", default=180)
 for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",
     "WEL_REPORT_MAX_ATTEMPTS",
     "WEL_REPORT_QUEUED_MAX_HOURS",
+    "WEL_REPORT_HEARTBEAT_SECONDS",
+    "WEL_REPORT_STALE_SECONDS",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")
+if WEL_REPORT_STALE_SECONDS <= 2 * WEL_REPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "WEL_REPORT_STALE_SECONDS must be more than twice WEL_REPORT_HEARTBEAT_SECONDS."
+    )
 
 # Retention (AVG art. 5(1)(e); docs/security.md): closed cases are destroyed this many years
 # after the date of birth (the municipal selectielijst for leerplicht records), per grondslag
