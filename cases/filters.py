@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from regions.models import Gemeente
 from wel.access import scope_for
 from wel.models import User
+from wel.widgets import InlineSelect
 
 from . import rules
 from .models import Grondslag, Jeugdige, Status
@@ -95,6 +96,10 @@ class JeugdigeFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every list filter renders its options without a template per <option> (same HTML).
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                filter_.extra.setdefault("widget", InlineSelect)
         scope = scope_for(user)
         gemeente_q = Q(pk__in=[])
         for region_id in scope.region_ids:
