@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from wel import audit
 
+from . import counts
 from .models import Grondslag, Jeugdige, Status, TimelineEntry
 from .services import default_renewal_due, next_references
 
@@ -569,6 +570,7 @@ def run_import(
             default_change_reason="import",
             default_date=now,
         )
+        counts.cases_changed(region_ids=[region.pk])  # cached counts of the region recount
         if any(j.pk is None for j in created):  # backends without RETURNING
             created = list(Jeugdige.objects.filter(reference__in=references))
         text = _("Registered by import of %(file)s.") % {"file": filename[:100]}

@@ -26,6 +26,7 @@ from wel import audit
 from wel.access import require, scope_for
 
 from . import exporter, importer, rules, selectors, services
+from .counts import CountedPaginator
 from .forms import (
     ActiviteitForm,
     BetrokkeneForm,
@@ -48,7 +49,9 @@ IMPORT_MAX_ERRORS_SHOWN = 500
 @require_GET
 def jeugdige_list(request):
     case_filter = selectors.jeugdigen_list(user=request.user, filters=request.GET)
-    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(
+        case_filter.qs, PAGE_SIZE, region_ids=scope_for(request.user).region_ids
+    ).get_page(request.GET.get("page"))
     audit.record(
         action=audit.Action.VIEW,
         request=request,

@@ -59,10 +59,11 @@ def test_detail_and_worklist_query_counts_are_pinned(
     client = client_for("lpa_a")
     # measured: detail 14 (incl. the interviews panel), worklist 15, history 9. The worklist
     # has one query more than before issue 8: overdue renewals and renewals due soon are two
-    # lists now (cases.rules), each read with its own LIMIT query.
+    # lists now (cases.rules), each read with its own LIMIT query. Issue 12: +1 on a cold cache
+    # (the region's case token is read before the totals are counted; tests/test_query_counts.py).
     with django_assert_max_num_queries(16):
         assert client.get(j.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("cases:worklist")).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("cases:history", args=[j.reference])).status_code == 200
