@@ -182,17 +182,20 @@ def sessions_and_queries(pages) -> tuple[dict[str, str], dict[str, int]]:
     return sessions, queries
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
+def collectstatic() -> None:
     WORKDIR.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
     log = (WORKDIR / "gunicorn.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "wel.wsgi:application", "-c", "gunicorn.conf.py",
-         "--bind", f"{HOST}:{port}", "--workers", "2",
+         "--bind", f"{HOST}:{port}", "--workers", "2", "--pid", str(WORKDIR / "gunicorn.pid"),
          "--access-logfile", str(WORKDIR / "access.log")],
         cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
@@ -295,7 +298,8 @@ def think_time(http_: Http, pages, users: int = 16) -> tuple[dict[str, list[floa
 def main() -> int:
     assert connection.vendor == "postgresql", "make bench needs PostgreSQL (DATABASE_URL)"
     seed()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+    commit = os.environ.get("BENCH_LABEL") or subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
                             capture_output=True, text=True).stdout.strip()  # fmt: skip
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                            capture_output=True, text=True).stdout.strip()  # fmt: skip
@@ -304,6 +308,7 @@ def main() -> int:
     print(f"commit {commit}{' (with uncommitted changes)' if dirty else ''}; "
           f"{Jeugdige.objects.count()} jeugdigen; load average {os.getloadavg()}")  # fmt: skip
     pages = MAIN + OTHER
+    collectstatic()
     sessions, queries = sessions_and_queries(pages + [ADMIN, FLOOR])
     connection.close()
     port = free_port()
