@@ -8,11 +8,14 @@ place, :func:`log_in`, so a changed login flow (e.g. a second factor) is adapted
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import http.client
 import os
 import re
 import secrets
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -21,7 +24,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HOST = "127.0.0.1"
@@ -276,22 +279,52 @@ def csrf_token(html: str) -> str:
 
 
 def usable_in_production(*users) -> None:
-    """Give test users a password hash the production settings can check (the test settings
-    hash with MD5 for speed, which production does not accept)."""
+    """Make test users able to log in to the production settings: a password hash production
+    checks (the test settings hash with MD5 for speed), and, where the project has a second
+    factor, a TOTP device with the tests' known key (tests/conftest.py ``enrol_test_totp``)."""
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
+    from tests import conftest
+
     hasher = PBKDF2PasswordHasher()
+    enrol = getattr(conftest, "enrol_test_totp", None)
     for user in users:
         user.password = hasher.encode(PASSWORD, hasher.salt())
         user.save(update_fields=["password"])
+        if enrol is not None:
+            enrol(user)
 
 
-def log_in(client: Client, email: str, password: str = PASSWORD) -> Response:
+# RFC 6238's test secret: the key tests/conftest.py gives test users' TOTP devices.
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"
+SECOND_FACTOR_PATH = "/account/tweede-factor/"
+
+
+def totp_code(key_hex: str = TEST_TOTP_KEY, *, at: float | None = None) -> str:
+    """The six-digit TOTP code (RFC 6238: HMAC-SHA1, 30-second steps) for a hex key."""
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(bytes.fromhex(key_hex), struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def log_in(client, email: str, password: str = PASSWORD, *, totp_key: str = TEST_TOTP_KEY):
     """Log in through the real login form, as a person would. The ONE place that knows the
-    login flow: when a second factor arrives, answer its step here (e.g. a TOTP code computed
-    from the test device's key) and every production/load test follows."""
+    login flow, for the production test and the load test: when the site asks for a second
+    factor (a redirect to /account/tweede-factor/...), it answers with the TOTP code of the
+    user's device key. ``client`` needs ``post_form(page, action, data)`` returning an object
+    with ``status``, ``location`` and ``text``."""
     response = client.post_form("/account/login/", "/account/login/",
                                 {"username": email, "password": password})  # fmt: skip
     assert response.status == 302, (email, response.status, response.text[:2000])
-    assert urlsplit(response.location).path != "/account/login/", response.location
+    location = urlsplit(response.location)
+    if location.path.startswith(SECOND_FACTOR_PATH):
+        step = location.path + (f"?{location.query}" if location.query else "")
+        next_page = parse_qs(location.query).get("next", ["/"])[0]
+        response = client.post_form(step, step, {"token": totp_code(totp_key), "next": next_page})
+        assert response.status == 302, (email, "second factor", response.status)
+        location = urlsplit(response.location)
+    assert location.path != "/account/login/", response.location
+    assert not location.path.startswith(SECOND_FACTOR_PATH), response.location
     return response

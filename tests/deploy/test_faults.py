@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from kombu import pools
@@ -36,18 +36,28 @@ BROKER_DOWN = "The report cannot be made right now: the queue that builds report
 
 
 @pytest.fixture
-def broker_down(settings):
+def broker_down(settings, monkeypatch):
     """A broker URL where nothing listens: sending a task fails as with Redis stopped."""
     saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager")}
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    # Celery prefers the CELERY_BROKER_URL environment variable (CI sets it) to its conf.
+    monkeypatch.setenv("CELERY_BROKER_URL", DOWN)
+    app.conf.update(broker_url=DOWN, task_always_eager=False)
+    reset_pools()
     yield
     reset_broker(saved)
+
+
+DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 def reset_broker(saved: dict) -> None:
     """Back to the test settings, with fresh broker connection pools for the next test."""
     app.conf.update(**saved)
+    reset_pools()
+
+
+def reset_pools() -> None:
     app.pool.force_close_all()
     pools.reset()
     app._after_fork()
@@ -59,11 +69,32 @@ def broker_back(settings):
 
 
 # -- broker down -----------------------------------------------------------------------------
-# transaction=True: the request's transaction really commits, so the task is sent (and fails to
-# be sent) before the view answers, as in production.
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture
+def commit_at_once(monkeypatch):
+    """Run on-commit callbacks when the service's transaction block ends, as a real commit
+    does in production (the test's own transaction never commits), so the task is sent, and
+    fails to be sent, before the view answers."""
+    monkeypatch.setattr(
+        "reports.services.transaction.on_commit", lambda func, *a, **kw: ON_EXIT.append(func)
+    )
+    original_exit = transaction.Atomic.__exit__
+
+    def exit_and_run(self, *exc):
+        result = original_exit(self, *exc)
+        while ON_EXIT and exc[0] is None:
+            ON_EXIT.pop(0)()
+        return result
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_run)
+    yield
+    ON_EXIT.clear()
+
+
+ON_EXIT: list = []
+
+
 def test_broker_down_request_says_so_leaves_no_orphan_and_can_be_retried_at_once(
-    world, client_for, broker_down, settings
+    world, client_for, broker_down, settings, commit_at_once
 ):
     # Found: a 500, the row left "queued", and the region blocked for 6 hours.
     client = client_for("kartrekker_a")
@@ -83,8 +114,9 @@ def test_broker_down_request_says_so_leaves_no_orphan_and_can_be_retried_at_once
     assert report.status == Report.Status.DONE, report.error
 
 
-@pytest.mark.django_db(transaction=True)
-def test_broker_down_does_not_block_the_next_request(world, client_for, broker_down, settings):
+def test_broker_down_does_not_block_the_next_request(
+    world, client_for, broker_down, settings, commit_at_once
+):
     client = client_for("kartrekker_a")
     url = reverse("reports:request_region", args=[world.region_a.code])
     client.post(url)
@@ -93,8 +125,7 @@ def test_broker_down_does_not_block_the_next_request(world, client_for, broker_d
     assert sorted(Report.objects.values_list("status", flat=True)) == ["done", "failed"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_broker_down_for_a_phase_report_too(world, client_for, broker_down):
+def test_broker_down_for_a_phase_report_too(world, client_for, broker_down, commit_at_once):
     response = client_for("landelijk").post(
         reverse("reports:request_phase"),
         {"phase": Phase.objects.get(number=1).pk},

@@ -9,7 +9,7 @@ import pytest
 from django.db import OperationalError, connection
 
 from tests.conftest import need_services
-from tests.deploy.test_faults import reset_broker
+from tests.deploy.test_faults import reset_broker, reset_pools
 from wel.celery import app
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +46,16 @@ def test_database_down_is_unhealthy(client):
 
 
 @pytest.fixture
-def broker(settings):
+def broker(settings, monkeypatch):
     """Point the Celery app at a broker URL for one test; restore afterwards."""
     saved = {k: app.conf.get(k) for k in ("broker_url", "task_always_eager")}
 
     def use(url: str) -> None:
         settings.CELERY_TASK_ALWAYS_EAGER = False
+        # Celery prefers the CELERY_BROKER_URL environment variable (CI sets it) to its conf.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
         app.conf.update(broker_url=url, task_always_eager=False)
+        reset_pools()
 
     yield use
     reset_broker(saved)

@@ -19,9 +19,11 @@ from types import SimpleNamespace
 
 from locust import HttpUser, between, task
 
-from tests.deploy.production import csrf_token, log_in
+from tests.deploy.production import TEST_TOTP_KEY, csrf_token, log_in
 
 PASSWORD = os.environ.get("WEL_LOAD_PASSWORD", "wel-demo-2026")  # regions/demo.py DEMO_PASSWORD
+# When the site asks for a second factor: the hex key of the demo users' TOTP devices.
+TOTP_KEY = os.environ.get("WEL_LOAD_TOTP_KEY", TEST_TOTP_KEY)
 REGION = os.environ.get("WEL_LOAD_REGION", "VO2202")
 PREFIX = os.environ.get("WEL_LOAD_PREFIX", "emm")
 IMPORT_GEMEENTE = os.environ.get("WEL_LOAD_GEMEENTE", "0114")
@@ -59,7 +61,7 @@ class WelUser(HttpUser):
         self.client.headers.update(
             {"X-Forwarded-Proto": "https", "X-Forwarded-For": "192.0.2.20", "Origin": origin}
         )
-        log_in(self, self.email, PASSWORD)
+        log_in(self, self.email, PASSWORD, totp_key=TOTP_KEY)
 
     def post_form(self, page_path: str, action: str, data: dict, *, files=None, name=None):
         """The interface ``log_in`` uses: the CSRF token from the page's form, then POST."""
