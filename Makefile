@@ -64,7 +64,7 @@ messages: install ## Extract and compile the Dutch translations (needs gettext)
 worker: install ## Start a Celery worker (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A wel worker -l info
 
-bench: install ## Measure response times on a large data set (see docs/benchmarks.md)
+bench: install ## Main pages over HTTP through gunicorn on 100,000 cases, against issue 12's targets (PostgreSQL DATABASE_URL; docs/benchmarks.md)
 	$(BIN)/python -m tests.bench
 
 load: install ## Load test: 25 users, 3 min, gunicorn+PostgreSQL+Redis on 127.0.0.1 (docs/benchmarks.md)

@@ -16,6 +16,7 @@ from regions.models import Gemeente
 from wel.access import scope_for
 from wel.filters import WelFilterSet
 from wel.models import User
+from wel.widgets import InlineSelect
 
 from . import rules
 from .models import Grondslag, Jeugdige, Status
@@ -36,6 +37,31 @@ def age_band_q(band: str, today: dt.date | None = None) -> Q:
     return rules.age_band_q(band, today or timezone.localdate())
 
 
+class _ChoicesInOnePlainQuery(django_filters.fields.ModelChoiceIterator):
+    """Django reads a model choice list through ``queryset.iterator()``: on PostgreSQL outside
+    a transaction a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE), three round trips
+    and a materialised cursor per list — ~12 % of the case list under load (py-spy). These
+    lists are short (the region's municipalities and LPAs): one plain query each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class _ModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ChoicesInOnePlainQuery
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """``ModelChoiceFilter`` whose options are read with one plain query."""
+
+    field_class = _ModelChoiceField
+
+
 class JeugdigeFilter(WelFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
@@ -50,15 +76,11 @@ class JeugdigeFilter(WelFilterSet):
         empty_label=_("All"),
     )
     grondslag = django_filters.ChoiceFilter(label=_("Grondslag"), choices=Grondslag.choices)
-    gemeente = django_filters.ModelChoiceFilter(
-        label=_("Municipality"), queryset=Gemeente.objects.none()
-    )
+    gemeente = ModelChoiceFilter(label=_("Municipality"), queryset=Gemeente.objects.none())
     is_focus = django_filters.ChoiceFilter(
         label=_("Focus case"), choices=YES_NO, method="filter_focus"
     )
-    assigned_lpa = django_filters.ModelChoiceFilter(
-        label=_("Assigned LPA"), queryset=User.objects.none()
-    )
+    assigned_lpa = ModelChoiceFilter(label=_("Assigned LPA"), queryset=User.objects.none())
     age_band = django_filters.ChoiceFilter(
         label=_("Age (years)"), choices=AGE_BANDS, method="filter_age_band"
     )
@@ -97,6 +119,10 @@ class JeugdigeFilter(WelFilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every list filter renders its options without a template per <option> (same HTML).
+        for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.ChoiceFilter | django_filters.ModelChoiceFilter):
+                filter_.extra.setdefault("widget", InlineSelect)
         scope = scope_for(user)
         gemeente_q = Q(pk__in=[])
         for region_id in scope.region_ids:

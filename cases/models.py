@@ -101,6 +101,21 @@ class ReferenceCounter(models.Model):
         return f"{self.region_id}/{self.year}: {self.last}"
 
 
+class CasesVersion(models.Model):
+    """A token per region that changes in the same transaction as every write to one of the
+    region's jeugdigen (cases.counts.cases_changed). Counts over the region's cases are cached
+    under the tokens they were computed at, so a changed case makes the next read count again:
+    exact figures, never a stale number (cases/counts.py)."""
+
+    region = models.OneToOneField(
+        "regions.Region", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    token = models.UUIDField()
+
+    def __str__(self) -> str:
+        return f"{self.region_id}: {self.token}"
+
+
 class Jeugdige(models.Model):
     """One young person at no school (one case per young person per region)."""
 

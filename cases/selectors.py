@@ -14,7 +14,7 @@ from wel import audit
 from wel.access import scope_for
 from wel.models import AuditEvent
 
-from . import rules
+from . import counts, rules
 from .filters import JeugdigeFilter
 from .models import Jeugdige
 
@@ -182,11 +182,17 @@ def worklist(*, user, today: dt.date | None = None, limit: int = 50) -> Worklist
 
 
 def worklist_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
-    """The four worklist numbers in one query (for the start page and the worklist):
+    """The four worklist numbers (for the start page and the worklist), exact; one query when
+    no case of the user's regions changed since they were last counted, else two:
     ``contact_overdue``, ``renewal_overdue``, ``renewal_due_soon``, ``no_recent_contact``."""
     today = today or timezone.localdate()
-    return worklist_queryset(user=user).aggregate(
-        **{key: Count("pk", filter=q) for key, q in worklist_signals(today).items()}
+    queryset = worklist_queryset(user=user)
+    aggregates = {key: Count("pk", filter=q) for key, q in worklist_signals(today).items()}
+    # Exact, and cached under the regions' case tokens (cases.counts): one small query to read.
+    return counts.cached(
+        key=counts.query_key(queryset, sorted(aggregates.items())),
+        region_ids=scope_for(user).region_ids,
+        compute=lambda: queryset.aggregate(**aggregates),
     )
 
 

@@ -29,6 +29,7 @@ from wel.audit_labels import label_events
 from wel.views import audit_csv, render_audit_log
 
 from . import exporter, importer, rules, selectors, services
+from .counts import CountedPaginator
 from .forms import (
     ActiviteitForm,
     BetrokkeneForm,
@@ -53,7 +54,9 @@ IMPORT_MAX_ERRORS_SHOWN = 500
 @require_GET
 def jeugdige_list(request):
     case_filter = selectors.jeugdigen_list(user=request.user, filters=request.GET)
-    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CountedPaginator(
+        case_filter.qs, PAGE_SIZE, region_ids=scope_for(request.user).region_ids
+    ).get_page(request.GET.get("page"))
     audit.record(
         action=audit.Action.VIEW,
         request=request,

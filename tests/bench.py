@@ -1,25 +1,61 @@
-"""`make bench`: response times and query counts of the main pages on a large data set.
+"""`make bench`: the main pages measured over HTTP, as an operator would (issue 12).
 
-Uses its own database: DATABASE_URL when set (PostgreSQL recommended, e.g.
-postgres://postgres@127.0.0.1:5432/wel_bench), otherwise var/bench.sqlite3. It migrates it,
-seeds the demo programme plus BENCH_SCALE extra jeugdigen (default 100,000) once, then requests
-each page BENCH_ROUNDS times as the persona who uses it and prints median and p95 times.
-Results are written down in docs/benchmarks.md.
+It starts gunicorn (2 sync workers, ``DEBUG`` off, production settings with persistent
+connections, ``tests.bench_site.settings``: the product plus a benchmark-only admin changelist
+and raw-SQL floor) on 127.0.0.1, seeds the database once (``seed_demo --scale``, then
+``VACUUM ANALYZE``) and prints, per page:
+
+- one user: median and p95 (pages interleaved round by round, so load drift hits all alike);
+- saturated throughput: 8 clients without pause on one page, requests per second and errors;
+- 16 users with 1–3 s think time, p95 per page (bounded run);
+- the query count (one in-process request with the same settings, the audit insert included)
+  and the Django process's CPU time per request (in-process, median of BENCH_CPU_ROUNDS): on a
+  shared, overloaded machine wall-clock times mostly measure the queue for a core, CPU time
+  does not;
+- the case list against Django's admin changelist (same rows, 25) and the floor (a count and
+  25 rows in raw SQL, a bare template) as interleaved triples, with the median of the ratios;
+
+then whether each target of issue 12 is met. The clients are plain threads with
+``http.client`` (one connection per request, as gunicorn's sync workers close them anyway):
+locust (``make load``) runs a gevent loop and its own statistics in the same 2 cores, cannot
+interleave pairs of pages, and would add its CPU to what is measured.
+
+Environment: DATABASE_URL (PostgreSQL; default postgres://postgres@127.0.0.1:5432/wel_bench),
+BENCH_PORTS (default 8190-8199), BENCH_SCALE (100000), BENCH_ROUNDS (30), BENCH_PAIRS (30),
+BENCH_SATURATE_SECONDS (8), BENCH_THINK_SECONDS (40), BENCH_ONLY (comma-separated parts:
+single,compare,saturate,think). Results are written down in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
+import http.client
 import os
+import random
+import secrets
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wel.settings.base")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}")
-os.environ["DEBUG"] = "false"
+DATABASE_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/wel_bench"
+HOST = "127.0.0.1"
+WORKDIR = ROOT / "var" / "bench"
+ENV = {
+    "DJANGO_SETTINGS_MODULE": "tests.bench_site.settings",
+    "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": HOST,
+    "DATABASE_URL": DATABASE_URL,
+    "STATIC_ROOT": str(WORKDIR / "static"),
+    "MEDIA_ROOT": str(WORKDIR / "media"),
+    "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+    "LOG_LEVEL": "WARNING",
+}
+os.environ.update(ENV)
+os.environ.pop("DEBUG", None)
 
 import django  # noqa: E402
 
@@ -27,75 +63,352 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 SCALE = int(os.environ.get("BENCH_SCALE", "100000"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "20"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+PAIRS = int(os.environ.get("BENCH_PAIRS", "30"))
+SATURATE_SECONDS = float(os.environ.get("BENCH_SATURATE_SECONDS", "8"))
+THINK_SECONDS = float(os.environ.get("BENCH_THINK_SECONDS", "40"))
+CPU_ROUNDS = int(os.environ.get("BENCH_CPU_ROUNDS", "10"))
+CPU_MS: dict[str, list[float]] = {}
+ONLY = set(filter(None, os.environ.get("BENCH_ONLY", "").split(",")))
+KARTREKKER, LPA, LANDELIJK = (
+    "kartrekker.emm@wel.example",
+    "lpa.emm@wel.example",
+    "landelijk@wel.example",
+)
 
-# (persona e-mail, url, label). The pilot region EMM holds the scaled jeugdigen.
-PAGES = [
-    ("landelijk@wel.example", "/regio/uitrol/", "rollout (landelijk team)"),
-    ("landelijk@wel.example", "/regio/", "regions list"),
-    ("kartrekker.emm@wel.example", "/regio/VO2202/", "region detail"),
-    ("kartrekker.emm@wel.example", "/jeugdigen/EMM-2026-0001/", "case detail (kartrekker)"),
-    ("kartrekker.emm@wel.example", "/rapportages/regio/VO2202/", "region dashboard"),
-    ("landelijk@wel.example", "/rapportages/landelijk/", "national dashboard"),
-    ("kartrekker.emm@wel.example", "/gesprekken/", "interview list (kartrekker)"),
-    ("kartrekker.emm@wel.example", "/gesprekken/belemmeringen/", "obstacle agenda (region)"),
+# The main pages of issue 12 (targets apply), then the others (measured for the record).
+MAIN = [
+    (KARTREKKER, "/jeugdigen/", "case list (kartrekker)"),
+    (KARTREKKER, "/jeugdigen/werklijst/", "worklist (kartrekker)"),
+    (LPA, "/jeugdigen/werklijst/", "worklist (LPA)"),
+    (KARTREKKER, "/rapportages/regio/VO2202/", "region dashboard"),
+    (LANDELIJK, "/rapportages/landelijk/", "national dashboard"),
 ]
+OTHER = [
+    (LANDELIJK, "/regio/uitrol/", "rollout (landelijk team)"),
+    (LANDELIJK, "/regio/", "regions list"),
+    (KARTREKKER, "/regio/VO2202/", "region detail"),
+    (KARTREKKER, "/jeugdigen/EMM-2026-0001/", "case detail (kartrekker)"),
+    (KARTREKKER, "/gesprekken/", "interview list (kartrekker)"),
+    (KARTREKKER, "/gesprekken/belemmeringen/", "obstacle agenda (region)"),
+    (KARTREKKER, "/jeugdigen/?q=jansen&sort=-name", "case list, search + sort"),
+    (LPA, "/jeugdigen/?contact_overdue=1", "case list, contact overdue (LPA)"),
+]
+ADMIN = (KARTREKKER, "/bench/admin/cases/jeugdige/", "Django admin changelist (25 rows)")
+FLOOR = (KARTREKKER, "/bench/floor/", "floor: raw SQL + bare template")
+SATURATED = [MAIN[0], MAIN[1], MAIN[2], MAIN[3], MAIN[4], FLOOR]
+TARGET_MS, TARGET_THINK_P95, TARGET_RPS, TARGET_QUERIES = 40.0, 80.0, 80.0, 15
 
 
-def pages() -> list[tuple[str, str, str]]:
-    """The fixed pages plus those the apps contribute through ``<app>/bench.py`` (BENCH_PAGES)."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    result = list(PAGES)
-    for app in ("cases", "interviews", "reports"):
-        if find_spec(f"{app}.bench") is not None:
-            result += import_module(f"{app}.bench").BENCH_PAGES
-    return result
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, round(len(ordered) * 0.95) - 1)] if ordered else float("nan")
 
 
-def main() -> None:
-    call_command("migrate", verbosity=0)
+def free_port() -> int:
+    import socket
+
+    low, high = (int(p) for p in os.environ.get("BENCH_PORTS", "8190-8199").split("-"))
+    for port in range(low, high + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind((HOST, port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit(f"no free port in {low}-{high}")
+
+
+class Http:
+    """One GET per connection, with the headers the TLS proxy adds and the persona's session."""
+
+    def __init__(self, port: int, sessions: dict[str, str]):
+        self.port, self.sessions = port, sessions
+
+    def get(self, email: str, path: str) -> tuple[int, float]:
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+        try:
+            conn.request(
+                "GET",
+                path,
+                headers={
+                    "Host": HOST,
+                    "X-Forwarded-Proto": "https",
+                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[email]}",
+                },
+            )
+            response = conn.getresponse()
+            response.read()
+            status = response.status
+        finally:
+            conn.close()
+        return status, (time.perf_counter() - started) * 1000
+
+
+def ensure_database() -> None:
+    """Create the bench database when it does not exist yet (a fresh clone)."""
+    import psycopg2
+
+    server, name = DATABASE_URL.rsplit("/", 1)
+    conn = psycopg2.connect(f"{server}/postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+
+
+def seed() -> None:
     from cases.models import Jeugdige
 
-    if Jeugdige.objects.count() < SCALE:
+    call_command("migrate", verbosity=0)
+    have = Jeugdige.objects.count()
+    if have < SCALE:
         started = time.perf_counter()
-        call_command("seed_demo", scale=SCALE - Jeugdige.objects.count(), verbosity=0)
-        print(
-            f"seeded to {Jeugdige.objects.count()} jeugdigen in "
-            f"{time.perf_counter() - started:.1f} s"
-        )
-    if connection.vendor == "postgresql":
-        # Fresh bulk data has no planner statistics until autovacuum gets to it; production has.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    print(f"database: {connection.vendor}, jeugdigen: {Jeugdige.objects.count()}, rounds: {ROUNDS}")
+        call_command("seed_demo", scale=SCALE, verbosity=0)
+        seconds = time.perf_counter() - started
+        print(f"seeded to {Jeugdige.objects.count()} jeugdigen in {seconds:.0f} s")
+        if connection.vendor == "postgresql":
+            # Fresh bulk data has no planner statistics or visibility map until autovacuum runs.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+
+
+def sessions_and_queries(pages) -> tuple[dict[str, str], dict[str, int]]:
+    """A session per persona (as a login would make), and each page's query count."""
     from wel.models import User
 
-    print(f"{'page':45} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
-    for email, url, label in pages():
-        client = Client()
+    sessions, queries = {}, {}
+    clients = {}
+    for email in {p[0] for p in pages}:
+        client = Client(HTTP_HOST=HOST)
         client.force_login(User.objects.get(email=email))
-        client.get(url)  # warm-up
-        times = []
-        for _ in range(ROUNDS):
-            reset_queries()
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        times.sort()
-        p95 = times[max(0, int(len(times) * 0.95) - 1)]
-        print(f"{label:45} {statistics.median(times):10.1f} {p95:8.1f} {len(queries):8d}")
-    if settings.DEBUG:
-        print("warning: DEBUG is on; timings include debug overhead")
+        sessions[email] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        clients[email] = client
+    for email, path, label in pages:
+        clients[email].get(path, secure=True)  # warm
+        with CaptureQueriesContext(connection) as captured:
+            response = clients[email].get(path, secure=True)
+        assert response.status_code == 200, (path, response.status_code)
+        queries[label] = len(captured)
+    # CPU time of the Django process per request (not PostgreSQL's): unlike wall-clock time it
+    # hardly depends on what else the shared machine runs. Interleaved rounds, median.
+    for _ in range(CPU_ROUNDS):
+        for email, path, label in pages:
+            started = time.process_time()
+            clients[email].get(path, secure=True)
+            CPU_MS.setdefault(label, []).append((time.process_time() - started) * 1000)
+    return sessions, queries
+
+
+def collectstatic() -> None:
+    WORKDIR.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    log = (WORKDIR / "gunicorn.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "wel.wsgi:application", "-c", "gunicorn.conf.py",
+         "--bind", f"{HOST}:{port}", "--workers", "2", "--pid", str(WORKDIR / "gunicorn.pid"),
+         "--access-logfile", str(WORKDIR / "access.log")],
+        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=5)
+            conn.request("GET", "/health/", headers={"Host": HOST})
+            conn.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit(f"gunicorn did not start:\n{(WORKDIR / 'gunicorn.log').read_text()[-3000:]}")
+
+
+def single_user(http_: Http, pages) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {label: [] for _, _, label in pages}
+    for email, path, _ in pages:  # warm every worker
+        for _ in range(2):
+            http_.get(email, path)
+    for _ in range(ROUNDS):
+        for email, path, label in pages:
+            status, ms = http_.get(email, path)
+            assert status == 200, (path, status)
+            times[label].append(ms)
+    return times
+
+
+def compare(http_: Http) -> dict[str, list[float]]:
+    """Case list, admin changelist and floor as interleaved triples (order shuffled per round)."""
+    trio = [MAIN[0], ADMIN, FLOOR]
+    times: dict[str, list[float]] = {label: [] for _, _, label in trio}
+    for _ in range(PAIRS):
+        order = trio[:]
+        random.shuffle(order)
+        for email, path, label in order:
+            status, ms = http_.get(email, path)
+            assert status == 200, (path, status)
+            times[label].append(ms)
+    return times
+
+
+def saturate(http_: Http, page, clients: int = 8) -> tuple[float, int, int]:
+    email, path, _ = page
+    stop = time.monotonic() + SATURATE_SECONDS
+    counts = [0] * clients
+    errors = [0] * clients
+
+    def run(i: int) -> None:
+        while time.monotonic() < stop:
+            try:
+                status, _ = http_.get(email, path)
+            except OSError:
+                status = 0
+            counts[i] += 1
+            errors[i] += status != 200
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return sum(counts) / elapsed, sum(counts), sum(errors)
+
+
+def think_time(http_: Http, pages, users: int = 16) -> tuple[dict[str, list[float]], int]:
+    """``users`` people, each opening the main pages in turn with 1–3 s of reading between."""
+    stop = time.monotonic() + THINK_SECONDS
+    times: dict[str, list[float]] = {label: [] for _, _, label in pages}
+    errors = [0]
+    lock = threading.Lock()
+
+    def person(i: int) -> None:
+        rng = random.Random(i)
+        time.sleep(rng.uniform(0, 2))
+        n = i
+        while time.monotonic() < stop:
+            email, path, label = pages[n % len(pages)]
+            n += 1
+            try:
+                status, ms = http_.get(email, path)
+            except OSError:
+                status, ms = 0, 0.0
+            with lock:
+                times[label].append(ms)
+                errors[0] += status != 200
+            time.sleep(rng.uniform(1, 3))
+
+    threads = [threading.Thread(target=person, args=(i,)) for i in range(users)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times, errors[0]
+
+
+def main() -> int:
+    assert connection.vendor == "postgresql", "make bench needs PostgreSQL (DATABASE_URL)"
+    ensure_database()
+    seed()
+    commit = os.environ.get("BENCH_LABEL") or subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()  # fmt: skip
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True).stdout.strip()  # fmt: skip
+    from cases.models import Jeugdige
+
+    print(f"commit {commit}{' (with uncommitted changes)' if dirty else ''}; "
+          f"{Jeugdige.objects.count()} jeugdigen; load average {os.getloadavg()}")  # fmt: skip
+    pages = MAIN + OTHER
+    collectstatic()
+    sessions, queries = sessions_and_queries(pages + [ADMIN, FLOOR])
+    connection.close()
+    print(f"\nin-process: queries and CPU ms per request, {CPU_ROUNDS} rounds")
+    for _, _, label in pages + [ADMIN, FLOOR]:
+        print(f"{label:40} {queries[label]:8d} {statistics.median(CPU_MS[label]):7.1f}")
+    if ONLY and not ONLY - {"cpu"}:  # only the in-process pass
+        return 0
+    port = free_port()
+    proc = start_gunicorn(port)
+    http_ = Http(port, sessions)
+    failed: list[str] = []
+    try:
+        if not ONLY or "single" in ONLY:
+            times = single_user(http_, pages)
+            print(f"\none user, {ROUNDS} rounds (load {os.getloadavg()[0]:.1f})")
+            print(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'cpu ms':>7}")
+            for _, _, label in pages:
+                med, cpu = statistics.median(times[label]), statistics.median(CPU_MS[label])
+                print(
+                    f"{label:40} {med:10.1f} {p95(times[label]):8.1f} {queries[label]:8d} "
+                    f"{cpu:7.1f}"
+                )
+                if label in {m[2] for m in MAIN}:
+                    limit = 25.0 if label == MAIN[0][2] else TARGET_MS
+                    if med > limit:
+                        failed.append(f"{label}: median {med:.1f} ms > {limit:.0f} ms")
+                    if queries[label] > TARGET_QUERIES:
+                        failed.append(f"{label}: {queries[label]} queries > {TARGET_QUERIES}")
+        if not ONLY or "compare" in ONLY:
+            cmp = compare(http_)
+            case, admin, floor = (cmp[p[2]] for p in (MAIN[0], ADMIN, FLOOR))
+            vs_admin = statistics.median(c / a for c, a in zip(case, admin, strict=True))
+            vs_floor = statistics.median(c / f for c, f in zip(case, floor, strict=True))
+            print(f"\ncase list vs admin vs floor, {PAIRS} interleaved triples "
+                  f"(load {os.getloadavg()[0]:.1f})")  # fmt: skip
+            for _, _, label in (MAIN[0], ADMIN, FLOOR):
+                print(f"{label:40} {statistics.median(cmp[label]):10.1f} {p95(cmp[label]):8.1f} "
+                      f"{queries[label]:8d} {statistics.median(CPU_MS[label]):7.1f}")  # fmt: skip
+            print(f"ratio case list / admin: {vs_admin:.2f} (target ≤ 0.70)")
+            print(f"ratio case list / floor: {vs_floor:.2f} (target ≤ 1.50)")
+            if vs_admin > 0.7:
+                failed.append(f"case list / admin {vs_admin:.2f} > 0.70")
+            if vs_floor > 1.5:
+                failed.append(f"case list / floor {vs_floor:.2f} > 1.50")
+        if not ONLY or "saturate" in ONLY:
+            print(f"\nsaturated, 8 clients, {SATURATE_SECONDS:.0f} s each (load "
+                  f"{os.getloadavg()[0]:.1f})")  # fmt: skip
+            for page in SATURATED:
+                rps, n, errors = saturate(http_, page)
+                print(f"{page[2]:40} {rps:8.1f} req/s {n:6d} requests {errors:4d} errors")
+                if page is MAIN[0] and (rps < TARGET_RPS or errors):
+                    failed.append(f"case list saturated {rps:.1f} req/s, {errors} errors")
+        if not ONLY or "think" in ONLY:
+            think, errors = think_time(http_, MAIN)
+            print(f"\n16 users, 1–3 s think time, {THINK_SECONDS:.0f} s (load "
+                  f"{os.getloadavg()[0]:.1f}); {errors} errors")  # fmt: skip
+            for _, _, label in MAIN:
+                value = p95(think[label])
+                print(f"{label:40} p95 {value:8.1f} ms over {len(think[label])} requests")
+                if value >= TARGET_THINK_P95:
+                    failed.append(f"{label}: 16-user p95 {value:.1f} ms ≥ {TARGET_THINK_P95:.0f}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(f"\nload average at the end {os.getloadavg()}")
+    if failed:
+        print("targets NOT met:\n  " + "\n  ".join(failed))
+    else:
+        print("every target met")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -236,3 +236,15 @@ def login_page(page, live_server):
         return page
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counts are cached under per-region tokens that the services change (cases/counts.py).
+    Factories write without services and every test's writes are rolled back with its tokens,
+    so each test starts with an empty cache instead of another test's counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

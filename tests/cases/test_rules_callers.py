@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -236,6 +237,7 @@ def test_worklist_dashboard_and_export_agree(world, cases, on):
     def day(n):
         return None if n is None else on + dt.timedelta(days=n)
 
+    cache.clear()  # each example's cases (factories, rolled back) are counted afresh
     with transaction.atomic():
         for c in cases:
             f.jeugdige(

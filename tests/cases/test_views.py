@@ -38,7 +38,7 @@ def test_list_query_count_does_not_grow_with_rows(
 ):
     client = client_for(persona)
     _many(world, 3)
-    with django_assert_max_num_queries(10) as few:
+    with django_assert_max_num_queries(11) as few:  # incl. the second-factor device
         assert client.get(reverse("cases:list")).status_code == 200
     _many(world, 30)
     with django_assert_max_num_queries(len(few)):
@@ -57,14 +57,16 @@ def test_detail_and_worklist_query_counts_are_pinned(
         services.activiteit_add(jeugdige=j, data={"kind": "onderwijs"}, by=lpa)
     _many(world, 10, next_contact_due=TODAY - dt.timedelta(days=1))
     client = client_for("lpa_a")
-    # measured: detail 15 (incl. the interviews panel), worklist 16, history 10; each includes
+    # measured: detail 15 (incl. the interviews panel), worklist 16, history 11; each includes
     # the one query of django-otp's middleware that loads the verified second-factor device.
     # The worklist reads overdue renewals and renewals due soon as two lists (cases.rules).
+    # Issue 12: +1 on a cold cache (the region's case token is read before the totals are
+    # counted; tests/test_query_counts.py).
     with django_assert_max_num_queries(16):
         assert client.get(j.get_absolute_url()).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         assert client.get(reverse("cases:worklist")).status_code == 200
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("cases:history", args=[j.reference])).status_code == 200
 
 

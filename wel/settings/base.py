@@ -301,6 +301,9 @@ WEL_AUDIT_RETENTION_YEARS = env.int("WEL_AUDIT_RETENTION_YEARS", default=5)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# crispy-forms adds the widget's class name as a CSS class: wel.widgets.InlineSelect renders
+# exactly like Django's Select, so it keeps the class "select" too.
+CRISPY_CLASS_CONVERTERS = {"inlineselect": "select"}
 
 # Content Security Policy: everything from our own origin, nothing inline.
 CONTENT_SECURITY_POLICY = {
