@@ -99,6 +99,7 @@ class Report(models.Model):
         _("last sign of life"),
         null=True,
         blank=True,
+        editable=False,
         help_text=_("Stamped by the worker while it builds; the sweeper fails a silent build."),
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -75,7 +75,11 @@ def test_dashboard_and_export_periods_at_the_ends_of_the_calendar_show_an_error(
     )
     assert client_for("kartrekker_a").get(f"{export}?{query}").status_code == 200
     national_export = reverse("reports:national_export", kwargs={"key": "regions", "fmt": "csv"})
-    assert client_for("landelijk").get(f"{national_export}?{query}").status_code == 200
+    # Protected figures come for the standard period only (statistical disclosure control): any
+    # other period, however absurd, is refused with a message on the dashboard.
+    refused = client_for("landelijk").get(f"{national_export}?{query}")
+    assert refused.status_code == 302
+    assert refused["Location"] == reverse("reports:national_dashboard")
 
 
 # -- form fields --------------------------------------------------------------------------------

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='report',
             name='heartbeat_at',
-            field=models.DateTimeField(blank=True, help_text='Stamped by the worker while it builds; the sweeper fails a silent build.', null=True, verbose_name='last sign of life'),
+            field=models.DateTimeField(blank=True, editable=False, help_text='Stamped by the worker while it builds; the sweeper fails a silent build.', null=True, verbose_name='last sign of life'),
         ),
     ]

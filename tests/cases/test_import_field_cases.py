@@ -22,6 +22,10 @@ DATA = Path(__file__).parent / "data"
 
 
 def command(*args) -> tuple[str, str]:
+    """The import command as the world's kartrekker of region A (the operator identity that
+    every command touching personal data requires)."""
+    if "--user" not in args:
+        args = (*args, "--user", "kartrekker.a@wel.test")
     out, err = io.StringIO(), io.StringIO()
     call_command("import_jeugdigen", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
@@ -207,7 +211,18 @@ def rotterdam(world):
 
 
 def test_10_former_gemeente_maps_to_its_successor_command(world, rotterdam):
-    out, _err = command(str(DATA / "10-herindeling-old-gemeente-code.csv"), "--region", "VO2812")
+    from tests.factories import MembershipFactory, UserFactory
+    from wel.models import Role
+
+    operator = UserFactory(email="kartrekker.rotterdam@wel.test")
+    MembershipFactory(user=operator, region=rotterdam, role=Role.KARTREKKER)
+    out, _err = command(
+        str(DATA / "10-herindeling-old-gemeente-code.csv"),
+        "--region",
+        "VO2812",
+        "--user",
+        operator.email,
+    )
     assert "0501 Brielle merged into Voorne aan Zee (1992) on 01-01-2023" in out
     assert set(Jeugdige.objects.values_list("gemeente__cbs_code", flat=True)) == {"1992"}
 
