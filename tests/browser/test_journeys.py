@@ -82,7 +82,9 @@ def test_beheerder_gives_a_user_a_membership(world, open_page, live_server):
     page.locator(".select2-results__option", has_text=world.region_a.name).click()
     row.get_by_label("Role").select_option(Role.KARTREKKER)
     page.get_by_role("button", name="Save", exact=True).click()
-    assert page.get_by_text("was changed successfully").is_visible()
+    page.wait_for_load_state()
+    page.screenshot(path=FOLDER / "beheerder-4-after-save.png", full_page=True)
+    page.get_by_text("was changed successfully").first.wait_for(timeout=10_000)
     checked(page, "beheerder-4-saved")
     assert Membership.objects.filter(
         user=world.user("lpa_b"), region=world.region_a, role=Role.KARTREKKER
@@ -90,13 +92,20 @@ def test_beheerder_gives_a_user_a_membership(world, open_page, live_server):
 
 
 def test_lpa_logs_a_contact_by_keyboard_only(world, open_page, live_server):
+    from tests.conftest import enrol_test_totp, fresh_totp_code
+
     kid = f.jeugdige(world.region_a, world.emmen)
+    device = enrol_test_totp(world.user("lpa_a"))
     page = open_page()
     page.goto(f"{live_server.url}/account/login/")
     # the login form has the focus on its first field
     page.keyboard.type(world.user("lpa_a").email)
     page.keyboard.press("Tab")
     page.keyboard.type("correct-horse-battery")
+    page.keyboard.press("Enter")
+    # the second step: the code field has the focus
+    page.wait_for_url(re.compile(r".*/account/tweede-factor/controle/.*"))
+    page.keyboard.type(fresh_totp_code(device))
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}{kid.get_absolute_url()}")
