@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two test processes (pytest-xdist): the machines this runs on have two cores.
+PYTEST_ARGS ?= -n 2
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint format check sysdeps install migrate demo messages lock bench worker clean load scan audit-deps
