@@ -62,8 +62,8 @@ def text_width(text: str, size: float) -> float:
 
 def wrap(text: str, width: float, size: float) -> list[str]:
     """``text`` broken at spaces into lines no wider than ``width`` px at ``size`` px. A word
-    longer than a line is broken after a hyphen or slash if it has one, else put on a line of
-    its own (the caller sizes its area from the widest line, so nothing is cut)."""
+    longer than a line is broken after a hyphen, dash or slash if it has one, else between
+    characters; every character is kept."""
     words: list[str] = []
     for word in str(text).split():
         words.extend(w for w in _split_word(word, width, size) if w)
@@ -81,9 +81,11 @@ def _split_word(word: str, width: float, size: float) -> list[str]:
         return [word]
     for sep in ("–", "-", "/"):
         head, found, tail = word.partition(sep)
-        if found and head and tail:
+        if found and head and tail and text_width(head + sep, size) <= width:
             return [head + sep, *_split_word(tail, width, size)]
-    return [word]
+    # no place to break: as many characters as fit, then the rest (a code, never a real word)
+    cut = max(1, max(i for i in range(len(word) + 1) if text_width(word[:i], size) <= width))
+    return [word[:cut], *_split_word(word[cut:], width, size)] if word[cut:] else [word]
 
 
 def _lines(x: float, y: float, lines: list[str], size: float, **attrs) -> str:
