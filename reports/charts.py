@@ -8,9 +8,17 @@ A suppressed cell is drawn as a hatched, outlined *range* with its mark as the l
 1 to 2, an "x" over its feasible interval (``table.extra["ranges"]``, computed by reports.sdc
 from what is published anyway), open-ended up to the axis when it has no upper bound. So the
 chart shows no more than the table, and nothing goes missing.
+
+Every label is shown in full: a category label too long for one line wraps onto more lines
+(``<tspan>``), and the label area, the value area and the axis margin are sized from the longest
+text they hold, measured with :func:`text_width` (advance widths of DejaVu Sans, the widest font
+in the chart's font list, so a browser falling back to Arial only has room to spare).
 """
 
 from __future__ import annotations
+
+import math
+import unicodedata
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -21,6 +29,82 @@ from .tables import Table
 COLOURS = ["#1f5f4a", "#d97a00", "#3d6cb3", "#8a3d91"]  # contrast >= 3:1 on white
 FONT = "DejaVu Sans, Arial, sans-serif"
 TEXT = "#212529"
+LINE = 1.15  # line height of wrapped labels, in em
+
+# Advance widths of DejaVu Sans in em, rounded up to 0.05 (fontTools on DejaVuSans.ttf). A letter
+# with a diacritic takes its base letter's width; anything not listed is counted as 1 em.
+_WIDTHS = {
+    0.3: "'IJijl",
+    0.35: " ,./:;\\|·‘’",
+    0.4: "()-[]ft",
+    0.45: "!r",
+    0.5: '"*_`–“”',
+    0.55: "?csz",
+    0.6: "FLkvxy",
+    0.65: "$0123456789EPSTYabdeghnopqu{}",
+    0.7: "ABCKRVXZ",
+    0.75: "NU",
+    0.8: "&DGHOQ",
+    0.85: "#+<=>^w~×",
+    0.9: "M",
+}
+_EM = {ch: w for w, chars in _WIDTHS.items() for ch in chars}
+
+
+def text_width(text: str, size: float) -> float:
+    """The width of ``text`` set in ``size`` px, in px: an upper bound for the chart's fonts."""
+    em = 0.0
+    for ch in str(text):
+        base = unicodedata.normalize("NFD", ch)[0]
+        em += _EM.get(ch, _EM.get(base, 1.0))
+    return em * size
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """``text`` broken at spaces into lines no wider than ``width`` px at ``size`` px. A word
+    longer than a line is broken after a hyphen, dash or slash if it has one, else between
+    characters; every character is kept."""
+    words: list[str] = []
+    for word in str(text).split():
+        words.extend(w for w in _split_word(word, width, size) if w)
+    lines: list[str] = []
+    for word in words:
+        if lines and text_width(f"{lines[-1]} {word}", size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _split_word(word: str, width: float, size: float) -> list[str]:
+    if text_width(word, size) <= width:
+        return [word]
+    for sep in ("–", "-", "/"):
+        head, found, tail = word.partition(sep)
+        if found and head and tail and text_width(head + sep, size) <= width:
+            return [head + sep, *_split_word(tail, width, size)]
+    # no place to break: as many characters as fit, then the rest (a code, never a real word)
+    cut = max(1, max(i for i in range(len(word) + 1) if text_width(word[:i], size) <= width))
+    return [word[:cut], *_split_word(word[cut:], width, size)] if word[cut:] else [word]
+
+
+def _lines(x: float, y: float, lines: list[str], size: float, **attrs) -> str:
+    """A ``<text>`` of one or more lines, the first baseline at ``y``."""
+    extra = mark_safe(
+        "".join(format_html(' {}="{}"', k.replace("_", "-"), v) for k, v in attrs.items())
+    )  # noqa: S308
+    spans = mark_safe(  # noqa: S308 - format_html escapes each line
+        "".join(
+            format_html(
+                '<tspan x="{x}" dy="{dy}">{t}</tspan>',
+                x=x,
+                dy=0 if i == 0 else round(LINE * size, 1),
+                t=line,
+            )
+            for i, line in enumerate(lines)
+        )
+    )
+    return format_html('<text x="{x}" y="{y}"{e}>{s}</text>', x=x, y=y, e=extra, s=spans)
 
 
 def _num(value) -> int:
@@ -90,18 +174,30 @@ def _describe(table: Table) -> str:
 
 
 def bar_chart(table: Table, *, width: int = 460) -> SafeString:
-    """Horizontal bars, one per row, for the first count column."""
+    """Horizontal bars, one per row, for the first count column. The label area is as wide as
+    the longest label needs (at most 45% of the chart); a longer label wraps onto more lines and
+    its row grows to hold them."""
     col = table.count_columns[0]
     top = _top(table, [col])
-    label_w, value_w, row_h, pad = 200, 40, 24, 6
+    size, pad, bar_h = 13, 6, 18
+    line_h = LINE * size
+    wrap_at = round(width * 0.45) - 8
+    labels = [wrap(_label(row[0]), wrap_at, size) for row in table.rows]
+    widest = max((text_width(line, size) for lines in labels for line in lines), default=0)
+    label_w = math.ceil(widest) + 8
+    value_w = math.ceil(max((text_width(_label(r[col]), size) for r in table.rows), default=0)) + 8
     bar_space = width - label_w - value_w
-    height = max(row_h * len(table.rows) + 2 * pad, 30)
+    row_hs = [max(24, math.ceil(len(lines) * line_h + 8)) for lines in labels]
+    height = max(sum(row_hs) + 2 * pad, 30)
     out = [_open(f"chart-{table.key}", width, height, table.caption, _describe(table))]
     hatch = f"hatch-{table.key}-0"
     if table.suppressed:
         out.append(_hatch(hatch, COLOURS[0]))
+    y = pad
     for i, row in enumerate(table.rows):
-        y = pad + i * row_h
+        row_h = row_hs[i]
+        bar_y = y + (row_h - bar_h) / 2
+        base = round(y + row_h / 2 + 0.35 * size, 1)  # the baseline of a line centred on the bar
         shown = row[col]
         n = _num(shown)
         bar = round(bar_space * n / top) if n else 0
@@ -116,24 +212,24 @@ def bar_chart(table: Table, *, width: int = 460) -> SafeString:
                     '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#{p})" '
                     'stroke="{c}" stroke-width="1"{dash}/>',
                     x=label_w + x0,
-                    y=y + 3,
+                    y=bar_y,
                     w=x1 - x0,
-                    h=row_h - 6,
+                    h=bar_h,
                     p=hatch,
                     c=COLOURS[0],
                     dash=mark_safe(' stroke-dasharray="3 2"') if rng[1] == INF else "",
                 )
             )
             label_x = min(x1, bar_space)
-        label = _label(row[0])
-        short = label if len(label) <= 27 else label[:25] + "…"
+        lines = labels[i]
         out.append(
-            format_html(
-                '<text x="{x}" y="{ty}" text-anchor="end" fill="{c}">{l}</text>',
-                x=label_w - 6,
-                ty=y + 17,
-                c=TEXT,
-                l=short,
+            _lines(
+                label_w - 6,
+                round(base - (len(lines) - 1) * line_h / 2, 1),
+                lines,
+                size,
+                text_anchor="end",
+                fill=TEXT,
             )
         )
         if bar:
@@ -141,9 +237,9 @@ def bar_chart(table: Table, *, width: int = 460) -> SafeString:
                 format_html(
                     '<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{f}"/>',
                     x=label_w,
-                    y=y + 3,
+                    y=bar_y,
                     w=bar,
-                    h=row_h - 6,
+                    h=bar_h,
                     f=COLOURS[0],
                 )
             )
@@ -151,11 +247,12 @@ def bar_chart(table: Table, *, width: int = 460) -> SafeString:
             format_html(
                 '<text x="{x}" y="{ty}" fill="{c}">{v}</text>',
                 x=label_w + label_x + 4,
-                ty=y + 17,
+                ty=base,
                 c=TEXT,
                 v=_label(shown),
             )
         )
+        y += row_h
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped by format_html
 
@@ -166,12 +263,19 @@ def column_chart(table: Table, *, width: int = 460) -> SafeString:
     series = list(table.count_columns)
     groups = table.rows
     top = _top(table, series)
-    left, bottom, legend_h, pad = 30, 34, 18 * len(series), 8
+    size, tick = 13, 9
+    pad, bottom = 8, 34
+    left = math.ceil(text_width(str(round(top)), size)) + 8  # room for the axis maximum
     plot_h = 150
-    height = plot_h + bottom + legend_h + pad
     plot_w = width - left - pad
+    legend = [wrap(table.columns[c], width - left - 18 - pad, size) for c in series]
+    legend_hs = [max(18, math.ceil(len(lines) * LINE * size + 4)) for lines in legend]
+    height = plot_h + bottom + sum(legend_hs) + pad
     group_w = plot_w / max(len(groups), 1)
     bar_w = max(min((group_w - 4) / len(series), 18), 1)
+    # every step-th group is labelled, so that no two axis labels touch
+    tick_w = max((text_width(_label(row[0]), tick) for row in groups), default=0) + 4
+    step = max(1, math.ceil(tick_w / group_w))
     out = [_open(f"chart-{table.key}", width, height, table.caption, _describe(table))]
     if table.suppressed:
         out.extend(
@@ -245,33 +349,32 @@ def column_chart(table: Table, *, width: int = 460) -> SafeString:
                         f=COLOURS[si % len(COLOURS)],
                     )
                 )
-        if len(groups) <= 12 or gi % 2 == 0:
+        if gi % step == 0:
+            half = text_width(_label(row[0]), tick) / 2
+            centre = min(max(gx + group_w / 2 - 2, half), width - half)  # never past an edge
             out.append(
                 format_html(
                     '<text x="{x}" y="{y}" text-anchor="middle" fill="{c}" '
-                    'font-size="9">{l}</text>',
-                    x=f"{gx + group_w / 2 - 2:.1f}",
+                    'font-size="{s}">{l}</text>',
+                    x=f"{centre:.1f}",
                     y=base_y + 13,
                     c=TEXT,
+                    s=tick,
                     l=_label(row[0]),
                 )
             )
-    ly = base_y + bottom - 6
-    for si, c in enumerate(series):
-        y = ly + si * 18
+    y = base_y + bottom - 6
+    for si, _c in enumerate(series):
         out.append(
             format_html(
-                '<rect x="{x}" y="{y}" width="12" height="12" fill="{f}"/>'
-                '<text x="{tx}" y="{ty}" fill="{c}">{l}</text>',
+                '<rect x="{x}" y="{y}" width="12" height="12" fill="{f}"/>',
                 x=left,
                 y=y,
                 f=COLOURS[si % len(COLOURS)],
-                tx=left + 18,
-                ty=y + 10,
-                c=TEXT,
-                l=table.columns[c],
             )
         )
+        out.append(_lines(left + 18, y + 10, legend[si], size, fill=TEXT))
+        y += legend_hs[si]
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every piece above is escaped by format_html
 
