@@ -110,9 +110,10 @@ def main() -> int:
     print(f"\n== result ({elapsed:.0f} s; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f};"
           f" gunicorn {workers} workers; 500s in the access log: {gunicorn_errors})\n")  # fmt: skip
     print(table(WORKDIR / "locust_stats.csv"))
-    failures_csv = WORKDIR / "locust_failures.csv"
-    if failures_csv.exists() and len(failures_csv.read_text().splitlines()) > 1:
-        print("\n== failures\n" + failures_csv.read_text())
+    for kind in ("failures", "exceptions"):  # exceptions: e.g. a login that did not succeed
+        found = WORKDIR / f"locust_{kind}.csv"
+        if found.exists() and len(found.read_text().splitlines()) > 1:
+            print(f"\n== {kind}\n" + found.read_text()[-4000:])
     return result.returncode or int(gunicorn_errors > 0)
 
 
