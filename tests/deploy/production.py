@@ -312,19 +312,19 @@ def totp_code(key_hex: str = TEST_TOTP_KEY, *, at: float | None = None) -> str:
 def log_in(client, email: str, password: str = PASSWORD, *, totp_key: str = TEST_TOTP_KEY):
     """Log in through the real login form, as a person would. The ONE place that knows the
     login flow, for the production test and the load test: when the site asks for a second
-    factor (a redirect to /account/tweede-factor/...), it answers with the TOTP code of the
-    user's device key. ``client`` needs ``post_form(page, action, data)`` returning an object
-    with ``status``, ``location`` and ``text``."""
+    factor (the login goes to the start page, which redirects to /account/tweede-factor/...),
+    it answers with the TOTP code of the user's device key. ``client`` needs
+    ``post_form(page, action, data)`` and ``get(path)`` (not following redirects), both
+    returning an object with ``status``, ``location`` and ``text``."""
     response = client.post_form("/account/login/", "/account/login/",
                                 {"username": email, "password": password})  # fmt: skip
     assert response.status == 302, (email, response.status, response.text[:2000])
     location = urlsplit(response.location)
     if not location.path.startswith(SECOND_FACTOR_PATH):
-        # The login form sends the user on; the second-factor middleware then stops the first
-        # page and sends them to the code step.
-        first = client.get(location.path + (f"?{location.query}" if location.query else ""))
-        if first.status == 302 and urlsplit(first.location).path.startswith(SECOND_FACTOR_PATH):
-            response, location = first, urlsplit(first.location)
+        # The login itself goes to the start page; the site asks for the factor on the way.
+        page = client.get(location.path + (f"?{location.query}" if location.query else ""))
+        if page.status == 302 and urlsplit(page.location).path.startswith(SECOND_FACTOR_PATH):
+            location = urlsplit(page.location)
     if location.path.startswith(SECOND_FACTOR_PATH):
         step = location.path + (f"?{location.query}" if location.query else "")
         next_page = parse_qs(location.query).get("next", ["/"])[0]

@@ -1,11 +1,12 @@
 """``make load``: the load test of issue 10 §5, on 127.0.0.1 only.
 
-Prepares a PostgreSQL database (migrate, demo programme), then starts the documented
-production deployment (tests/deploy/production.py: collectstatic, gunicorn with
-wel.settings.production behind the proxy's X-Forwarded-Proto, a Celery worker on Redis) and runs
-locust headless against it: by default 25 users for 3 minutes mixing the LPA's and the
-kartrekker's main pages, report requests and imports. Prints the result table (Markdown, for
-docs/benchmarks.md) and exits non-zero when any request failed.
+Prepares a PostgreSQL database (migrate, demo programme; one demo account per simulated user,
+tests/load/accounts.py), then starts the documented production deployment
+(tests/deploy/production.py: collectstatic, gunicorn with wel.settings.production behind the
+proxy's X-Forwarded-Proto, a Celery worker on Redis) and runs locust headless against it: by
+default 25 users for 3 minutes mixing the LPA's and the kartrekker's main pages, report requests
+and imports. Prints the result table (Markdown, for docs/benchmarks.md) and exits non-zero when
+any request failed.
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/wel_load, created when
 missing), CELERY_BROKER_URL (default redis://127.0.0.1:6379/0), WEB_CONCURRENCY (gunicorn
@@ -81,6 +82,11 @@ def main() -> int:
     print(f"== preparing {database_url.rsplit('/', 1)[1]}: migrate, demo programme", flush=True)
     manage(env, "migrate", "--noinput", "-v", "0")
     manage(env, "seed_demo")
+    # One demo account per simulated user (a TOTP code is accepted once per device).
+    accounts_file = WORKDIR / "accounts.json"
+    with accounts_file.open("w") as fh:
+        subprocess.run([sys.executable, "-m", "tests.load.accounts"], cwd=ROOT, env=env,
+                       stdout=fh, check=True)  # fmt: skip
 
     with production_site(
         database_url=database_url,
@@ -96,7 +102,7 @@ def main() -> int:
              "--stop-timeout", "30", "--host", site.base_url, "--csv", str(WORKDIR / "locust"),
              "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            env={**os.environ, "PYTHONPATH": str(ROOT), "WEL_LOAD_ACCOUNTS": str(accounts_file)},
         )  # fmt: skip
         elapsed = time.time() - started
         gunicorn_errors = site.logs["gunicorn"].read_text().count('" 500 ')
@@ -104,9 +110,10 @@ def main() -> int:
     print(f"\n== result ({elapsed:.0f} s; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f};"
           f" gunicorn {workers} workers; 500s in the access log: {gunicorn_errors})\n")  # fmt: skip
     print(table(WORKDIR / "locust_stats.csv"))
-    failures_csv = WORKDIR / "locust_failures.csv"
-    if failures_csv.exists() and len(failures_csv.read_text().splitlines()) > 1:
-        print("\n== failures\n" + failures_csv.read_text())
+    for kind in ("failures", "exceptions"):  # exceptions: e.g. a login that did not succeed
+        found = WORKDIR / f"locust_{kind}.csv"
+        if found.exists() and len(found.read_text().splitlines()) > 1:
+            print(f"\n== {kind}\n" + found.read_text()[-4000:])
     return result.returncode or int(gunicorn_errors > 0)
 
 
