@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Gemeente
 from wel.access import scope_for
+from wel.filters import WelFilterSet
 from wel.models import User
 
 from . import rules
@@ -35,7 +36,7 @@ def age_band_q(band: str, today: dt.date | None = None) -> Q:
     return rules.age_band_q(band, today or timezone.localdate())
 
 
-class JeugdigeFilter(django_filters.FilterSet):
+class JeugdigeFilter(WelFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",

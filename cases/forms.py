@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.nl.validators import NLBSNFieldValidator
 
 from regions.models import Gemeente, Region
+from wel import validation
 from wel.access import scope_for
+from wel.forms import WelForm, WelModelForm
 from wel.models import Role, User
 
 from . import rules, services
@@ -62,7 +64,7 @@ def lpas_for(user):
     )
 
 
-class JeugdigeForm(forms.ModelForm):
+class JeugdigeForm(WelModelForm):
     """Create and edit a case. ``version`` carries the optimistic lock."""
 
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
@@ -198,7 +200,7 @@ def _helper(submit_label) -> FormHelper:
     return helper
 
 
-class BetrokkeneForm(forms.ModelForm):
+class BetrokkeneForm(WelModelForm):
     class Meta:
         model = Betrokkene
         fields = [
@@ -218,7 +220,7 @@ class BetrokkeneForm(forms.ModelForm):
         self.helper = _helper(_("Add betrokkene"))
 
 
-class ActiviteitForm(forms.ModelForm):
+class ActiviteitForm(WelModelForm):
     class Meta:
         model = Ontwikkelactiviteit
         fields = [
@@ -248,7 +250,9 @@ class ActiviteitForm(forms.ModelForm):
         return cleaned
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(WelModelForm):
+    date_rules = {"next_contact_due": validation.PLANNED}
+
     next_contact_due = forms.DateField(
         label=_("Next contact due"),
         required=False,
@@ -299,7 +303,7 @@ def transition_choices(status: str) -> list:
     return choices
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(WelForm):
     to = forms.ChoiceField(
         label=_("New status"), choices=(), widget=forms.Select(attrs={"class": "form-select"})
     )
@@ -311,7 +315,7 @@ class TransitionForm(forms.Form):
         self.fields["to"].choices = choices
 
 
-class CloseForm(forms.Form):
+class CloseForm(WelForm):
     reason = forms.ChoiceField(
         label=_("Closing reason"),
         choices=[("", _("— choose a reason —")), *ClosingReason.choices],
@@ -336,7 +340,7 @@ class CloseForm(forms.Form):
         return cleaned
 
 
-class ImportForm(forms.Form):
+class ImportForm(WelForm):
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none())
     file = forms.FileField(
         label=_("File"),

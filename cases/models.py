@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.nl.validators import NLBSNFieldValidator
 from simple_history.models import HistoricalRecords
 
+from wel import validation
 from wel.access import scope_for
 
 from . import rules
@@ -117,7 +118,7 @@ class Jeugdige(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=150)
-    date_of_birth = models.DateField(_("date of birth"))
+    date_of_birth = models.DateField(_("date of birth"), validators=[validation.DATE_OF_BIRTH])
     bsn = models.CharField(
         _("BSN"),
         max_length=9,
@@ -131,12 +132,14 @@ class Jeugdige(models.Model):
     # Exemption (vrijstelling 5 onder a and the other grounds)
     notice_date = models.DateField(
         _("date of notice"),
+        validators=[validation.EVENT],
         null=True,
         blank=True,
         help_text=_("When the parents submitted the notice (kennisgeving) of the exemption."),
     )
     doctor_statement_date = models.DateField(
         _("date of the expert's statement"),
+        validators=[validation.EVENT],
         null=True,
         blank=True,
         help_text=_(
@@ -161,10 +164,15 @@ class Jeugdige(models.Model):
         blank=True,
         default="",
     )
-    exemption_start = models.DateField(_("exemption starts"), null=True, blank=True)
-    exemption_end = models.DateField(_("exemption ends"), null=True, blank=True)
+    exemption_start = models.DateField(
+        _("exemption starts"), null=True, blank=True, validators=[validation.PLANNED]
+    )
+    exemption_end = models.DateField(
+        _("exemption ends"), null=True, blank=True, validators=[validation.PLANNED]
+    )
     renewal_due = models.DateField(
         _("renewal due"),
+        validators=[validation.PLANNED],
         null=True,
         blank=True,
         help_text=_(
@@ -182,7 +190,9 @@ class Jeugdige(models.Model):
         related_name="assigned_jeugdigen",
         verbose_name=_("assigned leerplichtambtenaar"),
     )
-    consent_date = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_date = models.DateField(
+        _("consent given on"), null=True, blank=True, validators=[validation.EVENT]
+    )
     consent_by = models.CharField(
         _("consent given by"),
         max_length=200,
@@ -195,7 +205,9 @@ class Jeugdige(models.Model):
         default=False,
         help_text=_("One of the jeugdigen the region follows closely (the region's 5)."),
     )
-    next_contact_due = models.DateField(_("next contact due"), null=True, blank=True)
+    next_contact_due = models.DateField(
+        _("next contact due"), null=True, blank=True, validators=[validation.PLANNED]
+    )
     # Denormalised, maintained by services.contact_add: the worklist asks "no contact 6 months".
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True, editable=False)
 
@@ -409,8 +421,8 @@ class Ontwikkelactiviteit(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     provider = models.CharField(_("provider"), max_length=200, blank=True, default="")
-    since = models.DateField(_("since"), null=True, blank=True)
-    until = models.DateField(_("until"), null=True, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True, validators=[validation.EVENT])
+    until = models.DateField(_("until"), null=True, blank=True, validators=[validation.PLANNED])
     hours_per_week = models.DecimalField(
         _("hours a week"),
         max_digits=4,
@@ -460,7 +472,7 @@ class ContactMoment(models.Model):
     jeugdige = models.ForeignKey(
         Jeugdige, on_delete=models.CASCADE, related_name="contacten", verbose_name=_("jeugdige")
     )
-    date = models.DateField(_("date"))
+    date = models.DateField(_("date"), validators=[validation.EVENT])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     summary = models.TextField(_("summary"))
     by = models.ForeignKey(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -269,7 +269,7 @@ def jeugdige_create(
     )
     _validate(jeugdige)
     jeugdige._history_user = by
-    jeugdige.save()
+    _save_unique_bsn(jeugdige)
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.CREATED,
@@ -286,6 +286,30 @@ def jeugdige_create(
         data=", ".join(sorted(fields)),
     )
     return jeugdige
+
+
+def _save_unique_bsn(jeugdige: Jeugdige) -> None:
+    """Save; when a colleague registered the same BSN in the region a moment ago (after our
+    duplicate check, before our INSERT), refuse as ``duplicate_bsn`` instead of a 500. The
+    database's constraint ``jeugdige_unique_bsn_per_region`` is what decides the race."""
+    try:
+        with transaction.atomic():  # a savepoint: the outer transaction stays usable
+            jeugdige.save()
+    except IntegrityError:
+        clash = (
+            Jeugdige.objects.filter(region_id=jeugdige.region_id, bsn=jeugdige.bsn)
+            .exclude(pk=jeugdige.pk)
+            .first()
+            if jeugdige.bsn
+            else None
+        )
+        if clash is None:
+            raise
+        raise CaseError(
+            _("A jeugdige with this BSN already exists in this region: %(ref)s.")
+            % {"ref": clash.reference},
+            code="duplicate_bsn",
+        ) from None
 
 
 def _validate(jeugdige: Jeugdige) -> None:
@@ -392,7 +416,7 @@ def jeugdige_update(
     current.version += 1
     current.updated_at = timezone.now()
     current._history_user = by
-    current.save()
+    _save_unique_bsn(current)
     labels = ", ".join(str(Jeugdige._meta.get_field(n).verbose_name) for n in changed)
     timeline_add(
         jeugdige=current,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from regions.models import Gemeente, Region
 from wel.access import scope_for
+from wel.filters import WelFilterSet
 from wel.models import User
 
 from .models import AgendaStatus, BelemmerendeFactor, Category, Interview, Level, MoreelBeraad
@@ -11,7 +12,7 @@ from .models import AgendaStatus, BelemmerendeFactor, Category, Interview, Level
 DATE = {"type": "date"}
 
 
-class InterviewFilter(django_filters.FilterSet):
+class InterviewFilter(WelFilterSet):
     respondent_kind = django_filters.ChoiceFilter(
         label=_("Respondent"), choices=Interview.RespondentKind.choices
     )
@@ -49,7 +50,7 @@ class InterviewFilter(django_filters.FilterSet):
         ).distinct()
 
 
-class BeraadFilter(django_filters.FilterSet):
+class BeraadFilter(WelFilterSet):
     method = django_filters.ChoiceFilter(label=_("Method"), choices=MoreelBeraad.Method.choices)
     held_from = django_filters.DateFilter(
         label=_("From"),
@@ -69,7 +70,7 @@ class BeraadFilter(django_filters.FilterSet):
         fields = ["method", "held_from", "held_to"]
 
 
-class ObstacleFilter(django_filters.FilterSet):
+class ObstacleFilter(WelFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AgendaStatus.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
@@ -94,7 +95,7 @@ class ObstacleFilter(django_filters.FilterSet):
         return queryset.filter(Q(description__icontains=value) | Q(agenda_where__icontains=value))
 
 
-class NationalAgendaFilter(django_filters.FilterSet):
+class NationalAgendaFilter(WelFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AgendaStatus.choices)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all())

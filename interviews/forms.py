@@ -4,6 +4,9 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wel import validation
+from wel.forms import WelForm, WelModelForm
+
 from .models import (
     AgendaStatus,
     BelemmerendeFactor,
@@ -20,7 +23,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class InterviewForm(forms.ModelForm):
+class InterviewForm(WelModelForm):
     class Meta:
         model = Interview
         fields = [
@@ -65,7 +68,7 @@ class InterviewForm(forms.ModelForm):
         return data
 
 
-class NextStepForm(forms.ModelForm):
+class NextStepForm(WelModelForm):
     class Meta:
         model = NextStep
         fields = ["description", "owner", "due_on", "done"]
@@ -92,7 +95,7 @@ LONG_TEXT = (
 )
 
 
-class ObstacleSeenForm(forms.Form):
+class ObstacleSeenForm(WelForm):
     """An obstacle seen in the interview; each filled row becomes a belemmerende factor."""
 
     category = forms.ChoiceField(
@@ -116,7 +119,7 @@ class ObstacleSeenForm(forms.Form):
 ObstacleSeenFormSet = forms.formset_factory(ObstacleSeenForm, extra=2)
 
 
-class BeraadForm(forms.ModelForm):
+class BeraadForm(WelModelForm):
     class Meta:
         model = MoreelBeraad
         fields = [
@@ -186,7 +189,7 @@ class BeraadForm(forms.ModelForm):
         return data
 
 
-class BeraadActionForm(forms.ModelForm):
+class BeraadActionForm(WelModelForm):
     class Meta:
         model = BeraadAction
         fields = ["description", "owner", "due_on", "done"]
@@ -198,7 +201,7 @@ BeraadActionFormSet = forms.inlineformset_factory(
 )
 
 
-class ObstacleForm(forms.ModelForm):
+class ObstacleForm(WelModelForm):
     level = forms.ChoiceField(
         label=_("Level"),
         choices=[(Level.LOCAL, Level.LOCAL.label), (Level.REGIONAL, Level.REGIONAL.label)],
@@ -224,7 +227,9 @@ class ObstacleRegionForm(ObstacleForm):
             self.fields["region"].initial = regions.first()
 
 
-class ObstacleStatusForm(forms.Form):
+class ObstacleStatusForm(WelForm):
+    date_rules = {"agenda_on": validation.EVENT}
+
     status = forms.ChoiceField(label=_("New status"), choices=())
     agenda_where = forms.CharField(
         label=_("Put on the agenda at"),
@@ -240,7 +245,7 @@ class ObstacleStatusForm(forms.Form):
         self.fields["status"].choices = [(s, labels[s]) for s in allowed]
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(WelForm):
     shareable_summary = forms.CharField(
         label=_("Shareable summary for the national team"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -253,3 +258,31 @@ class EscalateForm(forms.Form):
 
 
 CATEGORY_CHOICES = Category.choices
+
+
+class NextStepDoneForm(WelForm):
+    """The "done" / "open again" button of a next step, and where to go back to."""
+
+    done = forms.ChoiceField(choices=(("1", "1"), ("0", "0")), required=False)
+    next = forms.CharField(required=False, max_length=2000)
+
+    def clean_done(self) -> bool:
+        return self.cleaned_data.get("done", "") in ("", "1")  # a plain button means "done"
+
+    def clean_next(self) -> str:
+        # Only a path on this site, else back to the interview (never an open redirect). Its
+        # length is checked before the write, so the redirect cannot fail after it.
+        target = self.cleaned_data.get("next", "")
+        if not target.startswith("/") or target.startswith("//") or "\\" in target:
+            return ""
+        return target
+
+
+class NationalStatusForm(WelForm):
+    """The landelijk team moves a national obstacle on its agenda (the national agenda page)."""
+
+    status = forms.ChoiceField(choices=AgendaStatus.choices)
+    agenda_where = forms.CharField(
+        required=False,
+        max_length=BelemmerendeFactor._meta.get_field("agenda_where").max_length,
+    )

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cases import rules
+from wel import validation
 from wel.access import NOTHING, scope_for
 
 
@@ -51,7 +52,7 @@ class Interview(models.Model):
         help_text=_("E.g. mother, father, GGD doctor, teacher, care farm supervisor."),
     )
     respondent_organisation = models.CharField(_("organisation"), max_length=150, blank=True)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validation.EVENT])
     interviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -169,7 +170,7 @@ class NextStep(models.Model):
     owner = models.CharField(
         _("owner"), max_length=150, help_text=_("Who does it, e.g. the LPA, the mother, GGD.")
     )
-    due_on = models.DateField(_("due date"))
+    due_on = models.DateField(_("due date"), validators=[validation.PLANNED])
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
 
@@ -214,7 +215,7 @@ class MoreelBeraad(models.Model):
         related_name="morele_beraden",
         verbose_name=_("region"),
     )
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[validation.EVENT])
     facilitator = models.CharField(_("facilitator"), max_length=150)
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     method_other = models.CharField(
@@ -287,7 +288,7 @@ class BeraadAction(models.Model):
     beraad = models.ForeignKey(MoreelBeraad, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(_("action"), max_length=300)
     owner = models.CharField(_("owner"), max_length=150)
-    due_on = models.DateField(_("due date"), null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True, validators=[validation.PLANNED])
     done = models.BooleanField(_("done"), default=False)
 
     class Meta:
@@ -395,7 +396,9 @@ class BelemmerendeFactor(models.Model):
         blank=True,
         help_text=_("E.g. the Lokaal Educatieve Agenda, a regional meeting, the national team."),
     )
-    agenda_on = models.DateField(_("put on the agenda on"), null=True, blank=True)
+    agenda_on = models.DateField(
+        _("put on the agenda on"), null=True, blank=True, validators=[validation.EVENT]
+    )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     shareable_summary = models.TextField(
         _("shareable summary"),

@@ -24,6 +24,8 @@ from .forms import (
     BeraadForm,
     EscalateForm,
     InterviewForm,
+    NationalStatusForm,
+    NextStepDoneForm,
     NextStepFormSet,
     ObstacleForm,
     ObstacleRegionForm,
@@ -149,14 +151,15 @@ def next_step_done(request, pk):
     step = get_object_or_404(
         NextStep.objects.visible_to(request.user).select_related("interview__jeugdige"), pk=pk
     )
+    form = NextStepDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This change could not be made; the next step is unchanged."))
+        return redirect(step.interview)
     services.next_step_set_done(
-        step=step, done=request.POST.get("done", "1") == "1", by=request.user, request=request
+        step=step, done=form.cleaned_data["done"], by=request.user, request=request
     )
     messages.success(request, _("The next step has been updated."))
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(step.interview)
+    return redirect(form.cleaned_data["next"] or step.interview)
 
 
 def _learning_prefilled(request, initial):
@@ -483,12 +486,18 @@ def national_agenda(request):
 def national_status(request, pk):
     """The landelijk team moves a national obstacle on its agenda (from the national agenda)."""
     factor = get_object_or_404(selectors.national_obstacles(), pk=pk)
+    form = NationalStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("Choose one of the statuses offered; the status has not been changed.")
+        )
+        return redirect("interviews:national_agenda")
     try:
         services.obstacle_transition(
             factor=factor,
-            to=request.POST.get("status", ""),
+            to=form.cleaned_data["status"],
             by=request.user,
-            agenda_where=request.POST.get("agenda_where", "") or _("national team"),
+            agenda_where=form.cleaned_data["agenda_where"] or _("national team"),
             request=request,
         )
     except ValidationError as error:

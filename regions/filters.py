@@ -2,12 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from wel.filters import YesNoFilter
+from wel.filters import WelFilterSet, YesNoFilter
 
 from .models import Gemeente, Learning, Phase, Region, Theme
 
 
-class RegionFilter(django_filters.FilterSet):
+class RegionFilter(WelFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     phase = django_filters.ModelChoiceFilter(label=_("Phase"), queryset=Phase.objects.all())
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Region.Kind.choices)
@@ -33,7 +33,7 @@ class RegionFilter(django_filters.FilterSet):
         ).distinct()
 
 
-class LearningFilter(django_filters.FilterSet):
+class LearningFilter(WelFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     theme = django_filters.ChoiceFilter(
         label=_("Theme"), field_name="themes__theme", choices=Theme.choices, distinct=True

@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wel.access import scope_for
+from wel.forms import WelForm, WelModelForm
 
 from .models import Learning, Region, Theme, TrainingSession
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(WelModelForm):
     class Meta:
         model = Region
         fields = [
@@ -49,7 +50,7 @@ class RegionForm(forms.ModelForm):
         return self.cleaned_data["reference_prefix"].strip().upper()
 
 
-class LearningForm(forms.Form):
+class LearningForm(WelForm):
     """Write or edit a learning. Publishing needs the identifying-details check."""
 
     title = forms.CharField(label=_("Title"), max_length=150)
@@ -115,7 +116,7 @@ class LearningForm(forms.Form):
         return data
 
 
-class TrainingSessionForm(forms.ModelForm):
+class TrainingSessionForm(WelModelForm):
     class Meta:
         model = TrainingSession
         fields = [

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wel import validation
 from wel.access import scope_for
 
 
@@ -22,7 +23,9 @@ class Phase(models.Model):
         _("target number of regions"),
         help_text=_("The number of regions taking part by the end of this phase, in total."),
     )
-    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, validators=[validation.PLANNED]
+    )
 
     class Meta:
         ordering = ["number"]
@@ -105,7 +108,9 @@ class Region(models.Model):
         related_name="regions",
         verbose_name=_("phase"),
     )
-    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    joined_on = models.DateField(
+        _("joined on"), null=True, blank=True, validators=[validation.PLANNED]
+    )
     gemeenten = models.ManyToManyField(
         Gemeente, related_name="regions", verbose_name=_("municipalities")
     )
@@ -296,8 +301,10 @@ class TrainingSession(models.Model):
     training = models.ForeignKey(
         Training, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("training")
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), validators=[validation.PLANNED])
+    ends_at = models.DateTimeField(
+        _("ends at"), null=True, blank=True, validators=[validation.PLANNED]
+    )
     is_online = models.BooleanField(_("online"), default=False)
     place = models.CharField(
         _("place"),

@@ -2,12 +2,12 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Region
-from wel.filters import YesNoFilter
+from wel.filters import WelFilterSet, YesNoFilter
 
 from .models import Report
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(WelFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Report.Kind.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Report.Status.choices)
     region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.none())

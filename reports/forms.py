@@ -4,12 +4,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from regions.models import Phase
+from wel import validation
+from wel.forms import WelForm
 
 DATE = {"type": "date"}
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(WelForm):
     """The period a dashboard or report covers; both ends optional (defaults apply)."""
+
+    date_rules = {"start": validation.PROGRAMME, "end": validation.PROGRAMME}
 
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d")

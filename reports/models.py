@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from wel import validation
 from wel.access import NOTHING, scope_for
 
 
@@ -51,8 +52,8 @@ class Report(models.Model):
         related_name="reports",
         verbose_name=_("phase"),
     )
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period until"))
+    period_start = models.DateField(_("period from"), validators=[validation.PROGRAMME])
+    period_end = models.DateField(_("period until"), validators=[validation.PROGRAMME])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )

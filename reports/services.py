@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regions.models import Phase, Region
-from wel import audit
+from wel import audit, validation
 
 from .models import Report
 
@@ -69,6 +70,11 @@ def report_request(
         raise ReportRequestError(
             _("The period starts after it ends. Choose a start date before the end date.")
         )
+    for day in (period_start, period_end):
+        try:
+            validation.PROGRAMME.check(day)  # a period outside the programme can never build
+        except ValidationError as exc:
+            raise ReportRequestError(exc.messages[0]) from None
     with transaction.atomic():
         pending = (
             Report.objects.select_for_update()

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONAS
-from tests.walk import Route
+from tests.walk import Route, hostile_params, hostile_queries
 
-SKIP_NAMESPACES = {"admin"}  # the admin is tested on its own (beheerder only)
+SKIP_NAMESPACES = {"admin"}
+HOSTILE_OK = {200, 302, 400, 403, 404, 405}  # the admin is tested on its own (beheerder only)
 
 
 def registry() -> dict[str, Route]:
@@ -116,3 +117,52 @@ def test_walk(name, persona, built_world):
                 persona,
                 response.status_code,
             )
+
+
+HOSTILE_QUERIES = hostile_queries(hostile_params())
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+def test_walk_hostile_query_strings(name, built_world):
+    """Every URL, every persona, hostile query strings (NUL and control characters, 10,000
+    characters, wrong types, dates in year 1 and 9999, unicode): never a 500.
+
+    The test client re-raises a view's exception, so a 500 fails here with its traceback.
+    """
+    route = ROUTES[name]
+    path = reverse(name, kwargs=route.kwargs(built_world) if route.kwargs else None)
+    for persona in PERSONAS:
+        user = built_world.user(persona)
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        # A persona refused at the door gets one query (the refusal must hold); the others all.
+        allowed = route.public or route.get.get(persona) == 200
+        for query in HOSTILE_QUERIES if allowed else HOSTILE_QUERIES[:1]:
+            response = client.get(path, query)
+            assert response.status_code in HOSTILE_OK, (name, persona, response.status_code)
+
+
+HOSTILE_PATH_VALUES = ("\x00", "a\x1bb", "x" * 2_000, "😀\u202e", "EMM-2026-0001'--")
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_NAMES if ROUTES[n].kwargs is not None], ids=str)
+def test_walk_hostile_path_arguments(name, built_world):
+    """Every URL with arguments, each text argument replaced by hostile values, as a persona
+    that may open it: a page, a 400 or a 404, never a 500. (Numeric and slug arguments cannot carry
+    them: their converters refuse before any view.)"""
+    route = ROUTES[name]
+    kwargs = route.kwargs(built_world)
+    persona = next((p for p in PERSONAS if route.get.get(p) == 200), "kartrekker_a")
+    client = Client()
+    client.force_login(built_world.user(persona))
+    for key, value in kwargs.items():
+        if not isinstance(value, str):
+            continue
+        for hostile in HOSTILE_PATH_VALUES:
+            try:
+                path = reverse(name, kwargs={**kwargs, key: hostile})
+            except NoReverseMatch:
+                continue  # the converter (slug, int) refuses it: the URL cannot exist
+            response = client.get(path)
+            assert response.status_code in HOSTILE_OK, (name, key, response.status_code)

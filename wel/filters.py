@@ -1,10 +1,21 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from .forms import WelFormMixin
 from .models import AuditEvent
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class WelFilterSet(django_filters.FilterSet):
+    """Every list filter of the product: its form is a :class:`~wel.forms.WelFormMixin` form,
+    so a filter value the rules refuse (a date in year 9999, a control character) is shown as
+    the field's error and that filter is not applied, never a 500."""
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (WelFormMixin, form_class), {})
+
+
+class AuditEventFilter(WelFilterSet):
     action = django_filters.ChoiceFilter(label=_("Event"), choices=AuditEvent.Action.choices)
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=AuditEvent.Outcome.choices)
     user_label = django_filters.CharFilter(label=_("User"), lookup_expr="icontains")

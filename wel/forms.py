@@ -2,13 +2,86 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from . import validation
 from .models import User
 from .normalise import normalise_email
 
 
-class AccountSettingsForm(forms.ModelForm):
+class WelFormMixin:
+    """Every form of the product inherits this (before ``forms.Form``/``forms.ModelForm``):
+    before any ``clean`` runs, each field refuses what the database or the rules would refuse.
+
+    - text: no NUL or other control characters; at most the model column's ``max_length``,
+      else :data:`~wel.validation.TEXT_MAX_LENGTH` (and the widget says so, ``maxlength``);
+    - dates and date-times: the model field's :class:`~wel.validation.DateRule`, else the form's
+      ``date_rules[name]``, else ``SEARCH`` (far from year 1 and 9999);
+    - integers: within PostgreSQL's ``integer`` unless the field says narrower.
+
+    ``tests/test_forms_hostile.py`` checks that every form class inherits it and drives each form
+    with generated input.
+    """
+
+    date_rules: dict[str, validation.DateRule] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        for name, field in self.fields.items():
+            harden_field(
+                field, model_field=_model_field(model, name), rule=self.date_rules.get(name)
+            )
+
+
+def _model_field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - FieldDoesNotExist: a form-only field
+        return None
+
+
+def harden_field(field, *, model_field=None, rule=None) -> None:
+    """Add the product's input rules to one form field (idempotent)."""
+    if isinstance(field, forms.CharField):
+        if not any(
+            isinstance(v, validation.ProhibitControlCharactersValidator) for v in field.validators
+        ):
+            field.validators.append(validation.ProhibitControlCharactersValidator())
+        if field.max_length is None:
+            limit = getattr(model_field, "max_length", None) or validation.TEXT_MAX_LENGTH
+            field.max_length = limit
+            field.validators.append(MaxLengthValidator(limit))
+            field.widget.attrs.setdefault("maxlength", str(limit))
+    elif isinstance(field, forms.DateField | forms.DateTimeField):
+        rule = (
+            rule
+            or validation.date_rule_of(getattr(model_field, "validators", ()))
+            or validation.SEARCH
+        )
+        if validation.date_rule_of(field.validators) is None:
+            field.validators.append(rule)
+    elif isinstance(field, forms.IntegerField):
+        if field.max_value is None:
+            field.max_value = validation.INTEGER_MAX
+            field.validators.append(MaxValueValidator(validation.INTEGER_MAX))
+        if field.min_value is None:
+            field.min_value = validation.INTEGER_MIN
+            field.validators.append(MinValueValidator(validation.INTEGER_MIN))
+
+
+class WelForm(WelFormMixin, forms.Form):
+    pass
+
+
+class WelModelForm(WelFormMixin, forms.ModelForm):
+    pass
+
+
+class AccountSettingsForm(WelModelForm):
     class Meta:
         model = User
         fields = ["full_name", "wants_digest", "language"]
@@ -19,7 +92,7 @@ class AccountSettingsForm(forms.ModelForm):
         self.helper.add_input(Submit("submit", _("Save")))
 
 
-class WelAuthenticationForm(AuthenticationForm):
+class WelAuthenticationForm(WelFormMixin, AuthenticationForm):
     """The login form: the address is normalised before it is checked, so every spelling of
     it shares one lockout counter and one audit label (wel.accounts.normalise_email)."""
 
@@ -27,12 +100,12 @@ class WelAuthenticationForm(AuthenticationForm):
         return normalise_email(self.cleaned_data.get("username"))
 
 
-class WelPasswordResetForm(PasswordResetForm):
+class WelPasswordResetForm(WelFormMixin, PasswordResetForm):
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data.get("email"))
 
 
-class SecondFactorTokenForm(forms.Form):
+class SecondFactorTokenForm(WelForm):
     """A code from the authenticator app (six digits) or a recovery code."""
 
     token = forms.CharField(
@@ -46,7 +119,7 @@ class SecondFactorTokenForm(forms.Form):
     )
 
 
-class TotpEnrolForm(forms.Form):
+class TotpEnrolForm(WelForm):
     token = forms.CharField(
         label=_("Code from the app"),
         max_length=12,

@@ -9,6 +9,14 @@ The site's language per request (UserLanguageMiddleware): the user's own choice,
 cookie, else Dutch. Django's LocaleMiddleware would follow the browser's Accept-Language, which
 turns the site English for every colleague whose browser is set to English; Dutch is the
 default here and English only on request (the switch in the navigation, or "My settings").
+
+Query strings (and the path) are checked once, here, before any view reads them.
+
+A value with NUL or another control character, or longer than
+:data:`~wel.validation.QUERY_VALUE_MAX_LENGTH`, is never a search or a filter a person typed: the
+request is answered "400 Bad Request" with a page that says what to do, and no view runs (so
+nothing is read, written or audited). Form fields are checked by the forms themselves
+(:class:`wel.forms.WelFormMixin`), where the message can stand next to the field.
 """
 
 from __future__ import annotations
@@ -19,10 +27,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import validation
 from .second_factor import has_second_factor, requires_second_factor
 
 AUTH_AT = "wel_auth_at"  # when the password was checked (epoch seconds)
@@ -162,3 +172,31 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response
+
+
+def _refusal(request):
+    if validation.has_control_characters(request.path):
+        return "control"  # /jeugdigen/%00/: a reference, a region code never has one
+    for key, values in request.GET.lists():
+        for value in [key, *values]:
+            if validation.has_control_characters(value):
+                return "control"
+            if len(value) > validation.QUERY_VALUE_MAX_LENGTH:
+                return "length"
+    return None
+
+
+class QueryStringGuardMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reason = _refusal(request)
+        if reason is not None:
+            return render(
+                request,
+                "400.html",
+                {"reason": reason, "max_length": validation.QUERY_VALUE_MAX_LENGTH},
+                status=400,
+            )
+        return self.get_response(request)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits: a timed-out session is logged out before any view.
     "wel.middleware.SessionTimeoutMiddleware",
+    # Before any view: NUL, control characters and overlong values in a query string are a 400.
+    "wel.middleware.QueryStringGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
