@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -265,6 +266,9 @@ class Jeugdige(models.Model):
             models.Index(fields=["region", "-created_at"], name="jeugdige_region_created"),
             models.Index(fields=["region"], condition=Q(is_focus=True), name="jeugdige_focus"),
             models.Index(fields=["region", "family_name", "date_of_birth"], name="jeugdige_dup"),
+            # the shared-text check looks up a text's words among the names (wel.shared_text)
+            models.Index(Lower("given_name"), name="jeugdige_given_lower"),
+            models.Index(Lower("family_name"), name="jeugdige_family_lower"),
             # the worklist: per region, in order of urgency
             models.Index(
                 fields=["region", "next_contact_due"], name="jeugdige_region_next_contact"
@@ -392,6 +396,7 @@ class Betrokkene(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
+        indexes = [models.Index(Lower("name"), name="betrokkene_name_lower")]
         verbose_name = _("betrokkene")
         verbose_name_plural = _("betrokkenen")
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from regions.models import Region
+from wel import audit
 from wel.access import scope_for
 from wel.models import AuditEvent
 
@@ -32,12 +33,22 @@ def jeugdigen_list(*, user, filters) -> JeugdigeFilter:
     return JeugdigeFilter(filters, queryset=qs, user=user)
 
 
-def jeugdige_get(*, user, reference: str) -> Jeugdige:
-    """One case by reference, or 404 when it does not exist or is outside the user's scope."""
+def jeugdige_get(*, user, reference: str, data: str = "dossier") -> Jeugdige:
+    """One case by reference, or 404 when it does not exist or is outside the user's scope.
+
+    The case counts as shown to the user: unless the view records its own event, the audit
+    middleware writes the view event (``data`` says what was shown); a 404 is logged "denied".
+    """
     try:
-        return jeugdigen_for_user(user).get(reference=reference)
+        jeugdige = jeugdigen_for_user(user).get(reference=reference)
     except Jeugdige.DoesNotExist as exc:
+        # Outside the scope (or absent): the 404 is logged "denied" on that case, if it exists.
+        audit.refused(
+            jeugdige=Jeugdige.objects.filter(reference=reference).only("pk", "reference").first()
+        )
         raise Http404 from exc
+    audit.shown(jeugdige=jeugdige, data=data)
+    return jeugdige
 
 
 def jeugdige_detail(*, jeugdige: Jeugdige) -> dict:
@@ -90,6 +101,14 @@ def field_history(*, jeugdige: Jeugdige, limit: int | None = None) -> list[dict]
 def access_history(*, jeugdige: Jeugdige) -> QuerySet[AuditEvent]:
     """The case's own access log (who looked at or changed it), newest first."""
     return AuditEvent.objects.filter(jeugdige_id=jeugdige.pk).order_by("-occurred_at", "-pk")
+
+
+def region_access_log(*, user) -> QuerySet[AuditEvent]:
+    """The access log of every case in the regions this user leads (kartrekker), newest first;
+    empty for anyone else."""
+    region_ids = sorted(scope_for(user).kartrekker_region_ids)
+    cases = Jeugdige.objects.filter(region_id__in=region_ids).values("pk")
+    return AuditEvent.objects.filter(jeugdige_id__in=cases).order_by("-occurred_at", "-pk")
 
 
 @dataclass

@@ -18,6 +18,8 @@ urlpatterns = [
         views.import_job_progress,
         name="import_job_progress",
     ),
+    path("toegangslog/", views.region_audit, name="region_audit"),
+    path("toegangslog/export.csv", views.region_audit_export, name="region_audit_export"),
     path("<str:reference>/", views.jeugdige_detail, name="detail"),
     path("<str:reference>/bewerken/", views.jeugdige_update, name="update"),
     path("<str:reference>/status/", views.jeugdige_transition, name="transition"),

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from regions.models import Region
 from wel import audit
 from wel.access import require, scope_for
+from wel.audit_labels import label_events
+from wel.views import audit_csv, render_audit_log
 
 from . import exporter, importer, rules, selectors, services
 from .forms import (
@@ -122,6 +124,34 @@ def export(request):
     return response
 
 
+# -- the region's access log (kartrekker) ------------------------------------------------------
+region_lead = require(lambda scope: scope.is_kartrekker)
+
+
+@region_lead
+@require_GET
+def region_audit(request):
+    """Who looked at or changed the cases of the kartrekker's region(s) (NEN 7513)."""
+    return render_audit_log(
+        request,
+        selectors.region_access_log(user=request.user),
+        title=_("Access log of my region"),
+        export_url=reverse("cases:region_audit_export"),
+        scope_note=_("Every view, change and export of the cases in your region, by anyone."),
+    )
+
+
+@region_lead
+@require_GET
+def region_audit_export(request):
+    return audit_csv(
+        request,
+        selectors.region_access_log(user=request.user),
+        filename="toegangslog-regio",
+        what="region access log",
+    )
+
+
 # -- one case ---------------------------------------------------------------------------------
 @case_worker
 def jeugdige_create(request):
@@ -198,7 +228,7 @@ def jeugdige_detail(request, reference):
         else None,
         "close_url_ok": not jeugdige.is_closed,
         "history": selectors.field_history(jeugdige=jeugdige, limit=10),
-        "access": list(selectors.access_history(jeugdige=jeugdige)[:10]),
+        "access": label_events(selectors.access_history(jeugdige=jeugdige)[:10]),
     }
     return render(request, "cases/jeugdige_detail.html", context)
 
@@ -375,6 +405,7 @@ def jeugdige_history(request, reference):
     access_page = Paginator(selectors.access_history(jeugdige=jeugdige), 50).get_page(
         request.GET.get("page")
     )
+    access_page.object_list = label_events(access_page.object_list)
     return render(
         request,
         "cases/jeugdige_history.html",

@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -105,7 +106,11 @@ class Interview(models.Model):
         ordering = ["-held_on", "-pk"]
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
-        indexes = [models.Index(fields=["jeugdige", "held_on"], name="interview_case_date")]
+        indexes = [
+            models.Index(fields=["jeugdige", "held_on"], name="interview_case_date"),
+            # the shared-text check looks up a text's words among respondents' names
+            models.Index(Lower("respondent_name"), name="interview_respondent_lower"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_respondent_kind_display()} {self.held_on:%d-%m-%Y}"

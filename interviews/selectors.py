@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cases import rules
 from regions.models import Learning, Region, Theme
+from wel import audit
 from wel.access import scope_for
 
 from .deidentify import scrub
@@ -54,12 +55,16 @@ def open_steps_count():
 
 
 def interview_get(*, user, pk: int) -> Interview:
-    return get_object_or_404(
+    """One interview, or 404 outside the user's scope; it counts as shown (the audit
+    middleware writes the view event unless the view recorded one)."""
+    interview = get_object_or_404(
         Interview.objects.visible_to(user).select_related(
             "jeugdige", "jeugdige__region", "jeugdige__gemeente", "interviewer"
         ),
         pk=pk,
     )
+    audit.shown(jeugdige=interview.jeugdige, data="interview")
+    return interview
 
 
 def open_next_steps(*, user, limit: int = 10) -> tuple[list[NextStep], int]:

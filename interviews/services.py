@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Jeugdige, TimelineEntry
 from cases.services import timeline_add
-from wel import audit
+from wel import audit, shared_text
 from wel.access import scope_for
 
 from .deidentify import find_identifying
@@ -373,9 +373,10 @@ def obstacle_transition(
     return factor
 
 
-def identifying_details(text: str, factor: BelemmerendeFactor) -> list[str]:
-    """What in a text would identify the child: its name or reference, a respondent's name,
-    anything shaped like a case reference, a BSN or a date."""
+def identifying_details(text: str, factor: BelemmerendeFactor, by=None) -> list[str]:
+    """What in a text would identify a child: the names of every jeugdige and betrokkene ``by``
+    can see (not only the linked ones), the linked child's reference, a respondent's name,
+    anything shaped like a case reference, a BSN (11-proef) or a date."""
     people = []
     if factor.jeugdige_id:
         people.append(factor.jeugdige)
@@ -386,6 +387,9 @@ def identifying_details(text: str, factor: BelemmerendeFactor) -> list[str]:
         names += [j.given_name, j.family_name, j.reference]
     if factor.interview_id:
         names.append(factor.interview.respondent_name)
+    if by is not None:
+        found = shared_text.find_identifying(text, author=by, known_names=names)
+        return [f.describe() for f in found]
     return find_identifying(text, names)
 
 
@@ -412,7 +416,7 @@ def obstacle_escalate(
                 )
             }
         )
-    found = identifying_details(summary, factor)
+    found = identifying_details(summary, factor, by=by)
     if found:
         raise ValidationError(
             {

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -38,9 +39,34 @@ class LearningThemeInline(admin.TabularInline):
     extra = 0
 
 
+class LearningAdminForm(forms.ModelForm):
+    """A published learning edited in the admin gets the service's shared-text check, against
+    the names its author can see."""
+
+    class Meta:
+        model = Learning
+        fields = "__all__"  # noqa: DJ007 - the ModelAdmin decides which fields it shows
+
+    def clean(self):
+        cleaned = super().clean()
+        author = cleaned.get("author") or getattr(self.instance, "author", None)
+        if cleaned.get("status") == Learning.Status.PUBLISHED and author is not None:
+            from .services import check_learning_text
+
+            check_learning_text(
+                author=author,
+                title=cleaned.get("title", ""),
+                lesson=cleaned.get("lesson", ""),
+                context=cleaned.get("context", ""),
+            )
+        return cleaned
+
+
 @admin.register(Learning)
 class LearningAdmin(admin.ModelAdmin):
     """For taking down a learning that should not have been published."""
+
+    form = LearningAdminForm
 
     list_display = ["title", "region", "author", "status", "published_at"]
     list_filter = ["status", "kind", "themes__theme"]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wel import audit
+from wel import audit, shared_text
 from wel.access import scope_for
 
 from .models import (
@@ -60,6 +60,10 @@ def learning_save(
     """Create or change a learning; publishing requires the identifying-details check.
 
     The region of origin must be one the author works in (or none, for the national team).
+    A published learning is read by every region and the national team, so its title, lesson
+    and context are checked (:func:`wel.shared_text.check_shareable`: names of every jeugdige
+    and betrokkene the author can see, BSNs, dates, case references); raises ValidationError
+    keyed by field naming what was found.
     """
     scope = scope_for(by)
     if not _may_write_learnings(scope):
@@ -79,6 +83,8 @@ def learning_save(
                 )
             }
         )
+    if publish:
+        check_learning_text(author=by, title=title, lesson=lesson, context=context)
     creating = learning is None
     if creating:
         learning = Learning(author=by, source=source)
@@ -111,6 +117,13 @@ def learning_save(
         detail={"status": learning.status},
     )
     return learning
+
+
+def check_learning_text(*, author, title: str, lesson: str, context: str) -> None:
+    """The shared-text check on a learning's texts (raises ValidationError by field)."""
+    shared_text.check_shareable(
+        author=author, texts={"title": title, "lesson": lesson, "context": context}
+    )
 
 
 # -- Training -----------------------------------------------------------------------------------

@@ -166,3 +166,46 @@ def test_walk_hostile_path_arguments(name, built_world):
                 continue  # the converter (slug, int) refuses it: the URL cannot exist
             response = client.get(path)
             assert response.status_code in HOSTILE_OK, (name, key, response.status_code)
+
+
+# -- NEN 7513: a page that shows a case's personal data writes an audit event ----------------------
+def _personal_data_shown(content: str) -> list[str]:
+    """Names and BSNs of the world's jeugdigen, betrokkenen and interview respondents."""
+    from cases.models import Betrokkene, Jeugdige
+    from interviews.models import Interview
+
+    markers = []
+    for given, family, bsn in Jeugdige.objects.values_list("given_name", "family_name", "bsn"):
+        markers += [f"{given} {family}", bsn]
+    markers += Betrokkene.objects.values_list("name", flat=True)
+    markers += Interview.objects.values_list("respondent_name", flat=True)
+    return [m for m in set(markers) if m and len(m) > 3 and m in content]
+
+
+@pytest.mark.parametrize("name", ALL_NAMES)
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_walk_audits_personal_data_and_refusals(name, persona, built_world):
+    """Every GET that shows a jeugdige's name or BSN wrote a success event for this user in
+    that request; every refusal (403/404) wrote a "denied" event."""
+    from wel.models import AuditEvent
+
+    route = ROUTES[name]
+    url = _url(name, route, built_world)
+    client = Client()
+    user = built_world.user(persona)
+    client.force_login(user)
+    before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.get(url)
+    events = AuditEvent.objects.filter(pk__gt=before, user=user)
+    if response.status_code in (403, 404):
+        assert events.filter(outcome=AuditEvent.Outcome.DENIED).exists(), (name, persona)
+        return
+    if response.status_code != 200:
+        return
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    body = raw.decode(errors="replace")
+    shown = _personal_data_shown(body)
+    if shown:
+        assert events.filter(outcome=AuditEvent.Outcome.SUCCESS).exclude(
+            action__in=[AuditEvent.Action.LOGIN, AuditEvent.Action.LOGOUT]
+        ), f"{name} as {persona} showed {shown} but wrote no audit event"

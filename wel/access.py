@@ -173,6 +173,11 @@ def scope_for(user) -> Scope:
         return cached
     from .models import Membership
 
+    if user.national_role == NationalRole.BEHEERDER:
+        # The beheerder role never sees case content, whatever memberships the account holds.
+        scope = Scope(user_id=user.pk, national_role=user.national_role)
+        user._wel_scope = scope
+        return scope
     gemeenten: dict[int, set[int]] = {}
     for membership_id, gemeente_id in Membership.gemeenten.through.objects.filter(
         membership__user=user

@@ -9,8 +9,17 @@ from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
+from . import audit
 from .models import AuditEvent, Membership, User
 from .second_factor import second_factor_reset
+
+# What a beheerder may not change on their own account: who they are allowed to be is for
+# another beheerder to decide (no self-granted access).
+SELF_LOCKED_FIELDS = ["national_role", "is_active"]
+
+
+def _is_self(request, obj) -> bool:
+    return obj is not None and obj.pk is not None and obj.pk == request.user.pk
 
 
 class LabelledInlineFormSet(BaseInlineFormSet):
@@ -27,11 +36,22 @@ class LabelledInlineFormSet(BaseInlineFormSet):
 
 
 class MembershipInline(admin.StackedInline):
+    """Memberships open case data: read-only on one's own account (another beheerder grants)."""
+
     model = Membership
     formset = LabelledInlineFormSet
     extra = 0
     autocomplete_fields = ["region"]
     filter_horizontal = ["gemeenten"]
+
+    def has_add_permission(self, request, obj=None):
+        return not _is_self(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not _is_self(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not _is_self(request, obj) and super().has_delete_permission(request, obj)
 
 
 class WelUserCreationForm(AdminUserCreationForm):
@@ -115,6 +135,37 @@ class UserAdmin(DjangoUserAdmin):
                 % {"count": done},
                 messages.SUCCESS,
             )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if _is_self(request, obj):
+            fields += SELF_LOCKED_FIELDS
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if _is_self(request, obj) and set(form.changed_data) & set(SELF_LOCKED_FIELDS):
+            raise PermissionDenied  # the form cannot send them; refuse a forged request too
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        touched = any(f.has_changed() for f in formset.forms) or formset.deleted_forms
+        if _is_self(request, form.instance) and formset.model is Membership and touched:
+            raise PermissionDenied
+        super().save_formset(request, form, formset, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting a password is audited (who set whose), never silent."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target = self.get_object(request, id)
+            audit.record(
+                action=audit.Action.PASSWORD_SET,
+                request=request,
+                obj=target,
+                data="beheer: password",
+                detail={"via": "beheer", "own_account": _is_self(request, target)},
+            )
+        return response
 
 
 @admin.register(AuditEvent)

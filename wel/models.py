@@ -193,6 +193,7 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("login")
         LOGIN_FAILED = "login_failed", _("failed login")
         LOGOUT = "logout", _("logout")
+        PASSWORD_SET = "password_set", _("password set")
 
     class Outcome(models.TextChoices):
         SUCCESS = "success", _("success")

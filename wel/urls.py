@@ -54,6 +54,7 @@ urlpatterns = [
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("taal/", views.set_language, name="set_language"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("health/", views.health, name="health"),
     path("regio/", include("regions.urls")),
     path("jeugdigen/", include("cases.urls")),

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import date
 
 from django.conf import settings
@@ -6,14 +8,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from . import audit, selectors
 from .access import require, scope_for
+from .audit_labels import label_events
 from .filters import AuditEventFilter
 from .forms import AccountSettingsForm
 from .models import AuditEvent
@@ -31,15 +36,107 @@ def account_settings(request):
         form.save()
         messages.success(request, _("Your settings have been saved."))
         return redirect("account_settings")
-    return render(request, "wel/account_settings.html", {"form": form})
+    return render(
+        request,
+        "wel/account_settings.html",
+        {
+            "form": form,
+            "memberships": selectors.memberships_of(user=request.user),
+            "access_changes": list(selectors.access_changes(user=request.user)),
+        },
+    )
+
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_CSV_MAX_ROWS = 100_000
+
+
+def render_audit_log(request, queryset, *, title: str, export_url: str, scope_note: str = ""):
+    """An audit log page (beheerder: all; kartrekker: their region's cases): filter by user,
+    jeugdige reference, event, outcome and period; readable Dutch labels; a CSV link."""
+    audit_filter = AuditEventFilter(request.GET, queryset=queryset)
+    page = Paginator(audit_filter.qs, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = label_events(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "wel/audit_log.html",
+        {
+            "filter": audit_filter,
+            "page": page,
+            "title": title,
+            "scope_note": scope_note,
+            "export_url": f"{export_url}?{query.urlencode()}",
+        },
+    )
+
+
+def audit_csv(request, queryset, *, filename: str, what: str) -> HttpResponse:
+    """The filtered audit log as CSV (semicolons, as Dutch Excel opens it); the export is
+    itself an audit event."""
+    audit_filter = AuditEventFilter(request.GET, queryset=queryset)
+    events = label_events(audit_filter.qs[:AUDIT_CSV_MAX_ROWS])
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            _("Date and time"),
+            _("User"),
+            _("Role"),
+            _("Event"),
+            _("Outcome"),
+            _("Object type"),
+            _("Object"),
+            _("Jeugdige"),
+            _("Data"),
+            _("On behalf of"),
+            _("Network address"),
+        ]
+    )
+    for e in events:
+        writer.writerow(
+            [
+                timezone.localtime(e.occurred_at).strftime("%d-%m-%Y %H:%M:%S"),
+                e.user_label,
+                e.role_display,
+                e.get_action_display(),
+                e.get_outcome_display(),
+                e.object_type_display,
+                e.object_label,
+                e.jeugdige_reference,
+                e.data_display,
+                e.on_behalf_of,
+                e.ip_address or "",
+            ]
+        )
+    filters = {k: v for k, v in request.GET.items() if v and k != "page"}
+    audit.record(
+        action=audit.Action.EXPORT,
+        request=request,
+        data=what,
+        detail={"filters": filters, "rows": len(events), "format": "csv"},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    return response
 
 
 @require(lambda scope: scope.is_beheerder)
 def audit_log(request):
     """The audit log for the beheerder, filterable; it shows references, never names."""
-    audit_filter = AuditEventFilter(request.GET, queryset=AuditEvent.objects.all())
-    page = Paginator(audit_filter.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "wel/audit_log.html", {"filter": audit_filter, "page": page})
+    return render_audit_log(
+        request,
+        AuditEvent.objects.all(),
+        title=_("Audit log"),
+        export_url=reverse("audit_export"),
+    )
+
+
+@require(lambda scope: scope.is_beheerder)
+def audit_export(request):
+    return audit_csv(request, AuditEvent.objects.all(), filename="auditlog", what="audit log")
 
 
 @login_not_required

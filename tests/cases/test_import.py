@@ -253,19 +253,20 @@ def test_template_is_importable(world):
 def test_command_imports_and_exits_non_zero_on_bad_rows(world, tmp_path, capsys):
     good = tmp_path / "goed.csv"
     good.write_bytes(csv_bytes([HEADER, *GOOD]))
-    call_command("import_jeugdigen", str(good), "--region", "VO2202", "--dry-run")
+    op = ("--user", "kartrekker.a@wel.test")
+    call_command("import_jeugdigen", str(good), "--region", "VO2202", "--dry-run", *op)
     assert not Jeugdige.objects.exists()
-    call_command("import_jeugdigen", str(good), "--region", "VO2202")
+    call_command("import_jeugdigen", str(good), "--region", "VO2202", *op)
     assert Jeugdige.objects.count() == 3
-    assert AuditEvent.objects.get(action="import").user_label == "manage.py import_jeugdigen"
+    assert AuditEvent.objects.get(action="import").user == world.user("kartrekker_a")
 
     bad = tmp_path / "fout.csv"
     bad.write_bytes(csv_bytes([HEADER, GOOD[0].replace("Sanne", "Sara"), ";X;Y;bad;0114;5a;;;;"]))
     with pytest.raises(CommandError, match="Nothing was written"):
-        call_command("import_jeugdigen", str(bad), "--region", "VO2202")
+        call_command("import_jeugdigen", str(bad), "--region", "VO2202", *op)
     assert "line 3, geboortedatum" in capsys.readouterr().err
     with pytest.raises(CommandError, match="No region"):
-        call_command("import_jeugdigen", str(good), "--region", "NOPE")
+        call_command("import_jeugdigen", str(good), "--region", "NOPE", *op)
 
 
 def test_browser_flow_upload_preview_confirm(world, client_for):

@@ -82,4 +82,6 @@ WALK = {
     "cases:inzage": Route(get=case(), **ref),
     "cases:inzage_pdf": Route(get=case(), **ref),
     "cases:inzage_json": Route(get=case(), **ref),
+    "cases:region_audit": Route(get=everyone(403, kartrekker_a=200)),
+    "cases:region_audit_export": Route(get=everyone(403, kartrekker_a=200)),
 }

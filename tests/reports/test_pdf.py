@@ -108,12 +108,12 @@ def test_phase_report_reports_progress_per_region(figures, world, monkeypatch):
 
 @pytest.mark.django_db
 def test_build_report_command_prints_the_path(world, capsys):
-    call_command("build_report", "region", world.region_a.code)
+    call_command("build_report", "region", world.region_a.code, "--user", "landelijk@wel.test")
     path = capsys.readouterr().out.strip()
     assert path.endswith(".pdf")
     with open(path, "rb") as fh:
         assert fh.read(5) == b"%PDF-"
-    call_command("build_report", "phase", "1")
+    call_command("build_report", "phase", "1", "--user", "landelijk@wel.test")
     assert capsys.readouterr().out.strip().endswith(".pdf")
 
 
@@ -121,6 +121,6 @@ def test_build_report_command_errors(world):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="No region"):
-        call_command("build_report", "region", "NOPE")
+        call_command("build_report", "region", "NOPE", "--user", "landelijk@wel.test")
     with pytest.raises(CommandError, match="No phase"):
-        call_command("build_report", "phase", "9")
+        call_command("build_report", "phase", "9", "--user", "landelijk@wel.test")

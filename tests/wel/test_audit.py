@@ -3,10 +3,15 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import need_services
 from wel import audit
 from wel.models import AuditEvent
+
+# session, user, the second-factor device (django-otp, since main has the second factor), count,
+# the page of events, the region names of their roles: pinned exactly
+N_AUDIT_PAGE_QUERIES = 6
 
 
 def test_successful_login_is_audited(client, world):
@@ -106,3 +111,184 @@ def test_beheerder_reads_the_audit_log_filtered(client_for, world):
     assert response.status_code == 200
     assert b"lpa.b@wel.test" in response.content
     assert b"lpa.a@wel.test" not in response.content
+
+
+# -- issue 9 §4: readable labels, filters, CSV, the region's own log, refusals, edit form ---------
+def _case(world):
+    from tests.cases.factories import make_jeugdige
+
+    return make_jeugdige(world, given_name="Anna", family_name="Emmen")
+
+
+def test_opening_the_case_edit_form_writes_a_view_event(client_for, world):
+    """The found: the edit form shows name, BSN and date of birth but wrote no view event."""
+    jeugdige = _case(world)
+    response = client_for("lpa_a").get(reverse("cases:update", args=[jeugdige.reference]))
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW, jeugdige_id=jeugdige.pk)
+    assert event.user == world.user("lpa_a")
+
+
+def test_another_regions_case_is_refused_and_logged_denied(client_for, world):
+    jeugdige = _case(world)
+    response = client_for("lpa_b").get(reverse("cases:detail", args=[jeugdige.reference]))
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(outcome=AuditEvent.Outcome.DENIED)
+    assert event.user == world.user("lpa_b")
+    assert event.object_label == jeugdige.reference
+    assert event.detail["status"] == 404
+    # …and the case's own access history shows the attempt.
+    page = client_for("kartrekker_a").get(reverse("cases:history", args=[jeugdige.reference]))
+    assert any(
+        e.outcome == "denied" and e.user_label == "lpa.b@wel.test" for e in page.context["page"]
+    )
+    response = client_for("landelijk").get(reverse("cases:list"))
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(
+        outcome=AuditEvent.Outcome.DENIED, user=world.user("landelijk"), detail__status=403
+    ).exists()
+
+
+def test_the_audit_log_shows_dutch_labels_not_codes(client_for, world):
+    jeugdige = _case(world)
+    client_for("lpa_a").get(reverse("cases:detail", args=[jeugdige.reference]))
+    with translation.override("nl"):
+        page = client_for("beheerder").get(reverse("audit_log"), HTTP_ACCEPT_LANGUAGE="nl")
+    body = page.content.decode()
+    assert f"lpa@{world.region_a.pk}" not in body
+    assert "cases.jeugdige" not in body
+    assert world.region_a.name in body
+
+
+def test_the_audit_log_filters_and_exports_csv_which_is_audited(client_for, world):
+    jeugdige = _case(world)
+    client_for("lpa_a").get(reverse("cases:detail", args=[jeugdige.reference]))
+    client_for("kartrekker_a").get(reverse("cases:history", args=[jeugdige.reference]))
+    client = client_for("beheerder")
+    query = {
+        "user_label": "lpa.a",
+        "jeugdige_reference": jeugdige.reference,
+        "action": "view",
+        "outcome": "success",
+        "since": "2000-01-01",
+        "until": "2999-12-31",
+    }
+    page = client.get(reverse("audit_log"), query)
+    assert [e.user_label for e in page.context["page"]] == ["lpa.a@wel.test"]
+    response = client.get(reverse("audit_export"), query)
+    assert response["Content-Type"] == "text/csv"
+    rows = response.content.decode("utf-8-sig").strip().splitlines()
+    assert len(rows) == 2 and "lpa.a@wel.test" in rows[1]
+    assert "school attendance officer, Emmen/Borger-Odoorn" in rows[1]
+    export = AuditEvent.objects.get(action=AuditEvent.Action.EXPORT, user=world.user("beheerder"))
+    assert export.detail["rows"] == 1 and export.detail["filters"]["user_label"] == "lpa.a"
+
+
+def test_the_kartrekker_sees_their_regions_access_log_only(client_for, world):
+    from tests.cases.factories import make_jeugdige
+
+    mine = _case(world)
+    other = make_jeugdige(
+        world, region=world.region_b, gemeente=world.assen, by=world.user("lpa_b")
+    )
+    client_for("lpa_a").get(reverse("cases:detail", args=[mine.reference]))
+    client_for("lpa_b").get(reverse("cases:detail", args=[other.reference]))
+    page = client_for("kartrekker_a").get(reverse("cases:region_audit"))
+    refs = {e.jeugdige_reference for e in page.context["page"]}
+    assert mine.reference in refs and other.reference not in refs
+    csv_response = client_for("kartrekker_a").get(reverse("cases:region_audit_export"))
+    assert other.reference not in csv_response.content.decode("utf-8-sig")
+    assert client_for("lpa_a").get(reverse("cases:region_audit")).status_code == 403
+
+
+def test_the_cases_access_history_uses_readable_labels(client_for, world):
+    jeugdige = _case(world)
+    client = client_for("kartrekker_a")
+    client.post(
+        reverse("cases:update", args=[jeugdige.reference]),
+        {},
+    )
+    page = client.get(reverse("cases:history", args=[jeugdige.reference]))
+    labels = [e.data_display for e in page.context["page"]]
+    assert "case history and access log" in labels
+    assert "case file: name, BSN, date of birth, details" in labels
+    assert "history" not in labels and "dossier" not in labels
+
+
+def test_the_audit_log_page_has_a_fixed_number_of_queries(
+    client_for, world, django_assert_num_queries
+):
+    for _ in range(3):
+        audit.record(action=audit.Action.LOGIN, user=world.user("lpa_a"))
+    client = client_for("beheerder")
+    client.get(reverse("audit_log"))
+    with django_assert_num_queries(N_AUDIT_PAGE_QUERIES):
+        client.get(reverse("audit_log"))
+    for _ in range(30):
+        audit.record(action=audit.Action.LOGIN, user=world.user("kartrekker_a"))
+    with django_assert_num_queries(N_AUDIT_PAGE_QUERIES):
+        client.get(reverse("audit_log"))
+
+
+@pytest.mark.services
+def test_the_application_role_cannot_update_delete_or_truncate_the_audit_log(world):
+    """Issue 9 §4: two roles. The app role gets its rights from ``grant_app_role``; on the audit
+    table it may SELECT and INSERT only. (The role is created inside the test's transaction, so
+    it disappears with the rollback.)"""
+    need_services(postgres=True)
+    import uuid
+
+    from django.core.management import call_command
+
+    role = f"wel_app_test_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    call_command("grant_app_role", role)
+    kept = audit.record(action=audit.Action.LOGIN, user=world.user("lpa_a"))
+
+    def as_app(sql, params=None):
+        with transaction.atomic(), connection.cursor() as cursor:
+            # On an error the savepoint's rollback also undoes SET ROLE.
+            cursor.execute(f'SET ROLE "{role}"')
+            cursor.execute(sql, params)
+            rows = cursor.fetchall() if cursor.description else None
+            cursor.execute("RESET ROLE")
+            return rows
+
+    # What the application needs works…
+    assert as_app("SELECT count(*) FROM wel_auditevent")[0][0] >= 1
+    as_app(
+        "INSERT INTO wel_auditevent (occurred_at, action, outcome, user_label, role, "
+        "on_behalf_of, object_type, object_id, object_label, jeugdige_reference, data, detail) "
+        "VALUES (now(), 'view', 'success', 'app', '', '', '', '', '', '', '', '{}')"
+    )
+    as_app("UPDATE wel_user SET wants_digest = wants_digest WHERE id = %s", [kept.user_id])
+    # …changing or emptying the log does not.
+    for sql in (
+        "UPDATE wel_auditevent SET action = 'view'",
+        "DELETE FROM wel_auditevent",
+        "TRUNCATE wel_auditevent",
+    ):
+        with pytest.raises(DatabaseError, match="permission denied"):
+            as_app(sql)
+    assert AuditEvent.objects.filter(pk=kept.pk, action="login").exists()
+
+
+def test_the_region_access_log_has_a_fixed_number_of_queries(
+    client_for, world, django_assert_num_queries
+):
+    from tests.cases.factories import make_jeugdige
+
+    client = client_for("kartrekker_a")
+    jeugdige = make_jeugdige(world)
+    client_for("lpa_a").get(reverse("cases:detail", args=[jeugdige.reference]))
+    client.get(reverse("cases:region_audit"))
+    # session, user, second-factor device, scope (memberships, their gemeenten), count, page,
+    # region names
+    with django_assert_num_queries(8):
+        client.get(reverse("cases:region_audit"))
+    for _ in range(5):
+        other = make_jeugdige(world)
+        client_for("lpa_a").get(reverse("cases:detail", args=[other.reference]))
+    with django_assert_num_queries(8):
+        client.get(reverse("cases:region_audit"))

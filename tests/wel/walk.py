@@ -6,6 +6,7 @@ WALK = {
         get=everyone(200), post=everyone(200), post_data=lambda w: {"full_name": ""}
     ),
     "audit_log": Route(get=everyone(403, beheerder=200)),
+    "audit_export": Route(get=everyone(403, beheerder=200)),
     "health": Route(get={}, public=True),
     "accessibility": Route(get={}, public=True),
     "favicon": Route(get={}, public=True),

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "wel.middleware.UserLanguageMiddleware",
+    # Writes the view events of cases a request fetched and every refusal (NEN 7513).
+    "wel.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits: a timed-out session is logged out before any view.
     "wel.middleware.SessionTimeoutMiddleware",

@@ -1,5 +1,6 @@
-"""``manage.py import_jeugdigen FILE --region CODE [--dry-run] [--ignore-column NAME ...]``:
-the same import as the browser.
+"""``manage.py import_jeugdigen FILE --region CODE --user EMAIL [--dry-run]
+[--ignore-column NAME ...]``: the same import as the browser, run as (and audited for) that
+user, with that user's rights.
 
 All rows or none: with any bad row, or a column holding data the import cannot place (unless
 named with ``--ignore-column``), nothing is written, every problem is printed and the command
@@ -17,6 +18,8 @@ from django.utils import translation
 
 from cases import importer
 from regions.models import Region
+from wel.access import scope_for
+from wel.operator import add_user_argument, operator
 
 
 class Command(BaseCommand):
@@ -40,9 +43,19 @@ class Command(BaseCommand):
             ),
         )
 
+        add_user_argument(parser)
+
     def handle(
-        self, *args, file: str, region: str, dry_run: bool, ignore_columns: list[str], **options
+        self,
+        *args,
+        file: str,
+        region: str,
+        dry_run: bool,
+        ignore_columns: list[str],
+        user: str,
+        **options,
     ):
+        by = operator(user)
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
@@ -55,6 +68,9 @@ class Command(BaseCommand):
             target = Region.objects.get(code=region)
         except Region.DoesNotExist as exc:
             raise CommandError(f"No region with code {region!r}. See the region list.") from exc
+        allowed = scope_for(by).gemeente_ids_for_cases(target.pk)
+        if allowed is not None and not allowed:
+            raise CommandError(f"{by.email} does not work on cases in region {target.code}.")
         started = time.monotonic()
         # Messages and timeline entries are written in the site's language.
         with translation.override(settings.LANGUAGE_CODE):
@@ -63,6 +79,8 @@ class Command(BaseCommand):
                     path.read_bytes(),
                     filename=path.name,
                     region=target,
+                    by=by,
+                    allowed_gemeente_ids=allowed,
                     commit=not dry_run,
                     ignore_columns=ignore_columns,
                 )

@@ -1,4 +1,7 @@
-"""Build one report synchronously and print the stored file's path (operators, tests)."""
+"""Build one report synchronously and print the stored file's path (operators, tests).
+
+``--user EMAIL`` names the operator: the report is recorded as requested by them and the
+audit log names them (NEN 7513)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from regions.models import Phase, Region
 from reports.models import Report
 from reports.services import report_build
+from wel import audit
+from wel.operator import add_user_argument, operator
 
 
 class Command(BaseCommand):
@@ -19,10 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=["region", "phase"])
         parser.add_argument("scope", help="The region's code (VO2202) or the phase number (1-4).")
         parser.add_argument("--quiet-progress", action="store_true", help="Do not show progress.")
+        add_user_argument(parser)
 
-    def handle(self, *args, kind: str, scope: str, quiet_progress: bool, **options):
+    def handle(self, *args, kind: str, scope: str, quiet_progress: bool, user: str, **options):
         from reports.services import default_period
 
+        by = operator(user)
         if kind == "region":
             region = Region.objects.filter(code=scope.upper()).first()
             if region is None:
@@ -37,12 +44,22 @@ class Command(BaseCommand):
             report_kwargs = {"kind": Report.Kind.PHASE_OVERVIEW, "phase": phase}
         # Created directly (not through report_request) so that no task is queued: this
         # command is the worker.
-        report = Report.objects.create(period_start=start, period_end=end, **report_kwargs)
+        report = Report.objects.create(
+            period_start=start, period_end=end, requested_by=by, **report_kwargs
+        )
         started = time.monotonic()
         report = report_build(report_id=report.pk)
         seconds = time.monotonic() - started
         if report.status != Report.Status.DONE:
             raise CommandError(f"Report {report.pk} failed: {report.error}")
+        audit.record(
+            action=audit.Action.EXPORT,
+            user=by,
+            obj=report,
+            on_behalf_of="manage.py build_report",
+            data="report PDF",
+            detail={"kind": report.kind, "scope": scope},
+        )
         self.stderr.write(f"report {report.pk} built in {seconds:.1f} s")
         try:
             self.stdout.write(default_storage.path(report.file.name))
