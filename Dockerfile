@@ -11,4 +11,5 @@ COPY . .
 RUN useradd --create-home --uid 1000 wel && mkdir -p /app/var && chown -R wel /app/var
 USER wel
 EXPOSE 8000
-CMD ["gunicorn", "wel.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, timeout and bind come from gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_TIMEOUT).
+CMD ["gunicorn", "wel.wsgi:application"]

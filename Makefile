@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format check sysdeps install migrate demo messages lock bench worker clean
+.PHONY: help run test lint format check sysdeps install migrate demo messages lock bench worker clean load scan audit-deps
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -66,6 +66,17 @@ worker: install ## Start a Celery worker (needs CELERY_BROKER_URL)
 
 bench: install ## Measure response times on a large data set (see docs/benchmarks.md)
 	$(BIN)/python -m tests.bench
+
+load: install ## Load test: 25 users, 3 min, gunicorn+PostgreSQL+Redis on 127.0.0.1 (docs/benchmarks.md)
+	$(BIN)/python -m tests.load.run
+
+scan: install ## Security lint of our code with bandit; fails on any high-severity finding
+	$(BIN)/bandit -q -r wel cases interviews regions reports -x '*/migrations/*' --severity-level high
+
+PIP_AUDIT_VERSION ?= 2.10.1
+audit-deps: ## Check the pinned dependencies for known vulnerabilities (pip-audit; needs internet)
+	@test -x var/pip-audit/bin/pip-audit || ($(PYTHON) -m venv var/pip-audit && var/pip-audit/bin/pip install -q pip-audit==$(PIP_AUDIT_VERSION))
+	var/pip-audit/bin/pip-audit --requirement requirements.lock --no-deps --disable-pip --strict --progress-spinner off
 
 lock: ## Re-resolve the pinned dependencies from pyproject.toml
 	rm -rf /tmp/wel-lock && $(PYTHON) -m venv /tmp/wel-lock

@@ -76,6 +76,12 @@ class Report(models.Model):
     celery_task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Stamped by the worker while it builds; the sweeper fails a silent build."),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -10,9 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
 
 from regions.models import Phase, Region
 from wel import audit, validation
@@ -23,6 +28,8 @@ log = logging.getLogger(__name__)
 
 # Errors worth another try: the database or broker was briefly away, a storage timeout.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+# Errors of sending a task: the broker (Redis) is down or unreachable.
+BROKER_ERRORS = (KombuError, OSError)
 
 
 class ReportRequestError(ValueError):
@@ -38,10 +45,28 @@ def default_period(*, region: Region | None = None, today: date | None = None) -
     return start, today
 
 
-def _queue(report: Report) -> None:
+def _send(report_id: int) -> None:
+    """Hand the build to the broker. When the broker cannot be reached the report is failed at
+    once with a reason, so it is no orphan that blocks its region, and can be retried at once."""
     from .tasks import build_report
 
-    transaction.on_commit(lambda: build_report.delay(report_id=report.pk))
+    try:
+        build_report.delay(report_id=report_id)
+    except BROKER_ERRORS:
+        log.exception("report %s: the broker is unreachable, the build was not queued", report_id)
+        Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+            status=Report.Status.FAILED,
+            finished_at=timezone.now(),
+            error=_(
+                "The report cannot be made right now: the queue that builds reports cannot be "
+                "reached. Try again in a few minutes; if it keeps happening, tell the "
+                "administrator."
+            ),
+        )
+
+
+def _queue(report: Report) -> None:
+    transaction.on_commit(lambda: _send(report.pk))
 
 
 def report_request(
@@ -105,6 +130,7 @@ def report_request(
             detail={"kind": kind, "scope": report.scope_label, "scheduled": scheduled},
         )
         _queue(report)
+    report.refresh_from_db(fields=["status", "error", "finished_at"])  # the send may have failed
     return report
 
 
@@ -123,6 +149,7 @@ def report_retry(*, report: Report, by, request=None) -> Report:
         report.save()
         audit.record(action=audit.Action.UPDATE, request=request, user=by, obj=report, data="retry")
         _queue(report)
+    report.refresh_from_db(fields=["status", "error", "finished_at"])  # the send may have failed
     return report
 
 
@@ -167,7 +194,7 @@ def report_start(*, report_id: int, task_id: str = "") -> Report | None:
             return None
         report.status = Report.Status.RUNNING
         report.attempts += 1
-        report.started_at = timezone.now()
+        report.started_at = report.heartbeat_at = timezone.now()
         report.finished_at = None
         report.progress = 0
         report.progress_note = ""
@@ -187,10 +214,16 @@ def report_build(*, report_id: int, task_id: str = "") -> Report:
         return Report.objects.get(pk=report_id)
 
     def progress(percent: int, note: str = "") -> None:
-        _set(report.pk, progress=max(0, min(99, int(percent))), progress_note=note[:200])
+        _set(
+            report.pk,
+            progress=max(0, min(99, int(percent))),
+            progress_note=note[:200],
+            heartbeat_at=timezone.now(),
+        )
 
     try:
-        pdf = render_report(report, progress=progress)
+        with _heartbeat(report.pk):
+            pdf = render_report(report, progress=progress)
         name = default_storage.save(
             f"reports/{timezone.now():%Y/%m}/{report.filename()}", ContentFile(pdf)
         )
@@ -230,6 +263,33 @@ def report_build(*, report_id: int, task_id: str = "") -> Report:
     return Report.objects.get(pk=report.pk)
 
 
+@contextmanager
+def _heartbeat(report_id: int):
+    """While the build runs, a thread stamps ``heartbeat_at`` every WEL_REPORT_HEARTBEAT_SECONDS,
+    also during a long layout step. When the worker dies (SIGKILL, out of memory, a lost
+    machine) the stamps stop, and the sweeper in beat notices within WEL_REPORT_STALE_SECONDS."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.WEL_REPORT_HEARTBEAT_SECONDS):
+                Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        except Exception:  # noqa: BLE001 - a missed beat must never break the build
+            log.warning("report %s: heartbeat failed", report_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own database connection
+
+    thread = threading.Thread(target=beat, name=f"report-{report_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def report_give_up(*, report_id: int, reason: str) -> None:
     """Mark an unfinished report failed (retries exhausted)."""
     Report.objects.filter(
@@ -238,22 +298,33 @@ def report_give_up(*, report_id: int, reason: str) -> None:
 
 
 def sweep_stale_reports(*, running_for: timedelta | None = None) -> int:
-    """Fail reports whose worker is gone: running longer than the hard time limit (plus a
-    minute), or queued so long that no worker will pick them up. Returns how many."""
+    """Fail reports whose worker is gone; run by beat every minute, never on a page view.
+
+    A running report is stale when its heartbeat (or start) is older than
+    WEL_REPORT_STALE_SECONDS (default 180 s; ``running_for`` overrides it) or it has run past
+    the hard time limit; it is failed with a reason and can be retried at once. (When only a
+    pool process dies, Celery's late acknowledgement redelivers the task first, and the build
+    is retried up to WEL_REPORT_MAX_ATTEMPTS times.) A queued report that no worker took within
+    WEL_REPORT_QUEUED_MAX_HOURS is failed too. Returns how many reports were failed.
+    """
     now = timezone.now()
     if running_for is None:
-        running_for = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    stopped = Report.objects.filter(
-        status=Report.Status.RUNNING, started_at__lt=now - running_for
-    ).update(
-        status=Report.Status.FAILED,
-        finished_at=now,
-        progress_note="",
-        error=_(
-            "The worker stopped while building this report (it ran longer than %(n)s "
-            "minutes without finishing). Try again."
+        running_for = timedelta(seconds=settings.WEL_REPORT_STALE_SECONDS)
+    hard_limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stopped = (
+        Report.objects.filter(status=Report.Status.RUNNING)
+        .annotate(last_sign=Coalesce(F("heartbeat_at"), F("started_at"), F("created_at")))
+        .filter(Q(last_sign__lt=now - running_for) | Q(started_at__lt=now - hard_limit))
+        .update(
+            status=Report.Status.FAILED,
+            finished_at=now,
+            progress_note="",
+            error=_(
+                "The worker stopped while building this report (no sign of life for %(n)s "
+                "minutes). Try again."
+            )
+            % {"n": max(1, round(running_for.total_seconds() / 60))},
         )
-        % {"n": max(1, round(running_for.total_seconds() / 60))},
     )
     lost = Report.objects.filter(
         status=Report.Status.QUEUED,

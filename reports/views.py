@@ -142,6 +142,7 @@ def request_region_report(request, code):
     except services.ReportRequestError as exc:
         messages.error(request, str(exc))
         return redirect("reports:region_dashboard", code=region.code)
+    _say_if_not_queued(request, report)
     return redirect(report)
 
 
@@ -166,7 +167,14 @@ def request_phase_report(request):
     except services.ReportRequestError as exc:
         messages.error(request, str(exc))
         return redirect("reports:national_dashboard")
+    _say_if_not_queued(request, report)
     return redirect(report)
+
+
+def _say_if_not_queued(request, report) -> None:
+    """The broker was unreachable: the report failed at once with the reason; say so."""
+    if report.status == Report.Status.FAILED:
+        messages.error(request, report.error)
 
 
 def _context(request, report):
@@ -177,14 +185,13 @@ def _context(request, report):
 
 
 def report_detail(request, pk):
-    services.sweep_stale_reports()
     report = selectors.report_get(user=request.user, pk=pk)
     return render(request, "reports/report_detail.html", _context(request, report))
 
 
 def report_progress(request, pk):
-    """The small polled part of the report page (htmx, every 2 s while unfinished)."""
-    services.sweep_stale_reports()
+    """The small polled part of the report page (htmx, every 2 s while unfinished). Reads
+    only: stale reports are swept by beat (reports.sweep_stale_reports), never on a GET."""
     report = selectors.report_get(user=request.user, pk=pk)
     return render(request, "reports/_progress.html", _context(request, report))
 
@@ -195,9 +202,11 @@ def report_retry(request, pk):
     if not selectors.may_request(scope_for(request.user), report):
         raise PermissionDenied
     try:
-        services.report_retry(report=report, by=request.user, request=request)
+        report = services.report_retry(report=report, by=request.user, request=request)
     except services.ReportRequestError as exc:
         messages.error(request, str(exc))
+    else:
+        _say_if_not_queued(request, report)
     return redirect(report)
 
 

@@ -90,6 +90,8 @@ def test_walk(name, persona, built_world):
         client.force_login(user)
 
     response = client.get(url)
+    if user is not None:  # personal data is never cached (issue 10 §2: found missing)
+        assert "no-store" in response.get("Cache-Control", ""), (name, persona)
     if persona == "anonymous":
         if route.public:
             assert response.status_code in (200, 302, 405), (name, response.status_code)
@@ -106,6 +108,8 @@ def test_walk(name, persona, built_world):
     if route.post or route.post_data:
         data = route.post_data(built_world) if route.post_data else {}
         response = client.post(url, data)
+        if user is not None and response.wsgi_request.user.is_authenticated:
+            assert "no-store" in response.get("Cache-Control", ""), (name, "POST", persona)
         if persona == "anonymous":
             if not route.public:
                 assert response.status_code == 302, (name, "POST", response.status_code)

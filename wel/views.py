@@ -1,5 +1,6 @@
 import csv
 import io
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +25,8 @@ from .filters import AuditEventFilter
 from .forms import AccountSettingsForm
 from .models import AuditEvent
 from .services import user_set_language
+
+log = logging.getLogger(__name__)
 
 
 def home(request):
@@ -191,13 +195,47 @@ def accessibility(request):
     )
 
 
+def _check_pages(request) -> None:
+    # The base layout names every vendored static file; with the manifest storage of the
+    # production settings a missing or stale manifest raises here, exactly as every page would.
+    render_to_string("base.html", request=request)
+
+
+def _check_database(request) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_broker(request) -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # no broker configured: tasks run in-process
+    from .celery import app
+
+    with app.connection_for_write(connect_timeout=HEALTH_BROKER_TIMEOUT) as conn:
+        conn.ensure_connection(max_retries=1, timeout=HEALTH_BROKER_TIMEOUT)
+        conn.default_channel  # noqa: B018 - opening a channel pings the broker
+
+
+HEALTH_BROKER_TIMEOUT = 2  # seconds; the load balancer's probe must answer quickly
+HEALTH_CHECKS = {"pages": _check_pages, "database": _check_database, "broker": _check_broker}
+
+
 @login_not_required
 @require_GET
 def health(request):
-    """Liveness for the load balancer and docker-compose: the database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database failure means "unhealthy"
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    """Readiness for the load balancer and docker-compose: 200 only when pages can render
+    (static manifest present), the database answers and the Celery broker accepts a
+    connection; 503 with the failing parts named otherwise. Never shows error details."""
+    checks = {}
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            check(request)
+        except Exception:  # noqa: BLE001 - any failure of a part means "unhealthy"
+            log.exception("health check %s failed", name)
+            checks[name] = "unavailable"
+        else:
+            checks[name] = "ok"
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import Phase
@@ -167,15 +169,21 @@ def test_sweeper_fails_reports_whose_worker_died(world, settings):
     assert lost.status == "failed" and "No worker picked" in lost.error
 
 
-def test_report_page_runs_the_sweeper(world, client_for):
+def test_report_pages_never_write_the_sweep_is_beats_job(world, client_for):
+    # Found: the sweep ran on GET (the page and its htmx poll). Sweeps belong to beat.
     dead = f.report(
         region=world.region_a,
         status="running",
         started_at=timezone.now() - timedelta(hours=2),
     )
-    response = client_for("kartrekker_a").get(dead.get_absolute_url())
-    assert b"worker stopped" in response.content
-    assert b"Try again" in response.content
+    client = client_for("kartrekker_a")
+    for name in ("reports:detail", "reports:progress"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name, args=[dead.pk])).status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+        assert not [w for w in writes if "reports_report" in w], writes
+    dead.refresh_from_db()
+    assert dead.status == "running"
 
 
 def test_scheduled_region_reports_every_n_days(world, settings):

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "wel.middleware.UserLanguageMiddleware",
     # Writes the view events of cases a request fetched and every refusal (NEN 7513).
     "wel.audit.AuditMiddleware",
+    # Personal data never in a cache: no-store on every answer to a signed-in user.
+    "wel.caching.no_store_when_signed_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits: a timed-out session is logged out before any view.
     "wel.middleware.SessionTimeoutMiddleware",
@@ -104,7 +106,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(exist_ok=True)  # the embedded default needs its folder, nothing else
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections: a new PostgreSQL connection costs about 9 ms a request. Each gunicorn
+# worker and each Celery worker process holds at most one; see docs/operations.md for the budget.
+# CONN_MAX_AGE in seconds (0 = close after every request); the health check reconnects after a
+# database restart instead of failing the next request on a dead connection.
+try:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+except ValueError as exc:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be a whole number of seconds.") from exc
+if DATABASES["default"]["CONN_MAX_AGE"] < 0:
+    raise ImproperlyConfigured("CONN_MAX_AGE must be 0 or more seconds.")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "wel.User"
@@ -227,12 +239,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.queue_scheduled_region_reports",
         "schedule": crontab(hour=5, minute=30),
     },
-    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 10 * 60},
     # Retention (cases/retention.py): closed cases and audit lines past their term, daily.
     "cases-apply-retention": {
         "task": "cases.apply_retention",
         "schedule": crontab(hour=3, minute=15),
     },
+    # Every minute, so a build whose worker died is failed within a few minutes (heartbeat).
+    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 60},
     "reports-weekly-digest": {
         "task": "reports.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
@@ -246,6 +259,10 @@ WEL_REPORT_QUEUED_MAX_HOURS = env.int("WEL_REPORT_QUEUED_MAX_HOURS", default=6)
 # Imports: a confirmed import with more new rows than this runs as a Celery job with a
 # progress page instead of inside the web request (docs/cases.md, "The import job").
 WEL_IMPORT_JOB_THRESHOLD = env.int("WEL_IMPORT_JOB_THRESHOLD", default=2000)
+# A building worker stamps its report every WEL_REPORT_HEARTBEAT_SECONDS; the sweeper fails a
+# report without a stamp for WEL_REPORT_STALE_SECONDS (its worker died).
+WEL_REPORT_HEARTBEAT_SECONDS = env.int("WEL_REPORT_HEARTBEAT_SECONDS", default=30)
+WEL_REPORT_STALE_SECONDS = env.int("WEL_REPORT_STALE_SECONDS", default=180)
 for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",
     "WEL_REPORT_MAX_ATTEMPTS",
@@ -257,6 +274,8 @@ for _name in (
     "WEL_SESSION_WARNING_SECONDS",
     "WEL_SESSION_MAX_HOURS",
     "WEL_IMPORT_JOB_THRESHOLD",
+    "WEL_REPORT_HEARTBEAT_SECONDS",
+    "WEL_REPORT_STALE_SECONDS",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")
@@ -272,6 +291,10 @@ if WEL_SESSION_WARNING_SECONDS >= WEL_SESSION_IDLE_MINUTES * 60:
 WEL_RETENTION_YEARS_AFTER_BIRTH = env.int("WEL_RETENTION_YEARS_AFTER_BIRTH", default=19)
 WEL_RETENTION_YEARS_PER_GRONDSLAG = env.json("WEL_RETENTION_YEARS_PER_GRONDSLAG", default={})
 WEL_AUDIT_RETENTION_YEARS = env.int("WEL_AUDIT_RETENTION_YEARS", default=5)
+if WEL_REPORT_STALE_SECONDS <= 2 * WEL_REPORT_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "WEL_REPORT_STALE_SECONDS must be more than twice WEL_REPORT_HEARTBEAT_SECONDS."
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
