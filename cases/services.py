@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wel import audit
 from wel.access import scope_for
@@ -553,6 +554,38 @@ def betrokkene_add(*, jeugdige: Jeugdige, data: dict[str, Any], by, request=None
     return _record_added(
         betrokkene, kind=TimelineEntry.Kind.BETROKKENE, text=text, data=data, by=by, request=request
     )
+
+
+@transaction.atomic
+def betrokkenen_invited_by_parents(
+    *, jeugdige: Jeugdige, betrokkenen: list[Betrokkene], request=None
+) -> int:
+    """Mark betrokkenen of this case as chosen by the parents to attend the conversation
+    (the parents are in the lead); returns how many changed. Timeline + audit."""
+    ids = [b.pk for b in betrokkenen if b.jeugdige_id == jeugdige.pk]
+    changed = Betrokkene.objects.filter(pk__in=ids, invited_by_parents=False).update(
+        invited_by_parents=True
+    )
+    if changed:
+        timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.BETROKKENE,
+            text=ngettext(
+                "%(count)d betrokkene chosen by the parents to attend.",
+                "%(count)d betrokkenen chosen by the parents to attend.",
+                changed,
+            )
+            % {"count": changed},
+        )
+        audit.record(
+            action=audit.Action.UPDATE,
+            request=request,
+            obj=jeugdige,
+            jeugdige=jeugdige,
+            data="betrokkenen: invited_by_parents",
+            detail={"betrokkenen": ids},
+        )
+    return changed
 
 
 @transaction.atomic
