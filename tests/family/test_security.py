@@ -176,7 +176,7 @@ def test_family_pages_carry_the_hardened_headers(link):
         assert "no-store" in response["Cache-Control"]
         assert response["X-Frame-Options"] == "DENY"
         assert "default-src" in response["Content-Security-Policy"]
-        assert response["Referrer-Policy"] == "no-referrer"
+        assert response["Referrer-Policy"] == "same-origin"
 
 
 def _snapshot():
