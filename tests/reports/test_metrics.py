@@ -134,7 +134,7 @@ def _count(fn, span) -> int:
 @pytest.mark.parametrize(
     "fn,expected",
     [
-        (metrics.region_figures, 11),
+        (metrics.region_figures, 13),  # 11 + the family contributions (2)
         (metrics.focus_trajectories, 1),
         (metrics.learnings_shared, 2),
         (metrics.national_figures, 11),
