@@ -222,8 +222,7 @@ def invitation_open(*, token: str, request=None) -> Invitation | None:
         data=f"uitnodiging geopend ({state})",
         user_label=family_label(invitation),
     )
-    if usable and invitation.opened_at is None:
-        Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=timezone.now())
+    # No write on GET beyond the audit line: "first opened" is stamped when the code is right.
     return invitation if usable else None
 
 
@@ -247,6 +246,9 @@ def code_check(*, invitation: Invitation, code: str, request=None) -> bool:
     # Always run the hasher, so a wrong and a right code take the same time.
     right = check_password((code or "").strip(), current.code_hash)
     if right:
+        if current.opened_at is None:
+            current.opened_at = timezone.now()
+            current.save(update_fields=["opened_at"])
         audit.record(
             action=audit.Action.LOGIN,
             request=request,

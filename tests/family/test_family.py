@@ -47,7 +47,9 @@ def test_parent_answers_and_the_lpa_sees_it_in_their_own_words(
     assert invitation.token_hash == services.token_hash(token)
     assert token not in invitation.token_hash and code not in invitation.code_hash
 
+    assert Invitation.objects.get().opened_at is None  # opening the link writes no row
     family = family_client(token, code)
+    assert Invitation.objects.get().opened_at is not None  # the right code stamps it
     page = family.get(reverse("family:answer", args=[token]))
     body = page.content.decode()
     assert "Fenna" in body and "Bakkerveld" not in body and case.reference not in body
@@ -116,7 +118,9 @@ def test_young_person_only_from_the_age_setting(world, client_for, settings):
     assert "can be invited from age 12" in response.content.decode()
     assert not Invitation.objects.exists()
     token, code = invite(client_for("lpa_a"), twelve, audience="young_person")
+    assert Invitation.objects.get().opened_at is None  # opening the link writes no row
     family = family_client(token, code)
+    assert Invitation.objects.get().opened_at is not None  # the right code stamps it
     page = family.get(reverse("family:answer", args=[token])).content.decode()
     assert "What do you like doing?" in page and "What do you need as a parent?" not in page
     family.post(reverse("family:answer", args=[token]), {"likes": "Gamen en tekenen"})
@@ -145,7 +149,9 @@ def test_after_the_conversation_the_family_answers_the_shared_agreements(world, 
     token, code = invite(
         client_for("lpa_a"), case, purpose="after", interview=interview.pk, steps=[shared.pk]
     )
+    assert Invitation.objects.get().opened_at is None  # opening the link writes no row
     family = family_client(token, code)
+    assert Invitation.objects.get().opened_at is not None  # the right code stamps it
     page = family.get(reverse("family:answer", args=[token])).content.decode()
     assert "Proefdag op de zorgboerderij" in page and "Intern: dossier bijwerken" not in page
     step = Invitation.objects.get().shared_steps.get()
