@@ -205,3 +205,16 @@ def test_only_workers_of_the_case_may_invite(world, client_for, case):
         == 404
     )
     assert Jeugdige.objects.count() == 2
+
+
+def test_the_inzage_export_holds_the_familys_words_but_no_secrets(world, client_for, case):
+    from cases.inzage import inzage_json
+
+    token, code = invite(client_for("lpa_a"), case)
+    family_client(token, code).post(
+        reverse("family:answer", args=[token]), {"going_well": "Ze tekent elke dag."}
+    )
+    invitation = Invitation.objects.get()
+    export = inzage_json(jeugdige=case).decode()
+    assert "Ze tekent elke dag." in export
+    assert invitation.token_hash not in export and invitation.code_hash not in export
