@@ -375,7 +375,13 @@ def changes_since(*, jeugdige: Jeugdige, version: int) -> list[Change]:
 
 @transaction.atomic
 def jeugdige_update(
-    *, jeugdige: Jeugdige, data: dict[str, Any], version: int, by, request=None
+    *,
+    jeugdige: Jeugdige,
+    data: dict[str, Any],
+    version: int,
+    by,
+    request=None,
+    actor_label: str = "",
 ) -> Jeugdige:
     """Save edited fields when nobody saved the case since ``version`` (optimistic locking).
 
@@ -432,6 +438,7 @@ def jeugdige_update(
         obj=current,
         jeugdige=current,
         data=", ".join(changed),
+        user_label=actor_label,
     )
     return current
 
@@ -528,7 +535,9 @@ def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeug
 
 
 # -- around the case --------------------------------------------------------------------------
-def _record_added(record, *, kind: str, text: str, data: dict[str, Any], by, request):
+def _record_added(
+    record, *, kind: str, text: str, data: dict[str, Any], by, request, actor_label: str = ""
+):
     """Validate and save a row that belongs to a case, with its timeline entry and audit event."""
     record.full_clean()
     record.save()
@@ -540,25 +549,37 @@ def _record_added(record, *, kind: str, text: str, data: dict[str, Any], by, req
         obj=record,
         jeugdige=record.jeugdige,
         data=", ".join(sorted(data)),
+        user_label=actor_label,
     )
     return record
 
 
 @transaction.atomic
-def betrokkene_add(*, jeugdige: Jeugdige, data: dict[str, Any], by, request=None) -> Betrokkene:
-    """Add a person or organisation around the young person; timeline + audit."""
+def betrokkene_add(
+    *, jeugdige: Jeugdige, data: dict[str, Any], by, request=None, actor_label: str = ""
+) -> Betrokkene:
+    """Add a person or organisation around the young person; timeline + audit.
+
+    ``actor_label`` names an actor without an account in the audit log (e.g. a parent through
+    an invitation, family app)."""
     betrokkene = Betrokkene(jeugdige=jeugdige, **data)
     text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
     if betrokkene.invited_by_parents:
         text += " " + _("(invited by the parents)")
     return _record_added(
-        betrokkene, kind=TimelineEntry.Kind.BETROKKENE, text=text, data=data, by=by, request=request
+        betrokkene,
+        kind=TimelineEntry.Kind.BETROKKENE,
+        text=text,
+        data=data,
+        by=by,
+        request=request,
+        actor_label=actor_label,
     )
 
 
 @transaction.atomic
 def betrokkenen_invited_by_parents(
-    *, jeugdige: Jeugdige, betrokkenen: list[Betrokkene], request=None
+    *, jeugdige: Jeugdige, betrokkenen: list[Betrokkene], request=None, actor_label: str = ""
 ) -> int:
     """Mark betrokkenen of this case as chosen by the parents to attend the conversation
     (the parents are in the lead); returns how many changed. Timeline + audit."""
@@ -584,6 +605,7 @@ def betrokkenen_invited_by_parents(
             jeugdige=jeugdige,
             data="betrokkenen: invited_by_parents",
             detail={"betrokkenen": ids},
+            user_label=actor_label,
         )
     return changed
 

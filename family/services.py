@@ -326,7 +326,7 @@ def contribution_submit(
     contribution.save()
     contribution.attendees_known.set(attendees)
     case_services.betrokkenen_invited_by_parents(
-        jeugdige=jeugdige, betrokkenen=attendees, request=request
+        jeugdige=jeugdige, betrokkenen=attendees, request=request, actor_label=family_label(current)
     )
     kinds = dict(Betrokkene.Kind.choices)
     for kind in data.get("other_kinds") or []:
@@ -340,6 +340,7 @@ def contribution_submit(
             },
             by=None,
             request=request,
+            actor_label=family_label(current),
         )
     if contribution.consent:
         fresh = Jeugdige.objects.get(pk=jeugdige.pk)
@@ -353,6 +354,7 @@ def contribution_submit(
             version=fresh.version,
             by=None,
             request=request,
+            actor_label=family_label(current),
         )
     current.submitted_at = timezone.now()
     current.save(update_fields=["submitted_at"])

@@ -57,6 +57,17 @@ def _invite(world, jeugdige, audience):
     return new.token, new.code
 
 
+def _staff_page(open_page, live_server, user):
+    staff = open_page({"width": 1366, "height": 900})
+    device = enrol_test_totp(user)
+    log_in(staff, live_server.url, user)
+    if "/account/tweede-factor/controle/" in staff.url:  # the second step of the login
+        staff.get_by_label("Code").fill(fresh_totp_code(device))
+        staff.get_by_role("button", name="Continue").click()
+        staff.wait_for_load_state()
+    return staff
+
+
 def test_a_parent_answers_on_a_phone_and_the_lpa_sees_it(world, open_page, live_server):
     jeugdige = make_jeugdige(world, given_name="Fenna", family_name="Bakkerveld")
     betrokkene_add(
@@ -64,10 +75,26 @@ def test_a_parent_answers_on_a_phone_and_the_lpa_sees_it(world, open_page, live_
         data={"kind": "school", "name": "Meester Jan", "organisation": "De Klimop"},
         by=world.user("lpa_a"),
     )
-    token, code = _invite(world, jeugdige, "parent")
+    # The LPA invites from the case page: a printed letter, the code shown once.
+    staff = _staff_page(open_page, live_server, world.user("lpa_a"))
+    staff.goto(f"{live_server.url}/jeugdigen/{jeugdige.reference}/")
+    staff.get_by_role("link", name="Invite parents or young person").click()
+    staff.wait_for_load_state()
+    assert axe_violations(staff) == [], staff.url
+    staff.get_by_label("Parent / verzorger").check()
+    staff.get_by_label("Before the conversation").check()
+    staff.get_by_label("Name of the recipient").fill("Familie Bakker")
+    staff.get_by_label("As a printed letter").check()
+    staff.get_by_role("button", name="Create invitation").click()
+    staff.wait_for_load_state()
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    staff.screenshot(path=FOLDER / "parent-0-lpa-letter.png", full_page=True)
+    assert axe_violations(staff) == [], staff.url
+    code = staff.get_by_test_id("family-code").inner_text().strip()
+    link = staff.get_by_test_id("family-link").inner_text().strip()
 
     page = open_page()
-    page.goto(f"{live_server.url}/uitnodiging/{token}/")
+    page.goto(link)
     assert "Fenna" in page.content() and "Bakkerveld" not in page.content()
     checked(page, "parent-1-code")
     page.get_by_label("Code").fill(code)
@@ -85,14 +112,6 @@ def test_a_parent_answers_on_a_phone_and_the_lpa_sees_it(world, open_page, live_
     assert "Thank you" in page.content()
     checked(page, "parent-3-thanks")
 
-    staff = open_page({"width": 1366, "height": 900})
-    lpa = world.user("lpa_a")
-    device = enrol_test_totp(lpa)
-    log_in(staff, live_server.url, lpa)
-    if "/account/tweede-factor/controle/" in staff.url:  # the second step of the login
-        staff.get_by_label("Code").fill(fresh_totp_code(device))
-        staff.get_by_role("button", name="Continue").click()
-        staff.wait_for_load_state()
     staff.goto(f"{live_server.url}/jeugdigen/{jeugdige.reference}/")
     panel = staff.locator("section[aria-labelledby=h-family]")
     assert "Fenna helpt elke ochtend op de boerderij." in panel.inner_text()

@@ -86,6 +86,11 @@ def test_parent_answers_and_the_lpa_sees_it_in_their_own_words(
     assert events.filter(data__startswith="uitnodiging geopend", outcome="success").exists()
     assert events.filter(data="uitnodiging: code juist", outcome="success").exists()
     assert events.filter(data__startswith="in eigen woorden", outcome="success").exists()
+    # Every change the family's answer made is logged as theirs, none anonymously.
+    label = f"ouder via uitnodiging {invitation.pk}"
+    assert events.filter(user_label=label, data="consent_date, consent_by").exists()
+    assert events.filter(user_label=label, data__startswith="betrokkenen:").exists()
+    assert not events.filter(user_label="", user=None).exists()
 
 
 def test_the_answers_are_shown_next_to_the_interview(world, client_for, case):
