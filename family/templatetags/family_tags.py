@@ -31,11 +31,21 @@ def _answered_after(**filters):
 def family_case_panel(context, jeugdige):
     """Invitations (with their state) and everything the family wrote, for the case page."""
     user = context["request"].user
+    # Two queries on a case without invitations; a fixed few more with them (prefetches).
+    invitations = list(
+        Invitation.objects.filter(jeugdige=jeugdige).prefetch_related(
+            Prefetch("shared_steps", queryset=SharedStep.objects.select_related("next_step"))
+        )
+    )
     return {
         "jeugdige": jeugdige,
-        "invitations": list(Invitation.objects.filter(jeugdige=jeugdige)),
+        "invitations": invitations,
         "contributions": _contributions(jeugdige=jeugdige),
-        "after": _answered_after(jeugdige=jeugdige),
+        "after": [
+            i
+            for i in invitations
+            if i.purpose == Invitation.Purpose.AFTER and i.submitted_at is not None
+        ],
         "may_invite": may_invite(user, jeugdige),
         "csrf_token": context.get("csrf_token"),
     }
