@@ -30,7 +30,8 @@ from . import selectors
 from .models import Jeugdige
 
 #: Fields that are bookkeeping, not data about the person.
-SKIP_FIELDS = {"id", "version", "jeugdige"}
+SKIP_FIELDS = {"id", "version", "jeugdige", "token_hash", "code_hash"}  # (family invitations:
+# hashes of the link and code are secrets of the invitation, not data about the person)
 
 #: Labels for fields declared without a verbose name of their own.
 GENERIC_LABELS = {
@@ -84,7 +85,11 @@ def _record(obj: models.Model, *, depth: int, parent=None) -> dict:
             # content that merely points here (and may be about other children).
             if rel.many_to_many or rel.on_delete is not models.CASCADE:
                 continue
-            rows = list(getattr(obj, rel.get_accessor_name()).all())
+            if rel.one_to_one:  # e.g. an invitation's answers: one object, or none
+                child = getattr(obj, rel.get_accessor_name(), None)
+                rows = [child] if child is not None else []
+            else:
+                rows = list(getattr(obj, rel.get_accessor_name()).all())
             if rows:
                 children.append(
                     _section(rel.related_model, rows, depth=depth - 1, parent=type(obj))

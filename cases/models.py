@@ -528,6 +528,8 @@ class TimelineEntry(models.Model):
         INTERVIEW = "interview", _("Conversation")
         NEXT_STEP = "next_step", _("Next step")
         IMPORT = "import", _("Import")
+        # Written by a parent or the young person through an invitation (family app).
+        IN_EIGEN_WOORDEN = "eigen_woorden", _("In their own words")
         OTHER = "other", _("Other")
 
     jeugdige = models.ForeignKey(

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from wel import audit
 from wel.access import scope_for
@@ -375,7 +376,13 @@ def changes_since(*, jeugdige: Jeugdige, version: int) -> list[Change]:
 
 @transaction.atomic
 def jeugdige_update(
-    *, jeugdige: Jeugdige, data: dict[str, Any], version: int, by, request=None
+    *,
+    jeugdige: Jeugdige,
+    data: dict[str, Any],
+    version: int,
+    by,
+    request=None,
+    actor_label: str = "",
 ) -> Jeugdige:
     """Save edited fields when nobody saved the case since ``version`` (optimistic locking).
 
@@ -433,6 +440,7 @@ def jeugdige_update(
         obj=current,
         jeugdige=current,
         data=", ".join(changed),
+        user_label=actor_label,
     )
     return current
 
@@ -530,7 +538,9 @@ def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeug
 
 
 # -- around the case --------------------------------------------------------------------------
-def _record_added(record, *, kind: str, text: str, data: dict[str, Any], by, request):
+def _record_added(
+    record, *, kind: str, text: str, data: dict[str, Any], by, request, actor_label: str = ""
+):
     """Validate and save a row that belongs to a case, with its timeline entry and audit event."""
     record.full_clean()
     record.save()
@@ -542,20 +552,65 @@ def _record_added(record, *, kind: str, text: str, data: dict[str, Any], by, req
         obj=record,
         jeugdige=record.jeugdige,
         data=", ".join(sorted(data)),
+        user_label=actor_label,
     )
     return record
 
 
 @transaction.atomic
-def betrokkene_add(*, jeugdige: Jeugdige, data: dict[str, Any], by, request=None) -> Betrokkene:
-    """Add a person or organisation around the young person; timeline + audit."""
+def betrokkene_add(
+    *, jeugdige: Jeugdige, data: dict[str, Any], by, request=None, actor_label: str = ""
+) -> Betrokkene:
+    """Add a person or organisation around the young person; timeline + audit.
+
+    ``actor_label`` names an actor without an account in the audit log (e.g. a parent through
+    an invitation, family app)."""
     betrokkene = Betrokkene(jeugdige=jeugdige, **data)
     text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
     if betrokkene.invited_by_parents:
         text += " " + _("(invited by the parents)")
     return _record_added(
-        betrokkene, kind=TimelineEntry.Kind.BETROKKENE, text=text, data=data, by=by, request=request
+        betrokkene,
+        kind=TimelineEntry.Kind.BETROKKENE,
+        text=text,
+        data=data,
+        by=by,
+        request=request,
+        actor_label=actor_label,
     )
+
+
+@transaction.atomic
+def betrokkenen_invited_by_parents(
+    *, jeugdige: Jeugdige, betrokkenen: list[Betrokkene], request=None, actor_label: str = ""
+) -> int:
+    """Mark betrokkenen of this case as chosen by the parents to attend the conversation
+    (the parents are in the lead); returns how many changed. Timeline + audit."""
+    ids = [b.pk for b in betrokkenen if b.jeugdige_id == jeugdige.pk]
+    changed = Betrokkene.objects.filter(pk__in=ids, invited_by_parents=False).update(
+        invited_by_parents=True
+    )
+    if changed:
+        timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.BETROKKENE,
+            text=ngettext(
+                "%(count)d betrokkene chosen by the parents to attend.",
+                "%(count)d betrokkenen chosen by the parents to attend.",
+                changed,
+            )
+            % {"count": changed},
+        )
+        audit.record(
+            action=audit.Action.UPDATE,
+            request=request,
+            obj=jeugdige,
+            jeugdige=jeugdige,
+            data="betrokkenen: invited_by_parents",
+            detail={"betrokkenen": ids},
+            user_label=actor_label,
+        )
+    return changed
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from cases import counts as case_counts
 from cases import rules
 from cases.models import ContactMoment, Grondslag, Jeugdige, Ontwikkelactiviteit, Status
 from cases.selectors import worklist_signals  # the worklist's own filters, so both agree
+from family.models import Contribution, Invitation
 from interviews.models import (
     AgendaStatus,
     BelemmerendeFactor,
@@ -394,6 +395,36 @@ def activities_by_kind(span: Span) -> Table:
     )
 
 
+def family_contributions(span: Span) -> Table:
+    """Parents and young people who wrote in their own words (family app), submitted in the
+    period: answers per audience and for how many jeugdigen. Two queries."""
+    base = Contribution.objects.filter(
+        span.q("jeugdige__region"),
+        submitted_at__date__gte=span.start,
+        submitted_at__date__lte=span.end,
+    )
+    counts = {
+        row["audience"]: row
+        for row in base.values("audience")
+        .annotate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
+        .order_by()
+    }
+    labels = _labels(Invitation.Audience.choices)
+    rows = [
+        [labels[k], counts.get(k, {}).get("n", 0), counts.get(k, {}).get("jeugdigen", 0)]
+        for k in Invitation.Audience.values
+    ]
+    total = base.aggregate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
+    return Table(
+        key="family",
+        caption=_("Parents and young people contributed themselves"),
+        columns=[_("Who"), _("Contributions"), _("Jeugdigen")],
+        rows=rows,
+        total=[_("Total"), total["n"], total["jeugdigen"]],
+        count_columns=(1, 2),
+    )
+
+
 def obstacles_by_category(span: Span) -> Table:
     """Belemmerende factoren per category: open and solved. One query."""
     closed = rules.obstacle_closed_q()
@@ -705,6 +736,7 @@ def region_figures(span: Span) -> list[Table]:
         jeugdigen_by_age_band(span, counts),
         worklist(span, counts),
         interviews_by_respondent(span),
+        family_contributions(span),
         activities_by_kind(span),
         obstacles_by_category(span),
         obstacles_by_level_status(span),

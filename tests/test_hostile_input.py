@@ -286,6 +286,7 @@ NO_RULE = {
     "escalated_at",
     "started_at",
     "finished_at",
+    "heartbeat_at",  # a building worker's stamp (deploy), never typed by a person
 }
 
 

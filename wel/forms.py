@@ -92,7 +92,7 @@ class AccountSettingsForm(WelModelForm):
         self.helper.add_input(Submit("submit", _("Save")))
 
 
-class WelAuthenticationForm(AuthenticationForm):
+class WelAuthenticationForm(WelFormMixin, AuthenticationForm):
     """The login form: the address is normalised before it is checked, so every spelling of
     it shares one lockout counter and one audit label (wel.accounts.normalise_email)."""
 
@@ -100,7 +100,7 @@ class WelAuthenticationForm(AuthenticationForm):
         return normalise_email(self.cleaned_data.get("username"))
 
 
-class WelPasswordResetForm(PasswordResetForm):
+class WelPasswordResetForm(WelFormMixin, PasswordResetForm):
     def clean_email(self) -> str:
         return normalise_email(self.cleaned_data.get("email"))
 

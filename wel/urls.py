@@ -57,6 +57,8 @@ urlpatterns = [
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("health/", views.health, name="health"),
     path("regio/", include("regions.urls")),
+    # Before the cases URLs: "jeugdigen/<reference>/uitnodigen/" and the public family links.
+    path("", include("family.urls")),
     path("jeugdigen/", include("cases.urls")),
     path("gesprekken/", include("interviews.urls")),
     path("rapportages/", include("reports.urls")),

@@ -13,8 +13,10 @@ from django.urls import reverse
 
 from cases import importer
 from cases.models import Jeugdige
+from regions.models import Region
 from tests.cases.factories import JeugdigeFactory, make_jeugdige
-from tests.factories import RegionFactory, gemeente
+from tests.factories import MembershipFactory, RegionFactory, gemeente
+from wel.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +29,18 @@ def command(*args) -> tuple[str, str]:
     if "--user" not in args:
         args = (*args, "--user", "kartrekker.a@wel.test")
     out, err = io.StringIO(), io.StringIO()
+    # Since the audit work every import command names its operator (--user): a kartrekker of
+    # the region named, made when the test has none.
+    if "--user" not in args and "--region" in args:
+        region = Region.objects.filter(code=args[args.index("--region") + 1]).first()
+        if region is not None:
+            user = (
+                User.objects.filter(
+                    memberships__region=region, memberships__role="kartrekker"
+                ).first()
+                or MembershipFactory(region=region, role="kartrekker").user
+            )
+            args = (*args, "--user", user.email)
     call_command("import_jeugdigen", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 

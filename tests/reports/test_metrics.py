@@ -136,7 +136,7 @@ def _count(fn, span) -> int:
 @pytest.mark.parametrize(
     "fn,expected",
     [
-        (metrics.region_figures, 12),
+        (metrics.region_figures, 14),  # 11, +1 the case token (cases.counts), +2 family
         (metrics.focus_trajectories, 1),
         (metrics.learnings_shared, 2),
         (metrics.national_figures, 12),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "regions",
     "cases",
     "interviews",
+    "family",
     "reports",
     "wel.apps.WelAdminConfig",
     "django.contrib.auth",
@@ -265,6 +266,13 @@ WEL_IMPORT_JOB_THRESHOLD = env.int("WEL_IMPORT_JOB_THRESHOLD", default=2000)
 # report without a stamp for WEL_REPORT_STALE_SECONDS (its worker died).
 WEL_REPORT_HEARTBEAT_SECONDS = env.int("WEL_REPORT_HEARTBEAT_SECONDS", default=30)
 WEL_REPORT_STALE_SECONDS = env.int("WEL_REPORT_STALE_SECONDS", default=180)
+# Family invitations (docs/family.md): how long a link works, wrong codes before it locks,
+# from which age the young person is invited themself, how long a family session lasts.
+WEL_FAMILY_INVITATION_DAYS = env.int("WEL_FAMILY_INVITATION_DAYS", default=14)
+WEL_FAMILY_CODE_ATTEMPTS = env.int("WEL_FAMILY_CODE_ATTEMPTS", default=5)
+WEL_FAMILY_YOUNG_PERSON_MIN_AGE = env.int("WEL_FAMILY_YOUNG_PERSON_MIN_AGE", default=12)
+WEL_FAMILY_SESSION_MINUTES = env.int("WEL_FAMILY_SESSION_MINUTES", default=60)
+
 for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",
     "WEL_REPORT_MAX_ATTEMPTS",
@@ -278,6 +286,10 @@ for _name in (
     "WEL_IMPORT_JOB_THRESHOLD",
     "WEL_REPORT_HEARTBEAT_SECONDS",
     "WEL_REPORT_STALE_SECONDS",
+    "WEL_FAMILY_INVITATION_DAYS",
+    "WEL_FAMILY_CODE_ATTEMPTS",
+    "WEL_FAMILY_YOUNG_PERSON_MIN_AGE",
+    "WEL_FAMILY_SESSION_MINUTES",
 ):
     if vars()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be a whole number of 1 or more.")

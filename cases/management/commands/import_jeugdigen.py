@@ -44,6 +44,8 @@ class Command(BaseCommand):
         )
         add_user_argument(parser)
 
+        add_user_argument(parser)
+
     def handle(
         self,
         *args,

@@ -1,0 +1,411 @@
+"""Writes of the family app: invitations, the code check, and what the family sends.
+
+Security model (docs/family.md, docs/security.md):
+
+- the link carries a random token (``secrets.token_urlsafe(32)``, 256 bits); only its SHA-256 is
+  stored, so the link cannot be rebuilt from the database;
+- a six-digit code is passed on by another channel (phone, in person); it is stored with
+  Django's password hasher (salted PBKDF2) and compared with ``check_password`` (constant time);
+- after ``WEL_FAMILY_CODE_ATTEMPTS`` wrong codes the invitation locks; it also ends when it
+  expires (``WEL_FAMILY_INVITATION_DAYS``), is revoked, or has been answered (single-purpose);
+- every open, code attempt and answer is an audit event with its outcome (NEN 7513).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import rules
+from cases import services as case_services
+from cases.models import Betrokkene, Jeugdige, TimelineEntry
+from interviews.models import Interview, NextStep
+from wel import audit
+
+from .models import Contribution, Invitation, SharedStep, may_invite
+
+CODE_DIGITS = 6
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 (hex) of a link token: what the database keeps instead of the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+
+
+def family_label(invitation: Invitation) -> str:
+    """Who acted, for the audit log: never a name, the invitation's reference."""
+    who = "ouder" if invitation.audience == Invitation.Audience.PARENT else "jongere"
+    return f"{who} via uitnodiging {invitation.pk}"
+
+
+@dataclass(frozen=True)
+class NewInvitation:
+    """The invitation and the two secrets, shown once to the professional and never stored."""
+
+    invitation: Invitation
+    token: str
+    code: str
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    jeugdige: Jeugdige,
+    audience: str,
+    purpose: str,
+    delivery: str,
+    recipient_name: str,
+    email: str = "",
+    interview: Interview | None = None,
+    steps: list[NextStep] | tuple = (),
+    link_url=None,
+    by,
+    request=None,
+) -> NewInvitation:
+    """Create an invitation for a parent/verzorger or the young person.
+
+    ``link_url(token) -> str`` builds the absolute link (for the e-mail). Raises
+    ``PermissionDenied`` when ``by`` does not work on the case, ``ValidationError`` (field keys)
+    when the young person is under ``WEL_FAMILY_YOUNG_PERSON_MIN_AGE``, an e-mail invitation has
+    no address, or an "after" invitation has no conversation or shares no next step of it.
+    """
+    if not may_invite(by, jeugdige):
+        raise PermissionDenied(_("You do not work on this case."))
+    errors: dict[str, str] = {}
+    min_age = settings.WEL_FAMILY_YOUNG_PERSON_MIN_AGE
+    if audience == Invitation.Audience.YOUNG_PERSON and (
+        rules.age_on(jeugdige.date_of_birth, timezone.localdate()) < min_age
+    ):
+        errors["audience"] = _(
+            "The young person can be invited from age %(age)d. Invite a parent instead."
+        ) % {"age": min_age}
+    if delivery == Invitation.Delivery.EMAIL and not email:
+        errors["email"] = _("Fill in the e-mail address, or choose a printed letter.")
+    if interview is not None and interview.jeugdige_id != jeugdige.pk:
+        errors["interview"] = _("Choose a conversation of this case.")
+    if purpose == Invitation.Purpose.AFTER:
+        if interview is None:
+            errors["interview"] = _("Choose the conversation whose agreements you share.")
+        elif not steps:
+            errors["steps"] = _("Tick at least one agreement to share.")
+        elif any(s.interview_id != interview.pk for s in steps):
+            errors["steps"] = _("Share only agreements of the chosen conversation.")
+    if errors:
+        raise ValidationError(errors)
+    token, code = secrets.token_urlsafe(32), new_code()
+    invitation = Invitation(
+        jeugdige=jeugdige,
+        interview=interview,
+        audience=audience,
+        purpose=purpose,
+        delivery=delivery,
+        recipient_name=recipient_name,
+        email=email,
+        token_hash=token_hash(token),
+        code_hash=make_password(code),
+        expires_at=timezone.now() + dt.timedelta(days=settings.WEL_FAMILY_INVITATION_DAYS),
+        created_by=by,
+    )
+    invitation.full_clean(exclude=["created_by", "token_hash", "code_hash"])
+    invitation.save()
+    if purpose == Invitation.Purpose.AFTER:
+        SharedStep.objects.bulk_create(
+            [SharedStep(invitation=invitation, next_step=s) for s in steps]
+        )
+    case_services.timeline_add(
+        jeugdige=jeugdige,
+        kind=TimelineEntry.Kind.OTHER,
+        text=_("Invitation sent to %(who)s (%(purpose)s).")
+        % {"who": invitation.get_audience_display(), "purpose": invitation.get_purpose_display()},
+        by=by,
+    )
+    audit.record(
+        action=audit.Action.CREATE,
+        request=request,
+        user=by,
+        obj=invitation,
+        jeugdige=jeugdige,
+        data=f"uitnodiging: {audience}, {purpose}, {delivery}",
+    )
+    if delivery == Invitation.Delivery.EMAIL and link_url is not None:
+        link = link_url(token)
+        # The code is never in the e-mail: it goes by another channel.
+        transaction.on_commit(
+            lambda: send_mail(
+                _("Your invitation from WEL in Ontwikkeling"),
+                _(
+                    "Hello %(name)s,\n\nWe would like to hear from you before we talk about "
+                    "%(child)s. Open this link:\n\n%(link)s\n\nYou also need a code of six "
+                    "digits. We give it to you by phone or in person.\n\nThe link works until "
+                    "%(until)s.\n"
+                )
+                % {
+                    "name": recipient_name,
+                    "child": jeugdige.given_name,
+                    "link": link,
+                    "until": timezone.localtime(invitation.expires_at).strftime("%d-%m-%Y"),
+                },
+                None,
+                [email],
+            )
+        )
+    return NewInvitation(invitation=invitation, token=token, code=code)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by, request=None) -> Invitation:
+    """Stop an invitation from working (idempotent); audited."""
+    if not may_invite(by, invitation.jeugdige):
+        raise PermissionDenied(_("You do not work on this case."))
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if current.revoked_at is None and current.submitted_at is None:
+        current.revoked_at = timezone.now()
+        current.save(update_fields=["revoked_at"])
+        audit.record(
+            action=audit.Action.UPDATE,
+            request=request,
+            user=by,
+            obj=current,
+            jeugdige=current.jeugdige,
+            data="uitnodiging ingetrokken",
+        )
+    return current
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The invitation a link token belongs to, whatever its state, or ``None``."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("jeugdige", "interview")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+
+
+def invitation_open(*, token: str, request=None) -> Invitation | None:
+    """Opening a link: the invitation when it can still be used, else ``None``. Audited either
+    way (a token that matches nothing is logged without an object)."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        audit.record(
+            action=audit.Action.VIEW,
+            request=request,
+            outcome=audit.Outcome.DENIED,
+            data="uitnodiging: onbekende link",
+            user_label="gezin (onbekende link)",
+        )
+        return None
+    state = invitation.state()
+    usable = state == "open"
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        outcome=audit.Outcome.SUCCESS if usable else audit.Outcome.DENIED,
+        obj=invitation,
+        jeugdige=invitation.jeugdige,
+        data=f"uitnodiging geopend ({state})",
+        user_label=family_label(invitation),
+    )
+    # No write on GET beyond the audit line: "first opened" is stamped when the code is right.
+    return invitation if usable else None
+
+
+@transaction.atomic
+def code_check(*, invitation: Invitation, code: str, request=None) -> bool:
+    """Check the code; count and audit a wrong one, lock after ``WEL_FAMILY_CODE_ATTEMPTS``.
+
+    The row is locked while checking, so parallel guesses cannot pass the limit."""
+    current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if current.state() != "open":
+        audit.record(
+            action=audit.Action.LOGIN_FAILED,
+            request=request,
+            outcome=audit.Outcome.DENIED,
+            obj=current,
+            jeugdige=invitation.jeugdige,
+            data=f"uitnodiging: code ({current.state()})",
+            user_label=family_label(current),
+        )
+        return False
+    # Always run the hasher, so a wrong and a right code take the same time.
+    right = check_password((code or "").strip(), current.code_hash)
+    if right:
+        if current.opened_at is None:
+            current.opened_at = timezone.now()
+            current.save(update_fields=["opened_at"])
+        audit.record(
+            action=audit.Action.LOGIN,
+            request=request,
+            obj=current,
+            jeugdige=invitation.jeugdige,
+            data="uitnodiging: code juist",
+            user_label=family_label(current),
+        )
+        return True
+    current.failed_attempts += 1
+    fields = ["failed_attempts"]
+    if current.failed_attempts >= settings.WEL_FAMILY_CODE_ATTEMPTS:
+        current.locked_at = timezone.now()
+        fields.append("locked_at")
+    current.save(update_fields=fields)
+    audit.record(
+        action=audit.Action.LOGIN_FAILED,
+        request=request,
+        outcome=audit.Outcome.FAILURE,
+        obj=current,
+        jeugdige=invitation.jeugdige,
+        data="uitnodiging: code onjuist",
+        detail={"attempt": current.failed_attempts, "locked": current.locked_at is not None},
+        user_label=family_label(current),
+    )
+    return False
+
+
+def _lock_open(invitation: Invitation) -> Invitation:
+    current = (
+        Invitation.objects.select_for_update().select_related("jeugdige").get(pk=invitation.pk)
+    )
+    if current.state() != "open":
+        raise PermissionDenied(_("This invitation can no longer be used."))
+    return current
+
+
+@transaction.atomic
+def contribution_submit(
+    *, invitation: Invitation, data: dict[str, Any], request=None
+) -> Contribution:
+    """Store the family's answers before the conversation, once; the invitation is then used.
+
+    ``data``: the answers of the audience's questions (``going_well``, ``child_needs``,
+    ``parent_needs`` or ``likes``, ``get_better_at``, ``needs``), ``attendees`` (betrokkenen
+    of this case), ``other_kinds`` (betrokkene kinds to add), ``other_text``, ``consent``.
+    Chosen betrokkenen are marked "invited by the parents", others are added through
+    :func:`cases.services.betrokkene_add`; consent is recorded on the case with date and by
+    whom through :func:`cases.services.jeugdige_update`. Raises ``PermissionDenied`` when the
+    invitation is no longer open, ``ValidationError`` for a betrokkene of another case.
+    """
+    current = _lock_open(invitation)
+    if current.purpose != Invitation.Purpose.BEFORE:
+        raise PermissionDenied(_("This invitation can no longer be used."))
+    jeugdige = current.jeugdige
+    attendees = list(data.get("attendees") or [])
+    if any(b.jeugdige_id != jeugdige.pk for b in attendees):
+        raise ValidationError({"attendees": _("Choose from the list.")})
+    is_parent = current.audience == Invitation.Audience.PARENT
+    questions = (
+        ["going_well", "child_needs", "parent_needs"]
+        if is_parent
+        else ["likes", "get_better_at", "needs"]
+    )
+    contribution = Contribution(
+        invitation=current,
+        jeugdige=jeugdige,
+        interview=current.interview,
+        audience=current.audience,
+        attendees_other=data.get("other_text", ""),
+        consent=bool(data.get("consent")) and is_parent,
+        **{q: data.get(q, "") for q in questions},
+    )
+    contribution.full_clean(exclude=["invitation", "jeugdige", "interview"])
+    contribution.save()
+    contribution.attendees_known.set(attendees)
+    case_services.betrokkenen_invited_by_parents(
+        jeugdige=jeugdige, betrokkenen=attendees, request=request, actor_label=family_label(current)
+    )
+    kinds = dict(Betrokkene.Kind.choices)
+    for kind in data.get("other_kinds") or []:
+        case_services.betrokkene_add(
+            jeugdige=jeugdige,
+            data={
+                "kind": kind,
+                "name": str(kinds[kind]),
+                "role": _("chosen by the parents"),
+                "invited_by_parents": True,
+            },
+            by=None,
+            request=request,
+            actor_label=family_label(current),
+        )
+    if contribution.consent:
+        fresh = Jeugdige.objects.get(pk=jeugdige.pk)
+        case_services.jeugdige_update(
+            jeugdige=fresh,
+            data={
+                "consent_date": timezone.localdate(),
+                "consent_by": _("%(name)s (parent), in their own words via the invitation")
+                % {"name": current.recipient_name},
+            },
+            version=fresh.version,
+            by=None,
+            request=request,
+            actor_label=family_label(current),
+        )
+    current.submitted_at = timezone.now()
+    current.save(update_fields=["submitted_at"])
+    case_services.timeline_add(
+        jeugdige=jeugdige,
+        kind=TimelineEntry.Kind.IN_EIGEN_WOORDEN,
+        text=_("In their own words: %(who)s answered the questions before the conversation.")
+        % {"who": current.get_audience_display()},
+    )
+    audit.record(
+        action=audit.Action.CREATE,
+        request=request,
+        obj=contribution,
+        jeugdige=jeugdige,
+        data="in eigen woorden: " + ", ".join(q for q in questions if data.get(q)),
+        detail={"attendees": len(attendees), "added": len(data.get("other_kinds") or [])},
+        user_label=family_label(current),
+    )
+    return contribution
+
+
+@transaction.atomic
+def shared_steps_answer(
+    *, invitation: Invitation, answers: dict[int, tuple[bool | None, str]], request=None
+) -> list[SharedStep]:
+    """The family's answer to the agreements shared with them: per shared step, agreed or not
+    and their own words. Once; the invitation is then used."""
+    current = _lock_open(invitation)
+    if current.purpose != Invitation.Purpose.AFTER:
+        raise PermissionDenied(_("This invitation can no longer be used."))
+    steps = list(current.shared_steps.select_for_update())
+    now = timezone.now()
+    for step in steps:
+        confirmed, words = answers.get(step.pk, (None, ""))
+        step.confirmed, step.own_words, step.answered_at = confirmed, words, now
+    SharedStep.objects.bulk_update(steps, ["confirmed", "own_words", "answered_at"])
+    current.submitted_at = now
+    current.save(update_fields=["submitted_at"])
+    case_services.timeline_add(
+        jeugdige=current.jeugdige,
+        kind=TimelineEntry.Kind.IN_EIGEN_WOORDEN,
+        text=_("In their own words: %(who)s answered the agreements.")
+        % {"who": current.get_audience_display()},
+    )
+    audit.record(
+        action=audit.Action.UPDATE,
+        request=request,
+        obj=current,
+        jeugdige=current.jeugdige,
+        data="in eigen woorden: afspraken beantwoord",
+        detail={"steps": len(steps)},
+        user_label=family_label(current),
+    )
+    return steps

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "family"
+
+urlpatterns = [
+    path("jeugdigen/<str:reference>/uitnodigen/", views.invite, name="invite"),
+    path(
+        "jeugdigen/<str:reference>/uitnodigingen/<int:pk>/intrekken/",
+        views.revoke,
+        name="revoke",
+    ),
+    path("uitnodiging/<str:token>/", views.open_invitation, name="open"),
+    path("uitnodiging/<str:token>/vragen/", views.answer, name="answer"),
+]
