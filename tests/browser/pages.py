@@ -34,6 +34,12 @@ LAYOUT_JS = """
   for (const cell of document.querySelectorAll("main td, main th")) {
     const r = cell.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
+    // visually hidden for screen readers (e.g. a table head clipped to 1 px): not on screen
+    const hidden = clippers(cell).some((a) => {
+      const b = a.getBoundingClientRect();
+      return b.width <= 1 || b.height <= 1;
+    });
+    if (hidden) continue;
     if (cell.scrollWidth > cell.clientWidth + 1 && getComputedStyle(cell).overflowX !== "visible") {
       faults.push(`cell "${name(cell)}" cuts its own content`);
       continue;

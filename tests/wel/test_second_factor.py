@@ -308,3 +308,16 @@ def test_the_user_list_shows_who_has_a_second_factor(world):
     rows = {user.email: user._has_second_factor for user in response.context["cl"].result_list}
     assert rows["lpa.a@wel.test"] is True
     assert rows["lpa.b@wel.test"] is False
+
+
+def test_second_factor_devices_are_not_in_beheer():
+    """django-otp's admin pages would show a user's TOTP key to a beheerder, who could then pass
+    that person's second factor: the devices are not registered in beheer at all (a beheerder
+    resets them with the audited action on the user list instead)."""
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
+        assert not admin.site.is_registered(model), model
