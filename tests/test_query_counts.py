@@ -27,7 +27,8 @@ PAGES = [
     ("lpa_a", "cases:list", [], 11, 10),
     ("kartrekker_a", "cases:worklist", [], 17, 16),
     ("lpa_a", "cases:worklist", [], 17, 16),
-    ("kartrekker_a", "reports:region_dashboard", ["region_a"], 20, 19),
+    # +2: the family contributions table (invitations answered, by whom)
+    ("kartrekker_a", "reports:region_dashboard", ["region_a"], 22, 21),
     ("landelijk", "reports:national_dashboard", [], 19, 18),
 ]
 

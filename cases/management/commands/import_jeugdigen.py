@@ -44,8 +44,6 @@ class Command(BaseCommand):
         )
         add_user_argument(parser)
 
-        add_user_argument(parser)
-
     def handle(
         self,
         *args,
