@@ -1,8 +1,9 @@
 """Interviews about a jeugdige, moreel beraad sessions of a region, and the obstacle agenda.
 
-Access (DESIGN §4): interviews hold personal data and follow the case
-(``Interview.objects.visible_to``); a moreel beraad stays inside its region; an obstacle is
-region content, and one linked to a case is seen only by those who may see the case.
+Access (docs/security.md, "Roles and what each sees"): interviews hold personal data and
+follow the case (``Interview.objects.visible_to``); a moreel beraad stays inside its region;
+an obstacle is region content, and one linked to a case is seen only by those who may see the
+case.
 """
 
 from __future__ import annotations

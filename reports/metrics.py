@@ -293,7 +293,7 @@ def focus_trajectories(span: Span) -> Table:
         rows=rows,
         count_columns=(3,),
         number_columns=(3, 6),
-        sensitive=False,  # no counts of children; references are pseudonymous (DESIGN §5)
+        sensitive=False,  # no counts of children; references are pseudonymous (docs/security.md)
         description=_("Step reached per focus jeugdige, 1 is registered, %(n)s is closed.")
         % {"n": steps + 1},
     )

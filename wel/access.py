@@ -2,7 +2,8 @@
 
 Apps turn a :class:`Scope` into querysets in their managers
 (``Region.objects.visible_to(user)``, ``Jeugdige.objects.visible_to(user)``), so the core never
-imports them and no view filters by hand. Rules (DESIGN §2):
+imports them and no view filters by hand. Rules (docs/security.md, "Roles and what each
+sees"):
 
 - an LPA sees the cases of the gemeenten of their membership (all of the region's gemeenten
   when the membership names none) and the region's non-personal content;

@@ -42,7 +42,8 @@ DEMO_DEVICE_NAME = "Demo authenticator"
 
 def requires_second_factor(user) -> bool:
     """Everyone who can see case data (LPA, kartrekker) and every beheerder needs a second
-    factor; the landelijk team sees only aggregates and may enrol but need not (DESIGN §5)."""
+    factor; the landelijk team sees only aggregates and may enrol but need not
+    (docs/security.md, "Roles and what each sees")."""
     if not user.is_authenticated:
         return False
     scope = scope_for(user)
