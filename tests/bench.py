@@ -153,18 +153,9 @@ class Http:
 
 def ensure_database() -> None:
     """Create the bench database when it does not exist yet (a fresh clone)."""
-    import psycopg2
+    from tests.deploy.production import ensure_database as create_if_missing
 
-    server, name = DATABASE_URL.rsplit("/", 1)
-    conn = psycopg2.connect(f"{server}/postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
+    create_if_missing(DATABASE_URL)
 
 
 def seed() -> None:

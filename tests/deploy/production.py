@@ -309,6 +309,23 @@ def totp_code(key_hex: str = TEST_TOTP_KEY, *, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database ``url`` names when it does not exist yet (a fresh clone);
+    for ``make bench`` and ``make load``, which keep their data between runs."""
+    import psycopg2
+
+    server, name = url.rsplit("/", 1)
+    conn = psycopg2.connect(f"{server}/postgres")
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+
+
 def log_in(client, email: str, password: str = PASSWORD, *, totp_key: str = TEST_TOTP_KEY):
     """Log in through the real login form, as a person would. The ONE place that knows the
     login flow, for the production test and the load test: when the site asks for a second

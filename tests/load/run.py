@@ -22,24 +22,9 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg2
-
-from tests.deploy.production import ROOT, production_env, production_site
+from tests.deploy.production import ROOT, ensure_database, production_env, production_site
 
 WORKDIR = ROOT / "var" / "load"
-
-
-def ensure_database(url: str) -> None:
-    server, name = url.rsplit("/", 1)
-    conn = psycopg2.connect(f"{server}/postgres")
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
 
 
 def manage(env: dict, *args: str) -> None:
