@@ -29,6 +29,7 @@ from wel.audit_labels import label_events
 from wel.views import audit_csv, render_audit_log
 
 from . import exporter, importer, rules, selectors, services
+from . import inzage as inzage_export
 from .counts import CountedPaginator
 from .forms import (
     ActiviteitForm,
@@ -652,8 +653,6 @@ def inzage(request, reference):
 @require_GET
 def inzage_download(request, reference, fmt):
     """The whole file of one jeugdige as PDF or JSON, for answering a request for access."""
-    from . import inzage as inzage_export
-
     jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
     if fmt == "pdf":
         body, content_type = inzage_export.inzage_pdf(jeugdige=jeugdige), "application/pdf"
