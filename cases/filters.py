@@ -128,11 +128,15 @@ class JeugdigeFilter(WelFilterSet):
         for region_id in scope.region_ids:
             ids = scope.gemeente_ids_for_cases(region_id)
             gemeente_q |= Q(regions__id=region_id) if ids is None else Q(pk__in=sorted(ids))
-        self.filters["gemeente"].queryset = Gemeente.objects.filter(gemeente_q).distinct()
+        # Only what the option labels show (str(): the name; a user's name or e-mail address).
+        self.filters["gemeente"].queryset = (
+            Gemeente.objects.filter(gemeente_q).distinct().only("pk", "name")
+        )
         self.filters["assigned_lpa"].queryset = (
             User.objects.filter(memberships__region_id__in=sorted(scope.region_ids))
             .distinct()
             .order_by("full_name")
+            .only("pk", "full_name", "email")
         )
         for name in ("q",):
             self.filters[name].field.widget = forms.TextInput(attrs={"type": "search"})

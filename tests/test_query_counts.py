@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,15 +22,17 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 # (persona, url name, args, cold, warm); each includes the query of django-otp's middleware
-# that loads the session's verified second-factor device.
+# that loads the session's verified second-factor device, and one query for the user's scope
+# (memberships with their gemeenten).
 PAGES = [
-    ("kartrekker_a", "cases:list", [], 11, 10),
-    ("lpa_a", "cases:list", [], 11, 10),
-    ("kartrekker_a", "cases:worklist", [], 17, 16),
-    ("lpa_a", "cases:worklist", [], 17, 16),
+    ("kartrekker_a", "cases:list", [], 10, 9),
+    ("lpa_a", "cases:list", [], 10, 9),
+    # the four sections in one UNION ALL (+3 where parts of a union cannot be ordered: SQLite)
+    ("kartrekker_a", "cases:worklist", [], 12, 11),
+    ("lpa_a", "cases:worklist", [], 12, 11),
     # +2: the family contributions table (invitations answered, by whom)
-    ("kartrekker_a", "reports:region_dashboard", ["region_a"], 22, 21),
-    ("landelijk", "reports:national_dashboard", [], 19, 18),
+    ("kartrekker_a", "reports:region_dashboard", ["region_a"], 21, 20),
+    ("landelijk", "reports:national_dashboard", [], 18, 17),
 ]
 
 
@@ -53,6 +56,8 @@ def test_main_page_query_counts(
     world, client_for, django_assert_num_queries, persona, name, args, cold, warm
 ):
     url = reverse(name, args=[getattr(world, a).code for a in args])
+    if name == "cases:worklist" and not connection.features.supports_slicing_ordering_in_compound:
+        cold, warm = cold + 3, warm + 3
     client = client_for(persona)
     _grow(world, 2)
     for _ in range(2):

@@ -179,11 +179,18 @@ def scope_for(user) -> Scope:
         scope = Scope(user_id=user.pk, national_role=user.national_role)
         user._wel_scope = scope
         return scope
+    # One query: each membership with its gemeenten (a row per gemeente, one with None when
+    # the membership covers the whole region).
+    rows: dict[int, tuple] = {}
     gemeenten: dict[int, set[int]] = {}
-    for membership_id, gemeente_id in Membership.gemeenten.through.objects.filter(
-        membership__user=user
-    ).values_list("membership_id", "gemeente_id"):
-        gemeenten.setdefault(membership_id, set()).add(gemeente_id)
+    for pk, region_id, role, code, name, gemeente_id in (
+        Membership.objects.filter(user=user)
+        .order_by("region_id", "role", "pk")
+        .values_list("pk", "region_id", "role", "region__code", "region__name", "gemeenten__id")
+    ):
+        rows.setdefault(pk, (region_id, role, code, name))
+        if gemeente_id is not None:
+            gemeenten.setdefault(pk, set()).add(gemeente_id)
     memberships = tuple(
         RegionRole(
             region_id=region_id,
@@ -192,9 +199,7 @@ def scope_for(user) -> Scope:
             region_code=code,
             region_name=name,
         )
-        for pk, region_id, role, code, name in Membership.objects.filter(user=user)
-        .order_by("region_id", "role")
-        .values_list("pk", "region_id", "role", "region__code", "region__name")
+        for pk, (region_id, role, code, name) in rows.items()
     )
     scope = Scope(user_id=user.pk, national_role=user.national_role, memberships=memberships)
     user._wel_scope = scope

@@ -1,5 +1,7 @@
 from django import template
+from django.utils import timezone
 
+from cases import rows as _rows
 from cases import rules
 from cases.models import Grondslag, Jeugdige, Status
 from cases.selectors import worklist_counts as _worklist_counts
@@ -15,6 +17,20 @@ def worklist_counts(context) -> dict[str, int] | None:
     if request is None or not scope_for(request.user).works_in_region:
         return None
     return _worklist_counts(user=request.user)
+
+
+@register.simple_tag
+def case_list_rows(cases):
+    """``{% case_list_rows page %}``: the case list's table rows
+    (:func:`cases.rows.case_list_rows`), judged on today's date."""
+    return _rows.case_list_rows(cases, today=timezone.localdate())
+
+
+@register.simple_tag
+def worklist_rows(cases, date_field):
+    """``{% worklist_rows cases "renewal_due" %}``: one worklist section's table rows
+    (:func:`cases.rows.worklist_rows`), judged on today's date."""
+    return _rows.worklist_rows(cases, date_field=date_field, today=timezone.localdate())
 
 
 @register.simple_tag

@@ -64,7 +64,7 @@ def test_case_q_limits_an_lpa_to_their_gemeenten(world):
 
 def test_scope_is_computed_once_per_user_object(world, django_assert_num_queries):
     user = world.user("lpa_a")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         scope_for(user)
     with django_assert_num_queries(0):
         scope_for(user)

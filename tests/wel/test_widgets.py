@@ -83,3 +83,102 @@ def test_in_a_crispy_field():
         plain = template.render(Context({"form": Plain(data)}))
         inline = template.render(Context({"form": Inline(data)}))
         assert plain == inline
+
+
+# -- wel.widgets.bootstrap_field: crispy's field markup without its templates ----------------
+def _normalise(html: str) -> str:
+    """Whitespace between and inside tags does not matter to a browser; the rest must match."""
+    import re
+
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
+
+
+def _filtersets():
+    import importlib
+
+    from wel.filters import WelFilterSet
+
+    for module in ("wel", "cases", "regions", "interviews", "reports"):
+        importlib.import_module(f"{module}.filters")
+    found, todo = [], list(WelFilterSet.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", ["unbound", "valid", "garbage"])
+def test_bootstrap_field_is_crispys_markup_for_every_filter_form(world, data):
+    """Every filter panel of the product: unbound, bound with the first offered choice of each
+    field, and bound with values no field accepts (so errors, ``is-invalid`` and the error
+    block are compared too)."""
+    import inspect
+
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from wel.widgets import bootstrap_field
+
+    user = world.user("kartrekker_a")
+    classes = _filtersets()
+    assert len(classes) >= 9  # every list page's filter panel
+    compared = 0
+    for cls in classes:
+        kwargs = {"user": user} if "user" in inspect.signature(cls.__init__).parameters else {}
+        queryset = cls._meta.model._default_manager.none()
+        fields = cls(queryset=queryset, **kwargs).form.fields
+        if data == "unbound":
+            bound = None
+        elif data == "valid":
+            bound = {}
+            for name, field in fields.items():
+                choices = [c for c in getattr(field, "choices", []) if c[0] not in ("", None)]
+                bound[name] = str(choices[0][0]) if choices else "a <b> & \"c\""
+        else:
+            bound = {name: "<nope & 'x'>" for name in fields}
+        errors_seen = 0
+        crispy_form = cls(bound, queryset=queryset, **kwargs).form
+        ours_form = cls(bound, queryset=queryset, **kwargs).form
+        crispy_form.is_bound and crispy_form.is_valid()
+        ours_form.is_bound and ours_form.is_valid()
+        for name in fields:
+            expected = _normalise(as_crispy_field(crispy_form[name]))
+            got = _normalise(bootstrap_field(ours_form[name]))
+            assert got == expected, (cls.__name__, name, data)
+            errors_seen += bool(ours_form[name].errors)
+            compared += 1
+        if data == "garbage":
+            assert errors_seen, cls.__name__  # the error markup was really compared
+    assert compared > 40
+
+
+def test_bootstrap_field_hands_other_widgets_to_crispy():
+    """Checkboxes, radios, multiple selects and files keep crispy's own rendering."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from wel.widgets import bootstrap_field
+
+    class Other(forms.Form):
+        box = forms.BooleanField(required=False)
+        radio = forms.ChoiceField(choices=CHOICES[:3], widget=forms.RadioSelect)
+        many = forms.MultipleChoiceField(choices=CHOICES[:3])
+        upload = forms.FileField(help_text="CSV")
+
+    for data in ({}, {"box": "on", "radio": "zz"}):
+        for name in ("box", "radio", "many", "upload"):
+            assert bootstrap_field(Other(data)[name]) == as_crispy_field(Other(data)[name])
+
+
+def test_bootstrap_field_required_label_and_escaping():
+    from wel.widgets import bootstrap_field
+
+    class Form(forms.Form):
+        name = forms.CharField(label="Naam & <toenaam>", help_text="<em>uit de code</em>")
+
+    html = bootstrap_field(Form({"name": '"><script>'})["name"])
+    assert 'class="form-label requiredField">Naam &amp; &lt;toenaam&gt;' in html
+    assert '<span class="asteriskField">*</span>' in html
+    assert "<em>uit de code</em>" in html  # help text is the code's own, as crispy's |safe
+    assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html

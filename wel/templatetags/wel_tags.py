@@ -25,3 +25,12 @@ def active_filter_count(filterset) -> int:
         and any(str(v).strip() for v in data.getlist(name) if v is not None)
         if hasattr(data, "getlist")
     )
+
+
+@register.filter
+def bootstrap_field(bound_field) -> str:
+    """``{{ field|bootstrap_field }}``: crispy's ``as_crispy_field`` markup without its
+    templates for text inputs and selects (:func:`wel.widgets.bootstrap_field`)."""
+    from wel.widgets import bootstrap_field as render
+
+    return render(bound_field)
