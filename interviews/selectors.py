@@ -76,6 +76,16 @@ def open_next_steps(*, user, limit: int = 10) -> tuple[list[NextStep], int]:
         NextStep.objects.visible_to(user)
         .filter(rules.case_open_q("interview__jeugdige__"), done=False)
         .select_related("interview", "interview__jeugdige")
+        # what the panel shows and is_overdue_on reads, not the interviews' long texts
+        .only(
+            "due_on",
+            "done",
+            "description",
+            "owner",
+            "interview__id",
+            "interview__jeugdige__reference",
+            "interview__jeugdige__status",
+        )
         .order_by("due_on", "pk")
     )
     today = timezone.localdate()

@@ -103,6 +103,10 @@ ADMIN = (KARTREKKER, "/bench/admin/cases/jeugdige/", "Django admin changelist (2
 FLOOR = (KARTREKKER, "/bench/floor/", "floor: raw SQL + bare template")
 SATURATED = [MAIN[0], MAIN[1], MAIN[2], MAIN[3], MAIN[4], FLOOR]
 TARGET_MS, TARGET_THINK_P95, TARGET_RPS, TARGET_QUERIES = 40.0, 80.0, 80.0, 15
+# The floor's median when issue 12 set its targets (18 ms, on the machine it was measured on).
+# A slower machine answers every page slower: the run prints the absolute targets also scaled
+# by (this run's floor / 18 ms), for reading, while the verdict stays on the issue's targets.
+ISSUE_FLOOR_MS = 18.0
 
 
 def p95(values: list[float]) -> float:
@@ -348,10 +352,10 @@ def main() -> int:
     failed: list[str] = []
     try:
         if not ONLY or "single" in ONLY:
-            times = single_user(http_, pages)
+            times = single_user(http_, pages + [FLOOR])
             print(f"\none user, {ROUNDS} rounds (load {os.getloadavg()[0]:.1f})")
             print(f"{'page':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'cpu ms':>7}")
-            for _, _, label in pages:
+            for _, _, label in pages + [FLOOR]:
                 med, cpu = statistics.median(times[label]), statistics.median(CPU_MS[label])
                 print(
                     f"{label:40} {med:10.1f} {p95(times[label]):8.1f} {queries[label]:8d} "
@@ -363,6 +367,16 @@ def main() -> int:
                         failed.append(f"{label}: median {med:.1f} ms > {limit:.0f} ms")
                     if queries[label] > TARGET_QUERIES:
                         failed.append(f"{label}: {queries[label]} queries > {TARGET_QUERIES}")
+            factor = statistics.median(times[FLOOR[2]]) / ISSUE_FLOOR_MS
+            print(
+                f"\nthis machine: the floor takes {factor:.2f}× its {ISSUE_FLOOR_MS:.0f} ms in "
+                "the issue; the one-user targets scaled by that factor (for reading only):"
+            )
+            for _, _, label in MAIN:
+                limit = (25.0 if label == MAIN[0][2] else TARGET_MS) * factor
+                med = statistics.median(times[label])
+                verdict = "met" if med <= limit else "NOT met"
+                print(f"{label:40} {med:10.1f} ≤ {limit:6.1f}  {verdict}")
         if not ONLY or "compare" in ONLY:
             cmp = compare(http_)
             case, admin, floor = (cmp[p[2]] for p in (MAIN[0], ADMIN, FLOOR))
