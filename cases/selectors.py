@@ -35,6 +35,34 @@ def jeugdigen_list(*, user, filters) -> JeugdigeFilter:
     return JeugdigeFilter(filters, queryset=qs, user=user)
 
 
+# What a case-list row shows (cases.rows.case_list_rows).
+CASE_LIST_COLUMNS = (
+    "reference",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "grondslag",
+    "status",
+    "is_focus",
+    "next_contact_due",
+    "renewal_due",
+    "gemeente__name",
+    "assigned_lpa__full_name",
+    "assigned_lpa__email",
+)
+
+
+def case_list_page(queryset: QuerySet[Jeugdige]) -> QuerySet[Jeugdige]:
+    """The case list's queryset (:func:`jeugdigen_list`) reading only ``CASE_LIST_COLUMNS``
+    with the municipality and LPA joined: whole cases with their region were ~3 ms of 25 rows.
+    For the page only; the export reads whole cases."""
+    return (
+        queryset.select_related(None)
+        .select_related("gemeente", "assigned_lpa")
+        .only(*CASE_LIST_COLUMNS)
+    )
+
+
 def jeugdige_get(*, user, reference: str, data: str = "dossier") -> Jeugdige:
     """One case by reference, or 404 when it does not exist or is outside the user's scope.
 

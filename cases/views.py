@@ -56,7 +56,9 @@ IMPORT_MAX_ERRORS_SHOWN = 500
 def jeugdige_list(request):
     case_filter = selectors.jeugdigen_list(user=request.user, filters=request.GET)
     page = CountedPaginator(
-        case_filter.qs, PAGE_SIZE, region_ids=scope_for(request.user).region_ids
+        selectors.case_list_page(case_filter.qs),
+        PAGE_SIZE,
+        region_ids=scope_for(request.user).region_ids,
     ).get_page(request.GET.get("page"))
     audit.record(
         action=audit.Action.VIEW,
