@@ -13,11 +13,12 @@ which span, and at which level of detail (docs/reports.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db import connections
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,6 +92,63 @@ def _total(rows: list[list], count_columns: Iterable[int], label: str | None = N
     return total
 
 
+# -- Running the counts ------------------------------------------------------------------------
+# A count with dozens of conditional cells takes Django more CPU to build and compile than
+# PostgreSQL takes to run it. The SQL of each question is therefore built once per process and
+# run afresh on every call: only the text is kept, never a result.
+_SQL: dict[tuple, tuple[str, str, tuple]] = {}
+_SQL_LIMIT = 512
+
+
+def _compiled(key: tuple, build: Callable[[], QuerySet]) -> tuple[str, str, tuple]:
+    """(database alias, SQL, parameters) of the ``values()`` queryset that ``build()`` makes,
+    built once per process for ``key``. ``key`` must name everything the SQL depends on besides
+    the code (the question, the :class:`Span` with its ``today``, the options); the current time
+    zone, which date rules turn into timestamps, is added here."""
+    key = (timezone.get_current_timezone_name(), *key)
+    found = _SQL.get(key)
+    if found is None:
+        queryset = build()
+        sql, params = queryset.query.sql_with_params()
+        found = (queryset.db, sql, tuple(params))
+        if len(_SQL) >= _SQL_LIMIT:
+            _SQL.clear()
+        _SQL[key] = found
+    return found
+
+
+def _fetch(compiled: tuple[str, str, tuple]) -> list[dict]:
+    """The rows of a :func:`_compiled` query, as dicts by column alias (the ``values()`` names)."""
+    alias, sql, params = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _counted(
+    key: tuple,
+    queryset: Callable[[], QuerySet],
+    aggregates: Callable[[], dict],
+    group: str | None = None,
+) -> list[dict]:
+    """``aggregates()`` over ``queryset()``: one row (``group`` None) or one row per value of
+    ``group``; one query, built once per process for ``key`` (:func:`_compiled`)."""
+
+    def build() -> QuerySet:
+        qs = queryset()
+        if group is None:  # a constant: no GROUP BY, so exactly one row, zeros when empty
+            qs = qs.annotate(_all=Value(1, output_field=IntegerField())).values("_all")
+        else:
+            qs = qs.values(group)
+        return qs.annotate(**aggregates()).order_by()
+
+    rows = _fetch(_compiled(key, build))
+    for row in rows:
+        row.pop("_all", None)
+    return rows
+
+
 # -- Jeugdigen ---------------------------------------------------------------------------------
 class JeugdigeCounts:
     """The span's jeugdigen counted in ONE pass over the table, for every figure about them.
@@ -103,33 +161,44 @@ class JeugdigeCounts:
 
     def __init__(self, span: Span, *, by_region: bool = False, signals: bool = True):
         self.span = span
-        today, end = span.today, span.end
-        months = _trend_months(span)
-        after = _start_of(end + timedelta(days=1))
-        aggregates = {"n": Count("pk")}
-        for i, band in enumerate(rules.AGE_BANDS if signals else []):  # age on the end date
-            q = rules.age_band_q(band.key, end)
-            aggregates[f"age{i}"] = Count("pk", filter=q) if q else Count("pk")
-        if signals:  # the worklist's signals (open cases are picked when adding up)
-            for key, q in worklist_signals(today).items():
-                aggregates[key] = Count("pk", filter=q)
-        for i, m in enumerate(months):  # as TruncMonth in the current time zone would group
-            upper = _start_of((m + timedelta(days=32)).replace(day=1))
-            aggregates[f"m{i}"] = Count(
-                "pk", filter=Q(created_at__gte=_start_of(m), created_at__lt=min(upper, after))
-            )
-        fields = ["grondslag", "status", "is_focus"] + (["region"] if by_region else [])
         self.by_region, self.signals = by_region, signals
-        self.months = months
-        queryset = (
-            Jeugdige.objects.filter(span.q()).values(*fields).annotate(**aggregates).order_by()
-        )
+        self.months = months = _trend_months(span)
+
+        def build() -> QuerySet:
+            today, end = span.today, span.end
+            after = _start_of(end + timedelta(days=1))
+            aggregates = {"n": Count("pk")}
+            for i, band in enumerate(rules.AGE_BANDS if signals else []):  # age on the end date
+                q = rules.age_band_q(band.key, end)
+                aggregates[f"age{i}"] = Count("pk", filter=q) if q else Count("pk")
+            if signals:  # the worklist's signals (open cases are picked when adding up)
+                for key, q in worklist_signals(today).items():
+                    aggregates[key] = Count("pk", filter=q)
+            for i, m in enumerate(months):  # as TruncMonth in the current time zone would group
+                upper = _start_of((m + timedelta(days=32)).replace(day=1))
+                aggregates[f"m{i}"] = Count(
+                    "pk", filter=Q(created_at__gte=_start_of(m), created_at__lt=min(upper, after))
+                )
+            fields = ["grondslag", "status", "is_focus"] + (["region"] if by_region else [])
+            return (
+                Jeugdige.objects.filter(span.q()).values(*fields).annotate(**aggregates).order_by()
+            )
+
+        def compute() -> list[dict]:
+            groups = _fetch(compiled)
+            for g in groups:  # SQLite answers 0/1
+                g["is_focus"] = bool(g["is_focus"])
+            return groups
+
+        compiled = _compiled(("jeugdigen", span, by_region, signals), build)
+        alias, sql, params = compiled
         # Exact and cached under the regions' case tokens (cases.counts): with 100,000 cases in
         # a region this one query was over half the dashboard; unchanged cases are not recounted.
+        # The key is the query's own SQL and parameters (cases.counts.query_key's shape).
         self.groups = case_counts.cached(
-            key=case_counts.query_key(queryset),
+            key=(alias, sql, repr(params)),
             region_ids=span.region_ids,
-            compute=lambda: list(queryset),
+            compute=compute,
         )
 
     def totals(self, fields: list[str], *, open_only: bool = False) -> dict[str, int]:
@@ -363,34 +432,38 @@ class InterviewCounts:
 
     def __init__(self, span: Span, *, by_region: bool = False, next_steps: bool = False):
         self.span, self.by_region, self.next_steps = span, by_region, next_steps
-        self.months = _trend_months(span)
+        self.months = months = _trend_months(span)
         in_period = Q(held_on__gte=span.start, held_on__lte=span.end)
-        aggregates = {"n": Count("pk", filter=in_period)}
-        if not by_region:
-            aggregates["jeugdigen"] = Count("jeugdige", distinct=True, filter=in_period)
-        for i, kind in enumerate(Interview.RespondentKind.values):
-            q = in_period & Q(respondent_kind=kind)
-            aggregates[f"n{i}"] = Count("pk", filter=q)
+
+        def aggregates() -> dict:
+            out = {"n": Count("pk", filter=in_period)}
             if not by_region:
-                aggregates[f"j{i}"] = Count("jeugdige", distinct=True, filter=q)
-        for i, m in enumerate(self.months):  # as TruncMonth would group, within the period
-            month = Q(held_on__gte=m, held_on__lt=_next_month(m), held_on__lte=span.end)
-            aggregates[f"m{i}"] = Count("pk", filter=month)
-        qs = Interview.objects.filter(span.q("jeugdige__region"))
-        if next_steps:
-            overdue = NextStep.objects.filter(
-                rules.next_step_overdue_q(span.today), interview=OuterRef("pk")
-            )
-            aggregates["next_steps"] = Count("jeugdige", distinct=True, filter=Q(Exists(overdue)))
-        else:  # only the rows some count needs
-            qs = qs.filter(held_on__gte=min(span.start, self.months[0]), held_on__lte=span.end)
+                out["jeugdigen"] = Count("jeugdige", distinct=True, filter=in_period)
+            for i, kind in enumerate(Interview.RespondentKind.values):
+                q = in_period & Q(respondent_kind=kind)
+                out[f"n{i}"] = Count("pk", filter=q)
+                if not by_region:
+                    out[f"j{i}"] = Count("jeugdige", distinct=True, filter=q)
+            for i, m in enumerate(months):  # as TruncMonth would group, within the period
+                month = Q(held_on__gte=m, held_on__lt=_next_month(m), held_on__lte=span.end)
+                out[f"m{i}"] = Count("pk", filter=month)
+            if next_steps:
+                overdue = NextStep.objects.filter(
+                    rules.next_step_overdue_q(span.today), interview=OuterRef("pk")
+                )
+                out["next_steps"] = Count("jeugdige", distinct=True, filter=Q(Exists(overdue)))
+            return out
+
+        def queryset() -> QuerySet:
+            qs = Interview.objects.filter(span.q("jeugdige__region"))
+            if next_steps:  # any interview can have an overdue next step
+                return qs
+            return qs.filter(held_on__gte=min(span.start, months[0]), held_on__lte=span.end)
+
         group = "jeugdige__region" if by_region else None
-        if group:
-            rows = list(qs.values(group).annotate(**aggregates).order_by())
-        else:
-            rows = [qs.aggregate(**aggregates)]
+        rows = _counted(("interviews", span, by_region, next_steps), queryset, aggregates, group)
         self.total, self.by_region_id = _added_up(rows, group)
-        for key in aggregates:  # no rows at all (by region): every count is 0
+        for key in ["n", *(f"m{i}" for i in range(len(months)))]:  # no rows (by region)
             self.total.setdefault(key, 0)
 
     def per_month(self) -> dict[date, int]:
@@ -446,19 +519,24 @@ def activities_by_kind(span: Span) -> Table:
     """Jeugdigen with a current development activity, per kind; how many of those are
     recognised by education. One query: a conditional distinct count per kind, and the
     distinct totals (a jeugdige with two kinds counts once there)."""
-    recognised = Q(recognised_by_education=True)
-    aggregates = {
-        "j": Count("jeugdige", distinct=True),
-        "r": Count("jeugdige", distinct=True, filter=recognised),
-    }
-    for i, kind in enumerate(Ontwikkelactiviteit.Kind.values):
-        aggregates[f"j{i}"] = Count("jeugdige", distinct=True, filter=Q(kind=kind))
-        aggregates[f"r{i}"] = Count("jeugdige", distinct=True, filter=Q(kind=kind) & recognised)
-    c = (
-        Ontwikkelactiviteit.objects.filter(span.q("jeugdige__region"))
-        .filter(rules.activity_current_q(span.today))
-        .aggregate(**aggregates)
-    )
+
+    def aggregates() -> dict:
+        recognised = Q(recognised_by_education=True)
+        out = {
+            "j": Count("jeugdige", distinct=True),
+            "r": Count("jeugdige", distinct=True, filter=recognised),
+        }
+        for i, kind in enumerate(Ontwikkelactiviteit.Kind.values):
+            out[f"j{i}"] = Count("jeugdige", distinct=True, filter=Q(kind=kind))
+            out[f"r{i}"] = Count("jeugdige", distinct=True, filter=Q(kind=kind) & recognised)
+        return out
+
+    def queryset() -> QuerySet:
+        return Ontwikkelactiviteit.objects.filter(span.q("jeugdige__region")).filter(
+            rules.activity_current_q(span.today)
+        )
+
+    (c,) = _counted(("activities", span), queryset, aggregates)
     labels = _labels(Ontwikkelactiviteit.Kind.choices)
     rows = [
         [labels[k], c[f"j{i}"], c[f"r{i}"]] for i, k in enumerate(Ontwikkelactiviteit.Kind.values)
@@ -477,15 +555,22 @@ def family_contributions(span: Span) -> Table:
     """Parents and young people who wrote in their own words (family app), submitted in the
     period: answers per audience and for how many jeugdigen. One query: conditional counts
     per audience, and the totals (distinct jeugdigen over all audiences)."""
-    aggregates = {"n": Count("pk"), "j": Count("jeugdige", distinct=True)}
-    for i, audience in enumerate(Invitation.Audience.values):
-        aggregates[f"n{i}"] = Count("pk", filter=Q(audience=audience))
-        aggregates[f"j{i}"] = Count("jeugdige", distinct=True, filter=Q(audience=audience))
-    c = Contribution.objects.filter(
-        span.q("jeugdige__region"),
-        submitted_at__date__gte=span.start,
-        submitted_at__date__lte=span.end,
-    ).aggregate(**aggregates)
+
+    def aggregates() -> dict:
+        out = {"n": Count("pk"), "j": Count("jeugdige", distinct=True)}
+        for i, audience in enumerate(Invitation.Audience.values):
+            out[f"n{i}"] = Count("pk", filter=Q(audience=audience))
+            out[f"j{i}"] = Count("jeugdige", distinct=True, filter=Q(audience=audience))
+        return out
+
+    def queryset() -> QuerySet:
+        return Contribution.objects.filter(
+            span.q("jeugdige__region"),
+            submitted_at__date__gte=span.start,
+            submitted_at__date__lte=span.end,
+        )
+
+    (c,) = _counted(("family", span), queryset, aggregates)
     labels = _labels(Invitation.Audience.choices)
     rows = [[labels[k], c[f"n{i}"], c[f"j{i}"]] for i, k in enumerate(Invitation.Audience.values)]
     return Table(
@@ -507,22 +592,31 @@ class ObstacleCounts:
 
     def __init__(self, span: Span, *, by_region: bool = False):
         self.span, self.by_region = span, by_region
-        closed = rules.obstacle_closed_q()
-        aggregates = {"open": Count("pk", filter=~closed)}
-        for i, category in enumerate(Category.values):
-            aggregates[f"c{i}_open"] = Count("pk", filter=Q(category=category) & ~closed)
-            aggregates[f"c{i}_closed"] = Count("pk", filter=Q(category=category) & closed)
-        for i, level in enumerate(Level.values):
-            for j, status in enumerate(AgendaStatus.values):
-                aggregates[f"l{i}_s{j}"] = Count("pk", filter=Q(level=level, status=status))
-        qs = BelemmerendeFactor.objects.filter(span.q())
+
+        def aggregates() -> dict:
+            closed = rules.obstacle_closed_q()
+            out = {"open": Count("pk", filter=~closed)}
+            for i, category in enumerate(Category.values):
+                out[f"c{i}_open"] = Count("pk", filter=Q(category=category) & ~closed)
+                out[f"c{i}_closed"] = Count("pk", filter=Q(category=category) & closed)
+            for i, level in enumerate(Level.values):
+                for j, status in enumerate(AgendaStatus.values):
+                    out[f"l{i}_s{j}"] = Count("pk", filter=Q(level=level, status=status))
+            return out
+
+        def queryset() -> QuerySet:
+            return BelemmerendeFactor.objects.filter(span.q())
+
         group = "region" if by_region else None
-        if group:
-            rows = list(qs.values(group).annotate(**aggregates).order_by())
-        else:
-            rows = [qs.aggregate(**aggregates)]
+        rows = _counted(("obstacles", span, by_region), queryset, aggregates, group)
         self.total, self.by_region_id = _added_up(rows, group)
-        for key in aggregates:
+        keys = ["open"] + [
+            f"c{i}_{s}" for i in range(len(Category.values)) for s in ("open", "closed")
+        ]
+        keys += [
+            f"l{i}_s{j}" for i in range(len(Level.values)) for j in range(len(AgendaStatus.values))
+        ]
+        for key in keys:  # no rows at all (by region): every count is 0
             self.total.setdefault(key, 0)
 
 
