@@ -100,6 +100,9 @@ def national_dashboard(request):
     tables = selectors.national_tables(start=start, end=end)
     figures = selectors.shown(tables)
     export_url = _export_base("reports:national_export")
+    phase_form = PhaseReportForm(initial={"start": start, "end": end})
+    phases = phase_form.fields["phase"]
+    phases.choices = list(iter(phases.choices))  # one query, not one per rendering (no len())
     return render(
         request,
         "reports/national_dashboard.html",
@@ -109,7 +112,7 @@ def national_dashboard(request):
             "end": end,
             "figures": figures,
             "figures_html": figure_sections(figures, export_url=export_url, query=""),
-            "phase_form": PhaseReportForm(initial={"start": start, "end": end}),
+            "phase_form": phase_form,
             "query": "",
             "export_url": export_url,
         },
