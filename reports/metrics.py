@@ -13,11 +13,12 @@ which span, and at which level of detail (docs/reports.md).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Q
+from django.db import connections
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -91,6 +92,63 @@ def _total(rows: list[list], count_columns: Iterable[int], label: str | None = N
     return total
 
 
+# -- Running the counts ------------------------------------------------------------------------
+# A count with dozens of conditional cells takes Django more CPU to build and compile than
+# PostgreSQL takes to run it. The SQL of each question is therefore built once per process and
+# run afresh on every call: only the text is kept, never a result.
+_SQL: dict[tuple, tuple[str, str, tuple]] = {}
+_SQL_LIMIT = 512
+
+
+def _compiled(key: tuple, build: Callable[[], QuerySet]) -> tuple[str, str, tuple]:
+    """(database alias, SQL, parameters) of the ``values()`` queryset that ``build()`` makes,
+    built once per process for ``key``. ``key`` must name everything the SQL depends on besides
+    the code (the question, the :class:`Span` with its ``today``, the options); the current time
+    zone, which date rules turn into timestamps, is added here."""
+    key = (timezone.get_current_timezone_name(), *key)
+    found = _SQL.get(key)
+    if found is None:
+        queryset = build()
+        sql, params = queryset.query.sql_with_params()
+        found = (queryset.db, sql, tuple(params))
+        if len(_SQL) >= _SQL_LIMIT:
+            _SQL.clear()
+        _SQL[key] = found
+    return found
+
+
+def _fetch(compiled: tuple[str, str, tuple]) -> list[dict]:
+    """The rows of a :func:`_compiled` query, as dicts by column alias (the ``values()`` names)."""
+    alias, sql, params = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _counted(
+    key: tuple,
+    queryset: Callable[[], QuerySet],
+    aggregates: Callable[[], dict],
+    group: str | None = None,
+) -> list[dict]:
+    """``aggregates()`` over ``queryset()``: one row (``group`` None) or one row per value of
+    ``group``; one query, built once per process for ``key`` (:func:`_compiled`)."""
+
+    def build() -> QuerySet:
+        qs = queryset()
+        if group is None:  # a constant: no GROUP BY, so exactly one row, zeros when empty
+            qs = qs.annotate(_all=Value(1, output_field=IntegerField())).values("_all")
+        else:
+            qs = qs.values(group)
+        return qs.annotate(**aggregates()).order_by()
+
+    rows = _fetch(_compiled(key, build))
+    for row in rows:
+        row.pop("_all", None)
+    return rows
+
+
 # -- Jeugdigen ---------------------------------------------------------------------------------
 class JeugdigeCounts:
     """The span's jeugdigen counted in ONE pass over the table, for every figure about them.
@@ -103,33 +161,44 @@ class JeugdigeCounts:
 
     def __init__(self, span: Span, *, by_region: bool = False, signals: bool = True):
         self.span = span
-        today, end = span.today, span.end
-        months = _trend_months(span)
-        after = _start_of(end + timedelta(days=1))
-        aggregates = {"n": Count("pk")}
-        for i, band in enumerate(rules.AGE_BANDS if signals else []):  # age on the end date
-            q = rules.age_band_q(band.key, end)
-            aggregates[f"age{i}"] = Count("pk", filter=q) if q else Count("pk")
-        if signals:  # the worklist's signals (open cases are picked when adding up)
-            for key, q in worklist_signals(today).items():
-                aggregates[key] = Count("pk", filter=q)
-        for i, m in enumerate(months):  # as TruncMonth in the current time zone would group
-            upper = _start_of((m + timedelta(days=32)).replace(day=1))
-            aggregates[f"m{i}"] = Count(
-                "pk", filter=Q(created_at__gte=_start_of(m), created_at__lt=min(upper, after))
-            )
-        fields = ["grondslag", "status", "is_focus"] + (["region"] if by_region else [])
         self.by_region, self.signals = by_region, signals
-        self.months = months
-        queryset = (
-            Jeugdige.objects.filter(span.q()).values(*fields).annotate(**aggregates).order_by()
-        )
+        self.months = months = _trend_months(span)
+
+        def build() -> QuerySet:
+            today, end = span.today, span.end
+            after = _start_of(end + timedelta(days=1))
+            aggregates = {"n": Count("pk")}
+            for i, band in enumerate(rules.AGE_BANDS if signals else []):  # age on the end date
+                q = rules.age_band_q(band.key, end)
+                aggregates[f"age{i}"] = Count("pk", filter=q) if q else Count("pk")
+            if signals:  # the worklist's signals (open cases are picked when adding up)
+                for key, q in worklist_signals(today).items():
+                    aggregates[key] = Count("pk", filter=q)
+            for i, m in enumerate(months):  # as TruncMonth in the current time zone would group
+                upper = _start_of((m + timedelta(days=32)).replace(day=1))
+                aggregates[f"m{i}"] = Count(
+                    "pk", filter=Q(created_at__gte=_start_of(m), created_at__lt=min(upper, after))
+                )
+            fields = ["grondslag", "status", "is_focus"] + (["region"] if by_region else [])
+            return (
+                Jeugdige.objects.filter(span.q()).values(*fields).annotate(**aggregates).order_by()
+            )
+
+        def compute() -> list[dict]:
+            groups = _fetch(compiled)
+            for g in groups:  # SQLite answers 0/1
+                g["is_focus"] = bool(g["is_focus"])
+            return groups
+
+        compiled = _compiled(("jeugdigen", span, by_region, signals), build)
+        alias, sql, params = compiled
         # Exact and cached under the regions' case tokens (cases.counts): with 100,000 cases in
         # a region this one query was over half the dashboard; unchanged cases are not recounted.
+        # The key is the query's own SQL and parameters (cases.counts.query_key's shape).
         self.groups = case_counts.cached(
-            key=case_counts.query_key(queryset),
+            key=(alias, sql, repr(params)),
             region_ids=span.region_ids,
-            compute=lambda: list(queryset),
+            compute=compute,
         )
 
     def totals(self, fields: list[str], *, open_only: bool = False) -> dict[str, int]:
@@ -299,19 +368,19 @@ def focus_trajectories(span: Span) -> Table:
     )
 
 
-def worklist(span: Span, counts: JeugdigeCounts | None = None) -> Table:
+def worklist(
+    span: Span, counts: JeugdigeCounts | None = None, interviews: InterviewCounts | None = None
+) -> Table:
     """Open cases per worklist signal (the worklist's own filters, ``cases.rules``): contact
     overdue, six months without contact, renewal due soon, renewal overdue, and a next step
-    overdue. Two queries, one with ``counts``."""
+    overdue. Two queries; none with ``counts`` and ``interviews`` (made with ``next_steps``)."""
     today = span.today
     jc = _counts(span, counts, signals=True)
     c = jc.totals(
         ["contact_overdue", "no_recent_contact", "renewal_due_soon", "renewal_overdue"],
         open_only=True,
     )
-    steps = NextStep.objects.filter(
-        span.q("interview__jeugdige__region"), rules.next_step_overdue_q(today)
-    ).aggregate(n=Count("interview__jeugdige", distinct=True))
+    steps = _interview_counts(span, interviews, next_steps=True).total["next_steps"]
     rows = [
         [_("Contact overdue"), c["contact_overdue"]],
         [_("No contact in six months"), c["no_recent_contact"]],
@@ -320,7 +389,7 @@ def worklist(span: Span, counts: JeugdigeCounts | None = None) -> Table:
             c["renewal_due_soon"],
         ],
         [_("Renewal overdue"), c["renewal_overdue"]],
-        [_("Next step overdue"), steps["n"]],
+        [_("Next step overdue"), steps],
     ]
     return Table(
         key="worklist",
@@ -332,114 +401,244 @@ def worklist(span: Span, counts: JeugdigeCounts | None = None) -> Table:
 
 
 # -- Conversations, development, obstacles, moreel beraad --------------------------------------
-def interviews_by_respondent(span: Span) -> Table:
-    """Interviews held in the period per respondent kind, and for how many jeugdigen. One query."""
-    counts = {
-        row["respondent_kind"]: row
-        for row in Interview.objects.filter(
-            span.q("jeugdige__region"), held_on__gte=span.start, held_on__lte=span.end
-        )
-        .values("respondent_kind")
-        .annotate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
-        .order_by()
-    }
+def _next_month(m: date) -> date:
+    return (m + timedelta(days=32)).replace(day=1)
+
+
+def _added_up(rows: list[dict], group: str | None) -> tuple[dict, dict]:
+    """The counts of ``rows`` summed over the groups (``total``) and per value of ``group``."""
+    total: dict = {}
+    for row in rows:
+        for key, value in row.items():
+            if key != group:
+                total[key] = total.get(key, 0) + (value or 0)
+    return total, ({row[group]: row for row in rows} if group else {})
+
+
+class InterviewCounts:
+    """The span's interviews counted in ONE query for every figure about them, with a
+    conditional count (``Count(filter=...)``) per figure cell:
+
+    - ``n``: held in the period; per respondent kind ``n<i>`` (``Interview.RespondentKind``
+      order) and, unless ``by_region``, the jeugdigen they were about (``jeugdigen``, ``j<i>``);
+    - ``m<i>``: held per month of the trend (``_trend_months``, up to the period's end);
+    - ``next_steps`` (if asked): open cases with an overdue next step, the worklist's rule
+      (``cases.rules.next_step_overdue_q``); then every interview of the span is read, as any
+      of them can have one.
+
+    ``total`` holds the counts (summed over the regions); ``by_region_id`` (``by_region``) the
+    same per region pk. A jeugdige belongs to one region, so distinct counts add up exactly.
+    """
+
+    def __init__(self, span: Span, *, by_region: bool = False, next_steps: bool = False):
+        self.span, self.by_region, self.next_steps = span, by_region, next_steps
+        self.months = months = _trend_months(span)
+        in_period = Q(held_on__gte=span.start, held_on__lte=span.end)
+
+        def aggregates() -> dict:
+            out = {"n": Count("pk", filter=in_period)}
+            if not by_region:
+                out["jeugdigen"] = Count("jeugdige", distinct=True, filter=in_period)
+            for i, kind in enumerate(Interview.RespondentKind.values):
+                q = in_period & Q(respondent_kind=kind)
+                out[f"n{i}"] = Count("pk", filter=q)
+                if not by_region:
+                    out[f"j{i}"] = Count("jeugdige", distinct=True, filter=q)
+            for i, m in enumerate(months):  # as TruncMonth would group, within the period
+                month = Q(held_on__gte=m, held_on__lt=_next_month(m), held_on__lte=span.end)
+                out[f"m{i}"] = Count("pk", filter=month)
+            if next_steps:
+                overdue = NextStep.objects.filter(
+                    rules.next_step_overdue_q(span.today), interview=OuterRef("pk")
+                )
+                out["next_steps"] = Count("jeugdige", distinct=True, filter=Q(Exists(overdue)))
+            return out
+
+        def queryset() -> QuerySet:
+            qs = Interview.objects.filter(span.q("jeugdige__region"))
+            if next_steps:  # any interview can have an overdue next step
+                return qs
+            return qs.filter(held_on__gte=min(span.start, months[0]), held_on__lte=span.end)
+
+        group = "jeugdige__region" if by_region else None
+        rows = _counted(("interviews", span, by_region, next_steps), queryset, aggregates, group)
+        self.total, self.by_region_id = _added_up(rows, group)
+        for key in ["n", *(f"m{i}" for i in range(len(months)))]:  # no rows (by region)
+            self.total.setdefault(key, 0)
+
+    def per_month(self) -> dict[date, int]:
+        return {m: self.total[f"m{i}"] for i, m in enumerate(self.months)}
+
+
+def interview_counts(
+    span: Span, *, by_region: bool = False, next_steps: bool = False
+) -> InterviewCounts:
+    """The span's interviews counted once for several figures (see :class:`InterviewCounts`)."""
+    return InterviewCounts(span, by_region=by_region, next_steps=next_steps)
+
+
+def _interview_counts(
+    span: Span,
+    counts: InterviewCounts | None,
+    *,
+    kinds: bool = False,
+    by_region: bool = False,
+    next_steps: bool = False,
+) -> InterviewCounts:
+    """``counts`` if they fit the span and hold what the figure needs, else fresh ones."""
+    if (
+        counts is None
+        or counts.span != span
+        or (kinds and counts.by_region)
+        or (by_region and not counts.by_region)
+        or (next_steps and not counts.next_steps)
+    ):
+        return interview_counts(span, by_region=by_region, next_steps=next_steps)
+    return counts
+
+
+def interviews_by_respondent(span: Span, interviews: InterviewCounts | None = None) -> Table:
+    """Interviews held in the period per respondent kind, and for how many jeugdigen. One
+    query, none with ``interviews`` (not made ``by_region``)."""
+    t = _interview_counts(span, interviews, kinds=True).total
     labels = _labels(Interview.RespondentKind.choices)
     rows = [
-        [labels[k], counts.get(k, {}).get("n", 0), counts.get(k, {}).get("jeugdigen", 0)]
-        for k in Interview.RespondentKind.values
+        [labels[k], t[f"n{i}"], t[f"j{i}"]] for i, k in enumerate(Interview.RespondentKind.values)
     ]
-    total = Interview.objects.filter(
-        span.q("jeugdige__region"), held_on__gte=span.start, held_on__lte=span.end
-    ).aggregate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
     return Table(
         key="interviews",
         caption=_("Interviews held by respondent"),
         columns=[_("Respondent"), _("Interviews"), _("Jeugdigen")],
         rows=rows,
-        total=[_("Total"), total["n"], total["jeugdigen"]],
+        total=[_("Total"), t["n"], t["jeugdigen"]],
         count_columns=(1, 2),
     )
 
 
 def activities_by_kind(span: Span) -> Table:
     """Jeugdigen with a current development activity, per kind; how many of those are
-    recognised by education. One query (plus one for the distinct total)."""
-    base = Ontwikkelactiviteit.objects.filter(span.q("jeugdige__region")).filter(
-        rules.activity_current_q(span.today)
-    )
-    counts = {
-        row["kind"]: row
-        for row in base.values("kind")
-        .annotate(
-            jeugdigen=Count("jeugdige", distinct=True),
-            recognised=Count("jeugdige", distinct=True, filter=Q(recognised_by_education=True)),
+    recognised by education. One query: a conditional distinct count per kind, and the
+    distinct totals (a jeugdige with two kinds counts once there)."""
+
+    def aggregates() -> dict:
+        recognised = Q(recognised_by_education=True)
+        out = {
+            "j": Count("jeugdige", distinct=True),
+            "r": Count("jeugdige", distinct=True, filter=recognised),
+        }
+        for i, kind in enumerate(Ontwikkelactiviteit.Kind.values):
+            out[f"j{i}"] = Count("jeugdige", distinct=True, filter=Q(kind=kind))
+            out[f"r{i}"] = Count("jeugdige", distinct=True, filter=Q(kind=kind) & recognised)
+        return out
+
+    def queryset() -> QuerySet:
+        return Ontwikkelactiviteit.objects.filter(span.q("jeugdige__region")).filter(
+            rules.activity_current_q(span.today)
         )
-        .order_by()
-    }
+
+    (c,) = _counted(("activities", span), queryset, aggregates)
     labels = _labels(Ontwikkelactiviteit.Kind.choices)
     rows = [
-        [labels[k], counts.get(k, {}).get("jeugdigen", 0), counts.get(k, {}).get("recognised", 0)]
-        for k in Ontwikkelactiviteit.Kind.values
+        [labels[k], c[f"j{i}"], c[f"r{i}"]] for i, k in enumerate(Ontwikkelactiviteit.Kind.values)
     ]
-    total = base.aggregate(
-        j=Count("jeugdige", distinct=True),
-        r=Count("jeugdige", distinct=True, filter=Q(recognised_by_education=True)),
-    )
     return Table(
         key="activities",
         caption=_("Development that is there, by kind"),
         columns=[_("Kind"), _("Jeugdigen"), _("Recognised by education")],
         rows=rows,
-        total=[_("Jeugdigen with any activity"), total["j"], total["r"]],
+        total=[_("Jeugdigen with any activity"), c["j"], c["r"]],
         count_columns=(1, 2),
     )
 
 
 def family_contributions(span: Span) -> Table:
     """Parents and young people who wrote in their own words (family app), submitted in the
-    period: answers per audience and for how many jeugdigen. Two queries."""
-    base = Contribution.objects.filter(
-        span.q("jeugdige__region"),
-        submitted_at__date__gte=span.start,
-        submitted_at__date__lte=span.end,
-    )
-    counts = {
-        row["audience"]: row
-        for row in base.values("audience")
-        .annotate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
-        .order_by()
-    }
+    period: answers per audience and for how many jeugdigen. One query: conditional counts
+    per audience, and the totals (distinct jeugdigen over all audiences)."""
+
+    def aggregates() -> dict:
+        out = {"n": Count("pk"), "j": Count("jeugdige", distinct=True)}
+        for i, audience in enumerate(Invitation.Audience.values):
+            out[f"n{i}"] = Count("pk", filter=Q(audience=audience))
+            out[f"j{i}"] = Count("jeugdige", distinct=True, filter=Q(audience=audience))
+        return out
+
+    def queryset() -> QuerySet:
+        return Contribution.objects.filter(
+            span.q("jeugdige__region"),
+            submitted_at__date__gte=span.start,
+            submitted_at__date__lte=span.end,
+        )
+
+    (c,) = _counted(("family", span), queryset, aggregates)
     labels = _labels(Invitation.Audience.choices)
-    rows = [
-        [labels[k], counts.get(k, {}).get("n", 0), counts.get(k, {}).get("jeugdigen", 0)]
-        for k in Invitation.Audience.values
-    ]
-    total = base.aggregate(n=Count("pk"), jeugdigen=Count("jeugdige", distinct=True))
+    rows = [[labels[k], c[f"n{i}"], c[f"j{i}"]] for i, k in enumerate(Invitation.Audience.values)]
     return Table(
         key="family",
         caption=_("Parents and young people contributed themselves"),
         columns=[_("Who"), _("Contributions"), _("Jeugdigen")],
         rows=rows,
-        total=[_("Total"), total["n"], total["jeugdigen"]],
+        total=[_("Total"), c["n"], c["j"]],
         count_columns=(1, 2),
     )
 
 
-def obstacles_by_category(span: Span) -> Table:
-    """Belemmerende factoren per category: open and solved. One query."""
-    closed = rules.obstacle_closed_q()
-    counts = {
-        row["category"]: row
-        for row in BelemmerendeFactor.objects.filter(span.q())
-        .values("category")
-        .annotate(open=Count("pk", filter=~closed), closed=Count("pk", filter=closed))
-        .order_by()
-    }
+class ObstacleCounts:
+    """The span's belemmerende factoren counted in ONE query for every figure about them, a
+    conditional count per cell: ``open``; per category ``c<i>_open`` and ``c<i>_closed``
+    (``Category`` order, ``cases.rules.obstacle_closed_q``); per level and agenda status
+    ``l<i>_s<j>`` (``Level`` and ``AgendaStatus`` order). ``total`` holds them summed over the
+    regions, ``by_region_id`` (``by_region``) per region pk."""
+
+    def __init__(self, span: Span, *, by_region: bool = False):
+        self.span, self.by_region = span, by_region
+
+        def aggregates() -> dict:
+            closed = rules.obstacle_closed_q()
+            out = {"open": Count("pk", filter=~closed)}
+            for i, category in enumerate(Category.values):
+                out[f"c{i}_open"] = Count("pk", filter=Q(category=category) & ~closed)
+                out[f"c{i}_closed"] = Count("pk", filter=Q(category=category) & closed)
+            for i, level in enumerate(Level.values):
+                for j, status in enumerate(AgendaStatus.values):
+                    out[f"l{i}_s{j}"] = Count("pk", filter=Q(level=level, status=status))
+            return out
+
+        def queryset() -> QuerySet:
+            return BelemmerendeFactor.objects.filter(span.q())
+
+        group = "region" if by_region else None
+        rows = _counted(("obstacles", span, by_region), queryset, aggregates, group)
+        self.total, self.by_region_id = _added_up(rows, group)
+        keys = ["open"] + [
+            f"c{i}_{s}" for i in range(len(Category.values)) for s in ("open", "closed")
+        ]
+        keys += [
+            f"l{i}_s{j}" for i in range(len(Level.values)) for j in range(len(AgendaStatus.values))
+        ]
+        for key in keys:  # no rows at all (by region): every count is 0
+            self.total.setdefault(key, 0)
+
+
+def obstacle_counts(span: Span, *, by_region: bool = False) -> ObstacleCounts:
+    """The span's obstacles counted once for several figures (see :class:`ObstacleCounts`)."""
+    return ObstacleCounts(span, by_region=by_region)
+
+
+def _obstacle_counts(
+    span: Span, counts: ObstacleCounts | None, *, by_region: bool = False
+) -> ObstacleCounts:
+    if counts is None or counts.span != span or (by_region and not counts.by_region):
+        return obstacle_counts(span, by_region=by_region)
+    return counts
+
+
+def obstacles_by_category(span: Span, obstacles: ObstacleCounts | None = None) -> Table:
+    """Belemmerende factoren per category: open and solved. One query, none with
+    ``obstacles``."""
+    t = _obstacle_counts(span, obstacles).total
     labels = _labels(Category.choices)
-    rows = [
-        [labels[k], counts.get(k, {}).get("open", 0), counts.get(k, {}).get("closed", 0)]
-        for k in Category.values
-    ]
+    rows = [[labels[k], t[f"c{i}_open"], t[f"c{i}_closed"]] for i, k in enumerate(Category.values)]
     return Table(
         key="obstacles",
         caption=_("Belemmerende factoren by category"),
@@ -450,19 +649,14 @@ def obstacles_by_category(span: Span) -> Table:
     )
 
 
-def obstacles_by_level_status(span: Span) -> Table:
-    """Belemmerende factoren: level (rows) against agenda status (columns). One query."""
-    counts = {
-        (row["level"], row["status"]): row["n"]
-        for row in BelemmerendeFactor.objects.filter(span.q())
-        .values("level", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+def obstacles_by_level_status(span: Span, obstacles: ObstacleCounts | None = None) -> Table:
+    """Belemmerende factoren: level (rows) against agenda status (columns). One query, none
+    with ``obstacles``."""
+    t = _obstacle_counts(span, obstacles).total
     levels, statuses = _labels(Level.choices), _labels(AgendaStatus.choices)
     rows = []
-    for lv in Level.values:
-        cells = [counts.get((lv, st), 0) for st in AgendaStatus.values]
+    for i, lv in enumerate(Level.values):
+        cells = [t[f"l{i}_s{j}"] for j in range(len(AgendaStatus.values))]
         rows.append([levels[lv], *cells, sum(cells)])
     n = len(AgendaStatus.values)
     return Table(
@@ -504,38 +698,29 @@ def _trend_months(span: Span) -> list[date]:
     return span.months() or [span.end.replace(day=1)]
 
 
-def trend_per_month(span: Span, counts: JeugdigeCounts | None = None) -> Table:
+def trend_per_month(
+    span: Span, counts: JeugdigeCounts | None = None, interviews: InterviewCounts | None = None
+) -> Table:
     """Per month of the period: jeugdigen registered, contact moments, interviews held.
-    Three queries, two with ``counts``."""
+    Three queries; one (the contact moments) with ``counts`` and ``interviews``."""
     months = _trend_months(span)
     first = months[0]
-
-    def per_month(qs, field: str) -> dict:
-        return {
-            _month_key(row["m"]): row["n"]
-            for row in qs.annotate(m=TruncMonth(field))
-            .values("m")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-
     jc = _counts(span, counts)
     n = jc.totals([f"m{i}" for i in range(len(jc.months))])
     registered = {m: n[f"m{i}"] for i, m in enumerate(jc.months)}
-    contacts = per_month(
-        ContactMoment.objects.filter(
+    contacts = {
+        _month_key(row["m"]): row["n"]
+        for row in ContactMoment.objects.filter(
             span.q("jeugdige__region"), date__gte=first, date__lte=span.end
-        ),
-        "date",
-    )
-    interviews = per_month(
-        Interview.objects.filter(
-            span.q("jeugdige__region"), held_on__gte=first, held_on__lte=span.end
-        ),
-        "held_on",
-    )
+        )
+        .annotate(m=TruncMonth("date"))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    held = _interview_counts(span, interviews).per_month()
     rows = [
-        [m.strftime("%m-%Y"), registered.get(m, 0), contacts.get(m, 0), interviews.get(m, 0)]
+        [m.strftime("%m-%Y"), registered.get(m, 0), contacts.get(m, 0), held.get(m, 0)]
         for m in months
     ]
     return Table(
@@ -604,10 +789,16 @@ def rollout(span: Span | None = None) -> Table:
     )
 
 
-def key_counts_per_region(span: Span, counts: JeugdigeCounts | None = None) -> Table:
+def key_counts_per_region(
+    span: Span,
+    counts: JeugdigeCounts | None = None,
+    interviews: InterviewCounts | None = None,
+    obstacles: ObstacleCounts | None = None,
+) -> Table:
     """Per region: open cases, focus cases, interviews in the period, open obstacles and moreel
-    beraad sessions in the period. Five queries whatever the number of regions, four with
-    ``counts`` made ``by_region``."""
+    beraad sessions in the period. Five queries whatever the number of regions; two (the
+    regions, the moreel beraad) with ``counts``, ``interviews`` and ``obstacles`` all made
+    ``by_region``."""
     regions = list(
         Region.objects.filter(_region_pk_q(span))
         .select_related("phase")
@@ -629,17 +820,8 @@ def key_counts_per_region(span: Span, counts: JeugdigeCounts | None = None) -> T
         }
         for pk in set(open_) | set(developing)
     }
-    interviews = grouped(
-        Interview.objects.filter(
-            span.q("jeugdige__region"), held_on__gte=span.start, held_on__lte=span.end
-        ),
-        "jeugdige__region",
-        n=Count("pk"),
-    )
-    closed = rules.obstacle_closed_q()
-    obstacles = grouped(
-        BelemmerendeFactor.objects.filter(span.q()).exclude(closed), "region", n=Count("pk")
-    )
+    interviews = _interview_counts(span, interviews, by_region=True).by_region_id
+    obstacles = _obstacle_counts(span, obstacles, by_region=True).by_region_id
     beraad = grouped(
         MoreelBeraad.objects.filter(span.q(), held_on__gte=span.start, held_on__lte=span.end),
         "region",
@@ -655,7 +837,7 @@ def key_counts_per_region(span: Span, counts: JeugdigeCounts | None = None) -> T
                 c.get("focus", 0),
                 c.get("developing", 0),
                 interviews.get(r["pk"], {}).get("n", 0),
-                obstacles.get(r["pk"], {}).get("n", 0),
+                obstacles.get(r["pk"], {}).get("open", 0),
                 beraad.get(r["pk"], {}).get("n", 0),
             ]
         )
@@ -728,34 +910,39 @@ def national_obstacle_agenda(span: Span) -> Table:
 
 
 def region_figures(span: Span) -> list[Table]:
-    """Everything on a region dashboard, in order. The jeugdigen are counted once."""
+    """Everything on a region dashboard, in order. The jeugdigen, the interviews and the
+    obstacles are each counted once (one query each; the jeugdigen cached, cases.counts)."""
     counts = jeugdige_counts(span)
+    interviews = interview_counts(span, next_steps=True)
+    obstacles = obstacle_counts(span)
     return [
         jeugdigen_by_grondslag(span, counts),
         jeugdigen_by_status(span, counts),
         jeugdigen_by_age_band(span, counts),
-        worklist(span, counts),
-        interviews_by_respondent(span),
+        worklist(span, counts, interviews),
+        interviews_by_respondent(span, interviews),
         family_contributions(span),
         activities_by_kind(span),
-        obstacles_by_category(span),
-        obstacles_by_level_status(span),
+        obstacles_by_category(span, obstacles),
+        obstacles_by_level_status(span, obstacles),
         moreel_beraad_held(span),
-        trend_per_month(span, counts),
+        trend_per_month(span, counts, interviews),
     ]
 
 
 def national_figures(span: Span) -> list[Table]:
-    """Everything on the national dashboard, in order (aggregates only). The jeugdigen are
-    counted once."""
+    """Everything on the national dashboard, in order (aggregates only). The jeugdigen, the
+    interviews and the obstacles are each counted once, per region."""
     counts = jeugdige_counts(span, by_region=True, signals=False)  # no age bands, no worklist
+    interviews = interview_counts(span, by_region=True)
+    obstacles = obstacle_counts(span, by_region=True)
     return [
         rollout(span),
-        key_counts_per_region(span, counts),
+        key_counts_per_region(span, counts, interviews, obstacles),
         jeugdigen_by_status(span, counts),
         jeugdigen_by_grondslag(span, counts),
-        obstacles_by_category(span),
-        obstacles_by_level_status(span),
+        obstacles_by_category(span, obstacles),
+        obstacles_by_level_status(span, obstacles),
         national_obstacle_agenda(span),
-        trend_per_month(span, counts),
+        trend_per_month(span, counts, interviews),
     ]

@@ -16,6 +16,7 @@ from wel.access import require, scope_for
 from . import exports, selectors, services
 from .filters import ReportFilter
 from .forms import PeriodForm, PhaseReportForm
+from .html import figure_sections
 from .models import Report
 
 dashboards = require(selectors.may_see_dashboards)
@@ -65,6 +66,9 @@ def region_dashboard(request, code):
     suppressed = selectors.suppress_for(scope, region.pk)
     form, start, end = _period(request, region=region, fixed=suppressed)
     tables = selectors.region_tables(user=request.user, region=region, start=start, end=end)
+    figures = selectors.shown(tables)
+    query = "" if suppressed else request.GET.urlencode()
+    export_url = _export_base("reports:region_export", code=region.code)
     return render(
         request,
         "reports/region_dashboard.html",
@@ -73,13 +77,14 @@ def region_dashboard(request, code):
             "form": form,
             "start": start,
             "end": end,
-            "figures": selectors.shown(tables),
+            "figures": figures,
+            "figures_html": figure_sections(figures, export_url=export_url, query=query),
             "suppressed": suppressed,
             "may_request": selectors.may_request_region_report(scope, region.pk),
             "audience": selectors.region_report_audience(scope, region.pk),
             "reports": selectors.reports_list(user=request.user).filter(region=region)[:5],
-            "query": "" if suppressed else request.GET.urlencode(),
-            "export_url": _export_base("reports:region_export", code=region.code),
+            "query": query,
+            "export_url": export_url,
         },
     )
 
@@ -93,6 +98,11 @@ def _export_base(name: str, **kwargs) -> str:
 def national_dashboard(request):
     form, start, end = _period(request, fixed=True)
     tables = selectors.national_tables(start=start, end=end)
+    figures = selectors.shown(tables)
+    export_url = _export_base("reports:national_export")
+    phase_form = PhaseReportForm(initial={"start": start, "end": end})
+    phases = phase_form.fields["phase"]
+    phases.choices = list(iter(phases.choices))  # one query, not one per rendering (no len())
     return render(
         request,
         "reports/national_dashboard.html",
@@ -100,10 +110,11 @@ def national_dashboard(request):
             "form": form,
             "start": start,
             "end": end,
-            "figures": selectors.shown(tables),
-            "phase_form": PhaseReportForm(initial={"start": start, "end": end}),
+            "figures": figures,
+            "figures_html": figure_sections(figures, export_url=export_url, query=""),
+            "phase_form": phase_form,
             "query": "",
-            "export_url": _export_base("reports:national_export"),
+            "export_url": export_url,
         },
     )
 

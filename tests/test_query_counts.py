@@ -30,9 +30,10 @@ PAGES = [
     # the four sections in one UNION ALL (+3 where parts of a union cannot be ordered: SQLite)
     ("kartrekker_a", "cases:worklist", [], 12, 11),
     ("lpa_a", "cases:worklist", [], 12, 11),
-    # +2: the family contributions table (invitations answered, by whom)
-    ("kartrekker_a", "reports:region_dashboard", ["region_a"], 21, 20),
-    ("landelijk", "reports:national_dashboard", [], 18, 17),
+    # figures: one query per table of the database (reports.metrics: interviews, obstacles,
+    # family, activities each counted once with conditional counts)
+    ("kartrekker_a", "reports:region_dashboard", ["region_a"], 15, 14),
+    ("landelijk", "reports:national_dashboard", [], 14, 13),  # the phase select: one query
 ]
 
 

@@ -136,10 +136,14 @@ def _count(fn, span) -> int:
 @pytest.mark.parametrize(
     "fn,expected",
     [
-        (metrics.region_figures, 14),  # 11, +1 the case token (cases.counts), +2 family
+        # the case token and the jeugdigen (cases.counts), interviews (with the worklist's next
+        # steps and the trend's months), family, activities, obstacles, moreel beraad, contacts
+        (metrics.region_figures, 8),
         (metrics.focus_trajectories, 1),
         (metrics.learnings_shared, 2),
-        (metrics.national_figures, 12),
+        # token, jeugdigen, rollout, regions, interviews, obstacles, moreel beraad, agenda,
+        # contacts
+        (metrics.national_figures, 9),
     ],
 )
 def test_query_counts_are_fixed_and_do_not_grow(figures, world, fn, expected):
