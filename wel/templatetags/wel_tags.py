@@ -34,3 +34,30 @@ def bootstrap_field(bound_field) -> str:
     from wel.widgets import bootstrap_field as render
 
     return render(bound_field)
+
+
+# The menu entries rendered per (scope, language, script prefix), per process: they depend on
+# nothing else (``_partials/nav_items.html`` and the apps' ``_nav.html`` read only ``scope``),
+# and rendering them (twenty links, four includes) was ~3 ms of every page (docs/benchmarks.md).
+# A change of role, region or region name is a different scope, so a different entry.
+_NAV_ITEMS: dict[tuple, str] = {}
+_NAV_ITEMS_LIMIT = 1024
+
+
+@register.simple_tag(takes_context=True)
+def nav_items(context) -> str:
+    """``{% nav_items %}``: the navigation's menu entries for the request's scope."""
+    from django.template.loader import render_to_string
+    from django.urls import get_script_prefix
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import get_language
+
+    scope = context.get("scope")
+    key = (scope, get_language(), get_script_prefix())
+    html = _NAV_ITEMS.get(key)
+    if html is None:
+        html = render_to_string("_partials/nav_items.html", {"scope": scope})
+        if len(_NAV_ITEMS) >= _NAV_ITEMS_LIMIT:
+            _NAV_ITEMS.clear()
+        _NAV_ITEMS[key] = html
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine (autoescaped)
