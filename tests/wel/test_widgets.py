@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.html import normalise_html
 from wel.widgets import InlineSelect
 
 CHOICES = [
@@ -86,14 +87,6 @@ def test_in_a_crispy_field():
 
 
 # -- wel.widgets.bootstrap_field: crispy's field markup without its templates ----------------
-def _normalise(html: str) -> str:
-    """Whitespace between and inside tags does not matter to a browser; the rest must match."""
-    import re
-
-    html = re.sub(r"\s+", " ", str(html))
-    return re.sub(r"\s*(<|>)\s*", r"\1", html).strip()
-
-
 def _filtersets():
     import importlib
 
@@ -145,8 +138,8 @@ def test_bootstrap_field_is_crispys_markup_for_every_filter_form(world, data):
             crispy_form.is_valid()
             ours_form.is_valid()
         for name in fields:
-            expected = _normalise(as_crispy_field(crispy_form[name]))
-            got = _normalise(bootstrap_field(ours_form[name]))
+            expected = normalise_html(as_crispy_field(crispy_form[name]))
+            got = normalise_html(bootstrap_field(ours_form[name]))
             assert got == expected, (cls.__name__, name, data)
             errors_seen += bool(ours_form[name].errors)
             compared += 1

@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 
 register = template.Library()
@@ -40,24 +42,19 @@ def bootstrap_field(bound_field) -> str:
 # nothing else (``_partials/nav_items.html`` and the apps' ``_nav.html`` read only ``scope``),
 # and rendering them (twenty links, four includes) was ~3 ms of every page (docs/benchmarks.md).
 # A change of role, region or region name is a different scope, so a different entry.
-_NAV_ITEMS: dict[tuple, str] = {}
-_NAV_ITEMS_LIMIT = 1024
+@functools.lru_cache(maxsize=1024)
+def _nav_items_html(scope, language: str, script_prefix: str) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string("_partials/nav_items.html", {"scope": scope})
 
 
 @register.simple_tag(takes_context=True)
 def nav_items(context) -> str:
     """``{% nav_items %}``: the navigation's menu entries for the request's scope."""
-    from django.template.loader import render_to_string
     from django.urls import get_script_prefix
     from django.utils.safestring import mark_safe
     from django.utils.translation import get_language
 
-    scope = context.get("scope")
-    key = (scope, get_language(), get_script_prefix())
-    html = _NAV_ITEMS.get(key)
-    if html is None:
-        html = render_to_string("_partials/nav_items.html", {"scope": scope})
-        if len(_NAV_ITEMS) >= _NAV_ITEMS_LIMIT:
-            _NAV_ITEMS.clear()
-        _NAV_ITEMS[key] = html
+    html = _nav_items_html(context.get("scope"), get_language(), get_script_prefix())
     return mark_safe(html)  # noqa: S308 - rendered by the template engine (autoescaped)
