@@ -234,7 +234,10 @@ def jeugdige_detail(request, reference):
         else None,
         "close_url_ok": not jeugdige.is_closed,
         "history": selectors.field_history(jeugdige=jeugdige, limit=10),
-        "access": label_events(selectors.access_history(jeugdige=jeugdige)[:10]),
+        "access": label_events(
+            selectors.access_history(jeugdige=jeugdige)[:10],
+            known_regions=scope_for(request.user).region_names,
+        ),
     }
     return render(request, "cases/jeugdige_detail.html", context)
 
@@ -411,7 +414,9 @@ def jeugdige_history(request, reference):
     access_page = Paginator(selectors.access_history(jeugdige=jeugdige), 50).get_page(
         request.GET.get("page")
     )
-    access_page.object_list = label_events(access_page.object_list)
+    access_page.object_list = label_events(
+        access_page.object_list, known_regions=scope_for(request.user).region_names
+    )
     return render(
         request,
         "cases/jeugdige_history.html",

@@ -68,3 +68,81 @@ def test_main_page_query_counts(
         with django_assert_num_queries(warm):
             assert client.get(url).status_code == 200
         _grow(world, 20)
+
+
+# The case page: the same three auth queries and the scope, the case and its view's audit row,
+# then one query per panel (betrokkenen, activities, contacts, timeline, field history, access
+# log, interviews, obstacles, the family's invitations with their contributions). The access
+# log's role labels name the viewer's own regions from the scope, without a query.
+CASE_PAGE = 15
+# With words of the family: whom a contribution wants at the conversation (+1) and the
+# agreements answered after it (+1), each one query however many there are.
+CASE_PAGE_WITH_FAMILY_WORDS = CASE_PAGE + 2
+
+
+def _family_words(world, j, n: int) -> None:
+    from cases import services as case_services
+    from family import services as family
+
+    lpa = world.user("lpa_a")
+    for i in range(n):
+        parent = case_services.betrokkene_add(
+            jeugdige=j, data={"kind": "ouder_verzorger", "name": f"Ouder {i}"}, by=lpa
+        )
+        before = family.invitation_create(
+            jeugdige=j,
+            audience="parent",
+            purpose="before",
+            delivery="letter",
+            recipient_name=f"Ouder {i}",
+            by=lpa,
+        ).invitation
+        family.contribution_submit(
+            invitation=before, data={"going_well": "Goed.", "attendees": [parent]}
+        )
+        held = rf.interview(j, lpa, TODAY - dt.timedelta(days=i))
+        step = rf.next_step(held, TODAY + dt.timedelta(days=7))
+        after = family.invitation_create(
+            jeugdige=j,
+            audience="parent",
+            purpose="after",
+            delivery="letter",
+            recipient_name=f"Ouder {i}",
+            interview=held,
+            steps=[step],
+            by=lpa,
+        ).invitation
+        family.shared_steps_answer(invitation=after, answers={})
+        family.invitation_create(  # still open: no extra query
+            jeugdige=j, audience="parent", purpose="before", delivery="letter",
+            recipient_name="Nog open", by=lpa,
+        )  # fmt: skip
+
+
+def _case_data(world, j, client_lpa, n: int) -> None:
+    lpa = world.user("lpa_a")
+    for i in range(n):
+        rf.contact(j, TODAY - dt.timedelta(days=i), by=lpa)
+        rf.activity(j)
+        rf.obstacle(world.region_a, jeugdige=j)
+        rf.interview(j, lpa, TODAY - dt.timedelta(days=i))
+        client_lpa.get(j.get_absolute_url())  # an access-log row by someone of the region
+
+
+def test_case_page_query_count_is_fixed(world, client_for, django_assert_num_queries):
+    j = make_jeugdige(world)
+    kartrekker, lpa = client_for("kartrekker_a"), client_for("lpa_a")
+    url = j.get_absolute_url()
+    _case_data(world, j, lpa, 2)
+    for _ in range(2):
+        cache.clear()
+        with django_assert_num_queries(CASE_PAGE):
+            assert kartrekker.get(url).status_code == 200
+        _case_data(world, j, lpa, 10)
+    _family_words(world, j, 1)
+    for _ in range(2):
+        with django_assert_num_queries(CASE_PAGE_WITH_FAMILY_WORDS):
+            page = kartrekker.get(url)
+        assert page.status_code == 200
+        assert "Ouder 0" in page.content.decode() and "Goed." in page.content.decode()
+        _family_words(world, j, 3)

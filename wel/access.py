@@ -70,6 +70,11 @@ class Scope:
         return frozenset(m.region_id for m in self.memberships if m.role == Role.LPA)
 
     @property
+    def region_names(self) -> dict[int, str]:
+        """pk → name of each region the user works in (as read with the scope)."""
+        return {m.region_id: m.region_name for m in self.memberships}
+
+    @property
     def regions(self) -> tuple[tuple[str, str], ...]:
         """(code, name) of each region the user works in, once each, for navigation links."""
         seen: dict[str, str] = {}

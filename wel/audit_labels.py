@@ -8,7 +8,7 @@ when they show a page. Region names come in one query per page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
@@ -66,18 +66,25 @@ def _data_label(event: AuditEvent) -> str:
     return data
 
 
-def label_events(events: Iterable[AuditEvent]) -> list[AuditEvent]:
-    """Set ``role_display``, ``object_type_display`` and ``data_display`` on each event."""
+def label_events(
+    events: Iterable[AuditEvent], known_regions: Mapping[int, str] | None = None
+) -> list[AuditEvent]:
+    """Set ``role_display``, ``object_type_display`` and ``data_display`` on each event.
+
+    A role names its region by pk (``lpa@7``); the names are read in one query, except those
+    in ``known_regions`` (pk → current name, e.g. the viewer's own regions from the scope, read
+    in this request): none when every region is known."""
     events = list(events)
+    regions = dict(known_regions or {})
     region_ids: set[int] = set()
     for event in events:
         for part in filter(None, (p.strip() for p in event.role.split(","))):
             if "@" in part and part.rsplit("@", 1)[1].isdigit():
                 region_ids.add(int(part.rsplit("@", 1)[1]))
-    regions = {}
+    region_ids -= regions.keys()
     if region_ids:
         Region = apps.get_model("regions", "Region")
-        regions = dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name"))
+        regions |= dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "name"))
     roles = dict(Role.choices) | dict(NationalRole.choices)
     for event in events:
         parts = []

@@ -2,7 +2,7 @@
 so the cases and interviews apps do not import this app (it comes after them)."""
 
 from django import template
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from ..models import Contribution, Invitation, SharedStep, may_invite
 
@@ -31,21 +31,29 @@ def _answered_after(**filters):
 def family_case_panel(context, jeugdige):
     """Invitations (with their state) and everything the family wrote, for the case page."""
     user = context["request"].user
-    # Two queries on a case without invitations; a fixed few more with them (prefetches).
-    invitations = list(
-        Invitation.objects.filter(jeugdige=jeugdige).prefetch_related(
-            Prefetch("shared_steps", queryset=SharedStep.objects.select_related("next_step"))
-        )
+    # One query for the invitations with their contributions (a contribution answers one
+    # invitation of the same case, family.services); one more for whom a contribution wants at
+    # the conversation, and one for the agreements answered after it, only when there are any.
+    invitations = list(Invitation.objects.filter(jeugdige=jeugdige).select_related("contribution"))
+    contributions = sorted(
+        (i.contribution for i in invitations if hasattr(i, "contribution")),
+        key=lambda c: (c.submitted_at, c.pk),
+        reverse=True,  # Contribution.Meta.ordering
+    )
+    after = [
+        i
+        for i in invitations
+        if i.purpose == Invitation.Purpose.AFTER and i.submitted_at is not None
+    ]
+    prefetch_related_objects(contributions, "attendees_known")
+    prefetch_related_objects(
+        after, Prefetch("shared_steps", queryset=SharedStep.objects.select_related("next_step"))
     )
     return {
         "jeugdige": jeugdige,
         "invitations": invitations,
-        "contributions": _contributions(jeugdige=jeugdige),
-        "after": [
-            i
-            for i in invitations
-            if i.purpose == Invitation.Purpose.AFTER and i.submitted_at is not None
-        ],
+        "contributions": contributions,
+        "after": after,
         "may_invite": may_invite(user, jeugdige),
         "csrf_token": context.get("csrf_token"),
     }

@@ -302,3 +302,26 @@ def test_the_region_access_log_has_a_fixed_number_of_queries(
         client_for("lpa_a").get(reverse("cases:detail", args=[other.reference]))
     with django_assert_num_queries(7):
         client.get(reverse("cases:region_audit"))
+
+
+@pytest.mark.django_db
+def test_role_labels_read_only_the_regions_not_known_already(world, django_assert_num_queries):
+    """label_events names a role's region by its current name; names passed in (the viewer's
+    own regions from the scope) are not read again, the others in one query."""
+    from wel.audit_labels import label_events
+
+    a, b = world.region_a, world.region_b
+    events = [
+        AuditEvent(action="view", role=f"lpa@{a.pk}"),
+        AuditEvent(action="view", role=f"kartrekker@{b.pk}, lpa@{a.pk}"),
+        AuditEvent(action="view", role="landelijk_team"),
+    ]
+    with translation.override("nl"):
+        with django_assert_num_queries(1):
+            plain = [e.role_display for e in label_events(events)]
+        with django_assert_num_queries(1):  # only region B is read
+            known = label_events(events, known_regions={a.pk: a.name})
+        assert [e.role_display for e in known] == plain
+        with django_assert_num_queries(0):
+            label_events(events, known_regions={a.pk: a.name, b.pk: b.name})
+    assert a.name in plain[0] and b.name in plain[1] and a.name in plain[1]
