@@ -3,7 +3,8 @@
 "voornaam, achternaam" for ``given_name, family_name``).
 
 The log keeps the codes (stable, machine-readable, never rewritten); the viewers translate them
-when they show a page. Region names come in one query per page.
+when they show a page. Region names come in at most one query per page (none for the regions
+the page already knows, such as the viewer's own).
 """
 
 from __future__ import annotations
