@@ -3,14 +3,19 @@
 Counting 100,000 cases of a region takes tens of milliseconds on every page view (the case
 list's total, the worklist's four totals, the dashboards' figures). Those numbers only change
 when a case of the region changes, so they are cached under the region's :class:`CasesVersion`
-token, which every write to a jeugdige replaces in its own transaction
-(:func:`cases_changed`; the services, the importer and retention call it). A count is therefore
-either recomputed or exactly what the database holds now — never a stale number:
+token, which the database replaces in the same transaction as every write to one of the
+region's jeugdigen: triggers on ``cases_jeugdige`` (migration ``cases/0011``) for every insert,
+update and delete, whoever makes it (a service, the importer, retention, ``QuerySet.update``,
+the ``SET NULL`` when an assigned LPA's account is deleted). No writer has to remember it. A
+count is therefore either recomputed or exactly what the database holds now — never a stale
+number:
 
 - the tokens are read *before* counting, so an entry stored under a token was computed after
   that token was current, and a write commits a new token together with the changed case;
 - the cache key holds the count's own SQL and parameters (the user's scope, the filters, the
-  day for date rules), so every different question has its own entry.
+  day for date rules), so every different question has its own entry;
+- only counts over ``cases_jeugdige`` alone may be cached here: a count that joins another
+  table would not see that table's writes.
 
 The cache is Django's default cache (per gunicorn worker unless CACHES says otherwise); an entry
 lives at most a day (``TIMEOUT``), the key changes with the date anyway.
@@ -19,7 +24,6 @@ lives at most a day (``TIMEOUT``), the key changes with the date anyway.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any
@@ -31,19 +35,6 @@ from django.db.models import QuerySet
 from .models import CasesVersion
 
 TIMEOUT = 24 * 3600
-
-
-def cases_changed(*, region_ids: Iterable[int]) -> None:
-    """Give each region a new token. Call it inside the transaction that writes jeugdigen of
-    these regions (create, update, status, contact, import, deletion): one upsert query."""
-    ids = sorted(set(region_ids))
-    if ids:
-        CasesVersion.objects.bulk_create(
-            [CasesVersion(region_id=pk, token=uuid.uuid4()) for pk in ids],
-            update_conflicts=True,
-            unique_fields=["region"],
-            update_fields=["token"],
-        )
 
 
 def tokens(region_ids: Iterable[int] | None) -> tuple:

@@ -21,7 +21,7 @@ from regions.demo import FAMILY, GIVEN
 from regions.models import Region
 from wel.models import Role
 
-from . import counts, services
+from . import services
 from .models import (
     Betrokkene,
     ClosingReason,
@@ -197,7 +197,6 @@ def _seed_region(region: Region) -> int:
             region=region, gemeente=gemeente, by=lpa, data=data, allow_duplicate=True
         )
         Jeugdige.objects.filter(pk=jeugdige.pk).update(created_at=_aware(created))
-        counts.cases_changed(region_ids=[region.pk])
         if steps >= 2:
             services.betrokkene_add(
                 jeugdige=jeugdige,
@@ -355,5 +354,4 @@ def seed_scale(target: int) -> int:
             batch = []
     if batch:
         Jeugdige.objects.bulk_create(batch)
-    counts.cases_changed(region_ids=[region.pk])
     return missing

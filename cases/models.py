@@ -103,9 +103,10 @@ class ReferenceCounter(models.Model):
 
 class CasesVersion(models.Model):
     """A token per region that changes in the same transaction as every write to one of the
-    region's jeugdigen (cases.counts.cases_changed). Counts over the region's cases are cached
-    under the tokens they were computed at, so a changed case makes the next read count again:
-    exact figures, never a stale number (cases/counts.py)."""
+    region's jeugdigen: database triggers replace it (migration 0011), whoever writes. Counts
+    over the region's cases are cached under the tokens they were computed at, so a changed
+    case makes the next read count again: exact figures, never a stale number
+    (cases/counts.py)."""
 
     region = models.OneToOneField(
         "regions.Region", on_delete=models.CASCADE, primary_key=True, related_name="+"

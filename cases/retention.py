@@ -36,7 +36,6 @@ from django.utils import timezone
 from wel import audit
 from wel.models import AuditEvent
 
-from . import counts
 from .models import Grondslag, Jeugdige, Status
 from .rules import add_years, born_on_or_before
 
@@ -216,11 +215,7 @@ def retention_apply(
             # and SET_NULLs the region content (belemmerende factoren), whatever app declares
             # it. Then the field history, which has no foreign key to the case (and just got a
             # "deleted" record from django-simple-history).
-            region_ids = set(
-                Jeugdige.objects.filter(pk__in=ids).values_list("region_id", flat=True)
-            )
             _, per_model = Jeugdige.objects.filter(pk__in=ids).delete()
-            counts.cases_changed(region_ids=region_ids)
             history_rows, _ = Jeugdige.history.model.objects.filter(id__in=ids).delete()
             result.counts = {label: n for label, n in sorted(per_model.items()) if n}
             result.counts["field history"] = history_rows

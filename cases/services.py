@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from wel import audit
 from wel.access import scope_for
 
-from . import counts, rules
+from . import rules
 from .models import (
     Betrokkene,
     ClosingReason,
@@ -271,7 +271,6 @@ def jeugdige_create(
     _validate(jeugdige)
     jeugdige._history_user = by
     _save_unique_bsn(jeugdige)
-    counts.cases_changed(region_ids=[region.pk])
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.CREATED,
@@ -425,7 +424,6 @@ def jeugdige_update(
     current.updated_at = timezone.now()
     current._history_user = by
     _save_unique_bsn(current)
-    counts.cases_changed(region_ids=[current.region_id])
     labels = ", ".join(str(Jeugdige._meta.get_field(n).verbose_name) for n in changed)
     timeline_add(
         jeugdige=current,
@@ -508,7 +506,6 @@ def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeug
     current.version += 1
     current._history_user = by
     current.save()
-    counts.cases_changed(region_ids=[current.region_id])
     text = _("Status: %(from)s → %(to)s.") % {
         "from": Status(old).label,
         "to": current.get_status_display(),
@@ -657,7 +654,6 @@ def contact_add(
         current.updated_at = timezone.now()
         current._history_user = by
         current.save()
-        counts.cases_changed(region_ids=[current.region_id])
     text = _("Contact (%(kind)s): %(summary)s") % {
         "kind": contact.get_kind_display(),
         "summary": summary.strip(),

@@ -12,7 +12,6 @@ from simple_history.utils import bulk_create_with_history
 
 from wel import audit
 
-from .. import counts
 from ..models import Jeugdige, Status, TimelineEntry
 from ..services import default_renewal_due, next_references
 from .check import ImportResult, check_table
@@ -120,7 +119,6 @@ def _write(result: ImportResult, *, region, by, filename: str, request, report) 
             default_date=now,
         )
         report(50 + 45 * (start + BATCH) // max(len(objs), 1), _("Writing (all rows or none)"))
-    counts.cases_changed(region_ids=[region.pk])  # cached counts of the region recount
     if any(j.pk is None for j in created):  # backends without RETURNING
         created = list(Jeugdige.objects.filter(reference__in=references))
     text = _("Registered by import of %(file)s.") % {"file": filename[:100]}

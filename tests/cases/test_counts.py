@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +15,8 @@ from cases.models import CasesVersion, Jeugdige
 from reports import metrics
 from tests.cases.factories import make_jeugdige
 from tests.cases.test_import import GOOD, HEADER, csv_bytes
+from tests.factories import MembershipFactory, UserFactory
+from wel.models import Role
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -113,34 +114,129 @@ def test_retention_deletion_changes_the_cached_counts(world):
     assert _figures(world)["list count"] == 0
 
 
-def test_a_write_without_the_token_would_read_stale(world):
-    """Proves the cache is really used (so the tests above can fail): a write that bypasses
-    the services keeps the old figure until the token changes."""
+def _clone(j: Jeugdige, reference: str, **changes) -> Jeugdige:
+    """An unsaved copy of ``j`` under another reference (and without a BSN)."""
+    data = {
+        f.attname: getattr(j, f.attname)
+        for f in Jeugdige._meta.concrete_fields
+        if f.attname not in ("id", "reference", "bsn")
+    }
+    return Jeugdige(**{**data, "reference": reference, "bsn": "", **changes})
+
+
+def _raw_update(world, j):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_jeugdige SET next_contact_due = %s WHERE id = %s",
+            [TODAY - dt.timedelta(days=9), j.pk],
+        )
+
+
+def _set_null_by_deleting_the_lpa(world, j):
+    # The beheer deletes the account; Django's collector SETs NULL on assigned_lpa with one
+    # UPDATE statement: no service, no signal per case.
+    world.user("lpa_a").delete()
+
+
+def _create(world, j):
+    copy = _clone(j, "X-1")
+    fields = [f.attname for f in Jeugdige._meta.concrete_fields if not f.primary_key]
+    Jeugdige.objects.create(**{name: getattr(copy, name) for name in fields})
+
+
+def _save(world, j):
+    j.next_contact_due = TODAY - dt.timedelta(days=5)
+    j.save()
+
+
+# Every way a row of cases_jeugdige can be written; each must replace region A's token.
+WRITES = {
+    "Model.save (update)": _save,
+    "objects.create": _create,
+    "bulk_create": lambda world, j: Jeugdige.objects.bulk_create(
+        [_clone(j, "X-2"), _clone(j, "X-3")]
+    ),
+    "QuerySet.update": lambda world, j: Jeugdige.objects.filter(pk=j.pk).update(
+        next_contact_due=TODAY - dt.timedelta(days=7)
+    ),
+    "bulk_update": lambda world, j: Jeugdige.objects.bulk_update(
+        [_clone(j, j.reference, id=j.pk, next_contact_due=None)], ["next_contact_due"]
+    ),
+    "Model.delete": lambda world, j: j.delete(),
+    "QuerySet.delete": lambda world, j: Jeugdige.objects.filter(pk=j.pk).delete(),
+    "raw SQL UPDATE": _raw_update,
+    "SET NULL when the assigned LPA's account is deleted": _set_null_by_deleting_the_lpa,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("write", list(WRITES), ids=list(WRITES))
+def test_every_kind_of_write_replaces_the_regions_token(world, write):
+    """The database replaces the token (triggers, cases/0011), whoever writes and however: the
+    cached figures are then recounted and equal fresh ones; another region keeps its token."""
+    j = make_jeugdige(
+        world, next_contact_due=TODAY - dt.timedelta(days=2), assigned_lpa=world.user("lpa_a")
+    )
+    _fresh(world)
+    a, b = world.region_a.pk, world.region_b.pk
+    before = dict(counts.tokens([a, b]))
+    WRITES[write](world, j)
+    after = dict(counts.tokens([a, b]))
+    assert after[a] != before[a]
+    assert after.get(b) == before.get(b)
+    if write != "SET NULL when the assigned LPA's account is deleted":
+        _check(world)
+
+
+def test_moving_a_case_replaces_both_regions_tokens(world):
+    j = make_jeugdige(world)
+    make_jeugdige(world, gemeente=world.assen, region=world.region_b, by=world.user("lpa_b"))
+    a, b = world.region_a.pk, world.region_b.pk
+    before = dict(counts.tokens([a, b]))
+    Jeugdige.objects.filter(pk=j.pk).update(region=b, gemeente=world.assen)
+    after = dict(counts.tokens([a, b]))
+    assert after[a] != before[a] and after[b] != before[b]
+
+
+def test_no_changed_row_and_a_rolled_back_write_keep_the_token(world):
+    j = make_jeugdige(world)
+    before = counts.tokens(None)
+    Jeugdige.objects.filter(pk=-1).update(given_name="Niemand")  # a statement, no row
+    assert counts.tokens(None) == before
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Jeugdige.objects.filter(pk=j.pk).update(given_name="Ander")
+        raise RuntimeError
+    assert counts.tokens(None) == before
+
+
+def test_deleting_an_lpas_account_recounts_the_other_lpas_worklist(world, client_for):
+    """Found: a beheerder deleted an LPA's account; their cases became unassigned (SET NULL),
+    so they belong on every LPA's worklist of the municipality, but the other LPA's cached
+    totals still left them out until some case of the region was written again."""
+    other = UserFactory(email="lpa.a2@wel.test", full_name="Olga LPA-A2")
+    MembershipFactory(user=other, region=world.region_a, role=Role.LPA, gemeenten=[world.emmen])
+    lpa = world.user("lpa_a")
+    make_jeugdige(world, next_contact_due=TODAY - dt.timedelta(days=3), assigned_lpa=lpa)
+    assert selectors.worklist_counts(user=other)["contact_overdue"] == 0  # not theirs
+    response = client_for("beheerder").post(
+        reverse("admin:wel_user_delete", args=[lpa.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302 and not type(lpa).objects.filter(pk=lpa.pk).exists()
+    other = type(other).objects.get(pk=other.pk)  # a new request: a new scope
+    assert selectors.worklist_counts(user=other)["contact_overdue"] == 1
+
+
+def test_the_cache_is_really_used(world):
+    """Proves the figures come from the cache (so the tests above can fail): with the token
+    put back as if a write had gone unseen, the old figure is served."""
     make_jeugdige(world)
     assert _fresh(world)["list count"] == 1
-    Jeugdige.objects.create(
-        **{
-            f.attname: getattr(Jeugdige.objects.get(), f.attname)
-            for f in Jeugdige._meta.concrete_fields
-            if f.attname not in ("id", "reference")
-        },
-        reference="X-1",
-    )
-    assert _figures(world)["list count"] == 1  # cached
-    counts.cases_changed(region_ids=[world.region_a.pk])
-    assert _figures(world)["list count"] == 2
-
-
-def test_tokens_are_one_upsert_and_one_read(world):
-    with CaptureQueriesContext(connection) as ctx:
-        counts.cases_changed(region_ids=[world.region_a.pk, world.region_b.pk])
-        counts.cases_changed(region_ids=[world.region_a.pk])
-    assert len(ctx) == 2
-    assert CasesVersion.objects.count() == 2
-    before = counts.tokens([world.region_a.pk, world.region_b.pk])
-    counts.cases_changed(region_ids=[world.region_a.pk])
-    after = counts.tokens([world.region_a.pk, world.region_b.pk])
-    assert before[0] != after[0] and before[1] == after[1]
+    a = world.region_a.pk
+    ((_, token),) = counts.tokens([a])
+    WRITES["bulk_create"](world, Jeugdige.objects.get())
+    CasesVersion.objects.filter(region_id=a).update(token=token)
+    assert _figures(world)["list count"] == 1  # cached under the (restored) token
+    cache.clear()
+    assert _figures(world)["list count"] == 3
 
 
 def test_the_case_list_shows_the_exact_total_after_a_write(world, client_for):
