@@ -245,3 +245,27 @@ def test_the_case_list_shows_the_exact_total_after_a_write(world, client_for):
     assert client.get(reverse("cases:list")).context["page"].paginator.count == 1
     make_jeugdige(world, given_name="Twee")
     assert client.get(reverse("cases:list")).context["page"].paginator.count == 2
+
+
+@pytest.mark.services
+def test_the_application_role_replaces_the_token_too(world):
+    """In production the app connects as a role without ownership (``grant_app_role``); the
+    trigger runs with that role's rights, which must suffice."""
+    import uuid
+
+    from django.core.management import call_command
+
+    from tests.conftest import need_services
+
+    need_services(postgres=True)
+    j = make_jeugdige(world)
+    role = f"wel_app_test_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')  # gone with the test's rollback
+    call_command("grant_app_role", role)
+    before = counts.tokens([world.region_a.pk])
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{role}"')
+        cursor.execute("UPDATE cases_jeugdige SET given_name = 'Anna' WHERE id = %s", [j.pk])
+        cursor.execute("RESET ROLE")
+    assert counts.tokens([world.region_a.pk]) != before
