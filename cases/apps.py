@@ -1,5 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+TRIGGER_MIGRATION = ("cases", "0011_casesversion_trigger")
+
+
+def _reinstall_token_trigger(sender, using, **kwargs) -> None:
+    """After every ``migrate``: the case-token trigger exists whenever its migration is applied.
+    SQLite drops a table's triggers when Django rebuilds the table to alter it (and a flush or a
+    reverse migration must not bring them back early); cases/db_triggers.py."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from . import db_triggers
+
+    connection = connections[using]
+    if TRIGGER_MIGRATION not in MigrationRecorder(connection).applied_migrations():
+        return
+    if db_triggers.installed(connection) != db_triggers.expected(connection):
+        db_triggers.install(connection)
 
 
 class CasesConfig(AppConfig):
@@ -13,3 +32,6 @@ class CasesConfig(AppConfig):
         from .names import names_in_text
 
         register_name_source(names_in_text)
+        post_migrate.connect(
+            _reinstall_token_trigger, sender=self, dispatch_uid="cases.token_trigger"
+        )

@@ -3,15 +3,16 @@
 Counting 100,000 cases of a region takes tens of milliseconds on every page view (the case
 list's total, the worklist's four totals, the dashboards' figures). Those numbers only change
 when a case of the region changes, so they are cached under the region's :class:`CasesVersion`
-token, which the database replaces in the same transaction as every write to one of the
-region's jeugdigen: triggers on ``cases_jeugdige`` (migration ``cases/0011``) for every insert,
-update and delete, whoever makes it (a service, the importer, retention, ``QuerySet.update``,
-the ``SET NULL`` when an assigned LPA's account is deleted). No writer has to remember it. A
-count is therefore either recomputed or exactly what the database holds now — never a stale
-number:
+token, which the database replaces when a transaction that wrote one of the region's jeugdigen
+commits: a trigger on ``cases_jeugdige`` (cases/db_triggers.py, migration ``cases/0011``) for
+every insert, update and delete, whoever makes it (a service, the importer, retention,
+``QuerySet.update``, the ``SET NULL`` when an assigned LPA's account is deleted). No writer has
+to remember it. A count is therefore either recomputed or exactly what the database holds now —
+never a stale number:
 
 - the tokens are read *before* counting, so an entry stored under a token was computed after
-  that token was current, and a write commits a new token together with the changed case;
+  that token was current, and a write's new token commits together with the changed case;
+- inside a transaction nothing is cached or read from the cache (:func:`in_transaction`);
 - the cache key holds the count's own SQL and parameters (the user's scope, the filters, the
   day for date rules), so every different question has its own entry;
 - only counts over ``cases_jeugdige`` alone may be cached here: a count that joins another
@@ -30,11 +31,21 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import QuerySet
 
 from .models import CasesVersion
 
 TIMEOUT = 24 * 3600
+
+
+def in_transaction() -> bool:
+    """Whether the default connection is inside ``transaction.atomic`` (a test's own atomic
+    block does not count). There, a write to a case replaces its region's token only at
+    COMMIT (cases/db_triggers.py): the current token does not tell whether this transaction
+    changed the region's cases, and a count made here may include writes that are rolled
+    back."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
 
 
 def tokens(region_ids: Iterable[int] | None) -> tuple:
@@ -48,7 +59,10 @@ def tokens(region_ids: Iterable[int] | None) -> tuple:
 def cached(*, key: Any, region_ids: Iterable[int] | None, compute: Callable[[], Any]) -> Any:
     """``compute()``, cached under ``key`` and the regions' current tokens. ``key`` must
     identify the question completely (use :func:`query_key`). Two queries on a miss (tokens,
-    then the count), one on a hit."""
+    then the count), one on a hit. Inside a transaction, neither read from nor written to the
+    cache (:func:`in_transaction`): the count is made afresh."""
+    if in_transaction():
+        return compute()
     versions = tokens(region_ids)  # first: see the module docstring
     digest = hashlib.sha256(repr((key, versions)).encode()).hexdigest()
     name = f"wel:counts:{digest}"

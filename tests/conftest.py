@@ -124,14 +124,6 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate-limit counters (wel/ratelimit.py) live in the cache: no test inherits another's."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 # -- Second factor ------------------------------------------------------------------------------
 # The suite logs users in with Client.force_login. Production requires a verified second factor
 # (wel.middleware.SecondFactorMiddleware); this one helper makes every force-logged-in session
@@ -240,11 +232,32 @@ def login_page(page, live_server):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Counts are cached under per-region tokens that the services change (cases/counts.py).
-    Factories write without services and every test's writes are rolled back with its tokens,
-    so each test starts with an empty cache instead of another test's counts."""
+    """Each test starts and ends with an empty cache: rate-limit counters (wel/ratelimit.py)
+    and counts cached under per-region tokens (cases/counts.py) live there, and every test's
+    writes are rolled back together with its tokens, so no test inherits another's."""
     from django.core.cache import cache
 
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _case_tokens_per_statement(request):
+    """On PostgreSQL the case-token trigger runs at COMMIT (cases/db_triggers.py); a test's
+    writes are never committed but rolled back. So inside a test's own transaction the trigger
+    is set IMMEDIATE: tokens change after every statement, as they would after every commit.
+    tests/cases/test_counts.py checks the deferred behaviour with real commits."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and "db" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue(
+        "db" if "transactional_db" not in request.fixturenames else "transactional_db"
+    )
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS cases_jeugdige_token IMMEDIATE")
+    yield

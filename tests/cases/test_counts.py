@@ -269,3 +269,66 @@ def test_the_application_role_replaces_the_token_too(world):
         cursor.execute("UPDATE cases_jeugdige SET given_name = 'Anna' WHERE id = %s", [j.pk])
         cursor.execute("RESET ROLE")
     assert counts.tokens([world.region_a.pk]) != before
+
+
+def test_the_trigger_is_there_and_comes_back_after_migrate(db):
+    """SQLite drops a table's triggers when Django rebuilds the table for a later migration;
+    the post_migrate handler installs whatever is missing (cases/apps.py)."""
+    from cases import db_triggers
+    from cases.apps import _reinstall_token_trigger
+
+    assert db_triggers.installed(connection) == db_triggers.expected(connection)
+    db_triggers.uninstall(connection)  # as a table rebuild would
+    assert db_triggers.installed(connection) == set()
+    _reinstall_token_trigger(sender=None, using=connection.alias)
+    assert db_triggers.installed(connection) == db_triggers.expected(connection)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_token_changes_at_commit_and_holds_no_writer_back(world):
+    """Found in review of the first trigger (per statement): an import's first batch locked
+    its region's token until the import committed, holding every save in the region back, and
+    a deleted account's two SET NULL statements could deadlock with an LPA's save. The token is
+    now replaced at COMMIT: another connection writes a case of the same region while this
+    transaction has written one, without waiting."""
+    from django.db import connections
+
+    from tests.conftest import need_services
+
+    need_services(postgres=True)
+    first, second = make_jeugdige(world), make_jeugdige(world, given_name="Twee")
+    region = [world.region_a.pk]
+    before = counts.tokens(region)
+    other = connections.create_connection(connection.alias)
+    try:
+        with transaction.atomic():
+            Jeugdige.objects.filter(pk=first.pk).update(given_name="Anna")
+            assert counts.tokens(region) == before  # replaced only at COMMIT
+            with other.cursor() as cursor:  # autocommit: its own transaction
+                cursor.execute("SET lock_timeout = '2s'")
+                cursor.execute(
+                    "UPDATE cases_jeugdige SET given_name = 'Bob' WHERE id = %s", [second.pk]
+                )
+            between = counts.tokens(region)
+            assert between != before  # the other writer committed its own new token
+        assert counts.tokens(region) not in (before, between)  # and so did this one
+    finally:
+        other.close()
+
+
+def test_counts_inside_a_transaction_are_made_afresh_and_not_kept(world):
+    """A write inside a transaction replaces the token at COMMIT only. A count made in that
+    transaction must neither come from the cache nor go into it: here the write is rolled
+    back, and a kept count would include it under the old token."""
+    if connection.vendor == "postgresql":  # as in production, not as the test setup has it
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS cases_jeugdige_token DEFERRED")
+    make_jeugdige(world)
+    visible = Jeugdige.objects.filter(region=world.region_a)
+    region = [world.region_a.pk]
+    assert counts.count(visible, region_ids=region) == 1
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_jeugdige(world, given_name="Twee")
+        assert counts.count(visible, region_ids=region) == 2  # afresh, not the cached 1
+        raise RuntimeError  # rolled back
+    assert counts.count(visible, region_ids=region) == 1
