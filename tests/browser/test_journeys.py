@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.pages import SCREENSHOTS
@@ -135,6 +136,6 @@ def test_lpa_logs_a_contact_by_keyboard_only(world, open_page, live_server):
         tabs += 1
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}{kid.get_absolute_url()}")
-    assert page.get_by_text("afspraak voor huisbezoek").first.is_visible()
+    expect(page.get_by_text("afspraak voor huisbezoek").first).to_be_visible()
     checked(page, "keyboard-3-logged")
     assert kid.contacten.count() == 1

@@ -2,6 +2,7 @@
 status, close it."""
 
 import pytest
+from playwright.sync_api import expect
 
 from cases.models import Jeugdige, Status
 
@@ -25,14 +26,14 @@ def test_lpa_imports_works_and_closes_a_case(world, login_page, live_server, tmp
     ).click()
     page.get_by_label("File").set_input_files(str(lijst))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_role("heading", name="Import preview").is_visible()
+    expect(page.get_by_role("heading", name="Import preview")).to_be_visible()
     page.get_by_role("button", name="Import 2 jeugdigen").click()
-    assert page.get_by_text("2 jeugdigen have been imported").is_visible()
+    expect(page.get_by_text("2 jeugdigen have been imported")).to_be_visible()
     assert Jeugdige.objects.count() == 2
 
     sanne = Jeugdige.objects.get(given_name="Sanne")
     page.get_by_role("link", name=sanne.reference).click()
-    assert page.get_by_role("heading", name=f"{sanne.reference} · Sanne de Vries").is_visible()
+    expect(page.get_by_role("heading", name=f"{sanne.reference} · Sanne de Vries")).to_be_visible()
 
     page.get_by_role("group", name="Actions for this case").get_by_role(
         "link", name="Add contact moment"
@@ -40,21 +41,21 @@ def test_lpa_imports_works_and_closes_a_case(world, login_page, live_server, tmp
     page.get_by_label("Kind").select_option("huisbezoek")
     page.get_by_label("Summary").fill("Op huisbezoek; Sanne liet haar tekeningen zien.")
     page.get_by_role("button", name="Add contact moment").click()
-    assert page.get_by_text("Sanne liet haar tekeningen zien").first.is_visible()
+    expect(page.get_by_text("Sanne liet haar tekeningen zien").first).to_be_visible()
 
     status = page.get_by_label("New status")
     # forward moves first and preselected; backward moves labelled, never preselected
     assert status.evaluate("s => s.options[s.selectedIndex].parentElement.label") == "Next step"
     status.select_option(Status.CONTACT_OUDERS)
     page.get_by_role("button", name="Change status").click()
-    assert page.get_by_text("The status has been changed.").is_visible()
+    expect(page.get_by_text("The status has been changed.")).to_be_visible()
 
     page.get_by_role("link", name="Close case").click()
     reason = page.get_by_label("Closing reason")
     assert reason.input_value() == ""  # no reason preselected
     reason.select_option("passend_aanbod")
     page.get_by_role("button", name="Close case").click()
-    assert page.get_by_text(f"{sanne.reference} has been closed.").is_visible()
+    expect(page.get_by_text(f"{sanne.reference} has been closed.")).to_be_visible()
     sanne.refresh_from_db()
     assert sanne.status == Status.AFGESLOTEN
     assert sanne.last_contact_on is not None

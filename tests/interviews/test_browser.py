@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from interviews.models import BelemmerendeFactor, Interview, Level
 from regions.models import TrainingRegistration
@@ -43,8 +44,8 @@ def test_interview_obstacle_escalation_national_agenda_and_training(world, login
     page.fill("input[name=steps-0-due_on]", due)
     page.get_by_role("button", name="Save interview").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Interview with a parent").is_visible()
-    assert page.get_by_text("Vervoer aanvragen bij de gemeente").is_visible()
+    expect(page.get_by_role("heading", name="Interview with a parent")).to_be_visible()
+    expect(page.get_by_text("Vervoer aanvragen bij de gemeente")).to_be_visible()
     interview = Interview.objects.get()
     assert interview.next_steps.count() == 1
     assert case.timeline.filter(kind="next_step").exists()
@@ -66,11 +67,11 @@ def test_interview_obstacle_escalation_national_agenda_and_training(world, login
     page.get_by_role("link", name="Escalate to national").click()
     page.fill("textarea[name=shareable_summary]", "Noor heeft geen vervoer.")
     page.get_by_role("button", name="Escalate to national").click()
-    assert page.get_by_text("could identify a child").is_visible()
+    expect(page.get_by_text("could identify a child")).to_be_visible()
     page.fill("textarea[name=shareable_summary]", SUMMARY)
     page.get_by_role("button", name="Escalate to national").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The obstacle is now on the national agenda.").is_visible()
+    expect(page.get_by_text("The obstacle is now on the national agenda.")).to_be_visible()
     factor.refresh_from_db()
     assert factor.level == Level.NATIONAL
 
@@ -80,7 +81,7 @@ def test_interview_obstacle_escalation_national_agenda_and_training(world, login
         "link", name="National agenda"
     ).click()
     page.wait_for_load_state()
-    assert page.get_by_text(SUMMARY).is_visible()
+    expect(page.get_by_text(SUMMARY)).to_be_visible()
     html = page.content()
     for secret in ("Noor", "Hoekstra", case.reference, SECRET, "zorgboerderij omdat"):
         assert secret not in html, secret
@@ -93,7 +94,7 @@ def test_interview_obstacle_escalation_national_agenda_and_training(world, login
     page.get_by_role("link", name="Hoe voer je een gesprek over ontwikkelmogelijkheden?").click()
     page.get_by_role("button", name="Sign up").click()
     page.wait_for_load_state()
-    assert page.get_by_text("You are signed up for this session.").first.is_visible()
+    expect(page.get_by_text("You are signed up for this session.").first).to_be_visible()
     registration = TrainingRegistration.objects.get(session=session)
     assert registration.user == world.user("lpa_a")
     assert registration.status == TrainingRegistration.Status.REGISTERED
@@ -118,24 +119,24 @@ def test_kartrekker_records_a_moreel_beraad_and_shares_it_as_a_learning(
     page.fill("input[name=actions-0-owner]", "LPA")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
-    assert page.get_by_text("The moreel beraad has been saved.").is_visible()
+    expect(page.get_by_text("The moreel beraad has been saved.")).to_be_visible()
 
     page.get_by_role("link", name="Share as learning").click()
-    assert page.get_by_text("Check before you publish.").is_visible()
+    expect(page.get_by_text("Check before you publish.")).to_be_visible()
     assert page.input_value("textarea[name=lesson]") == "Erkennen en kleine stappen zetten."
     page.fill("input[name=title]", "Erkennen opent deuren")
     page.check("input[name=publish]")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("tick the box before publishing").is_visible()
+    expect(page.get_by_text("tick the box before publishing")).to_be_visible()
     page.check("input[name=checked_identifying]")
     page.check("input[name=publish]")
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Erkennen opent deuren").is_visible()
+    expect(page.get_by_role("heading", name="Erkennen opent deuren")).to_be_visible()
 
     page.context.clear_cookies()
     page = login_page(world.user("landelijk"))
     page.get_by_role("navigation", name="Main navigation").get_by_role(
         "link", name="Learnings"
     ).click()
-    assert page.get_by_role("link", name="Erkennen opent deuren").is_visible()
+    expect(page.get_by_role("link", name="Erkennen opent deuren")).to_be_visible()
