@@ -6,19 +6,17 @@ TRIGGER_MIGRATION = ("cases", "0011_casesversion_trigger")
 
 
 def _reinstall_token_trigger(sender, using, **kwargs) -> None:
-    """After every ``migrate``: the case-token trigger exists whenever its migration is applied.
-    SQLite drops a table's triggers when Django rebuilds the table to alter it (and a flush or a
-    reverse migration must not bring them back early); cases/db_triggers.py."""
+    """After every ``migrate``: the case-token triggers exist, with the current functions,
+    whenever their migration is applied (not before it, nor after it was reversed). SQLite
+    drops a table's triggers when Django rebuilds the table to alter it; cases/db_triggers.py."""
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
 
     from . import db_triggers
 
     connection = connections[using]
-    if TRIGGER_MIGRATION not in MigrationRecorder(connection).applied_migrations():
-        return
-    if db_triggers.installed(connection) != db_triggers.expected(connection):
-        db_triggers.install(connection)
+    if TRIGGER_MIGRATION in MigrationRecorder(connection).applied_migrations():
+        db_triggers.install(connection)  # the current functions; the triggers that are missing
 
 
 class CasesConfig(AppConfig):

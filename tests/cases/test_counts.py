@@ -332,3 +332,29 @@ def test_counts_inside_a_transaction_are_made_afresh_and_not_kept(world):
         assert counts.count(visible, region_ids=region) == 2  # afresh, not the cached 1
         raise RuntimeError  # rolled back
     assert counts.count(visible, region_ids=region) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_one_commit_replaces_every_region_it_wrote_and_no_other(world):
+    """Regions are noted per statement and their tokens replaced together at COMMIT, in region
+    order; a write rolled back to a savepoint is not noted."""
+    from tests.conftest import need_services
+
+    need_services(postgres=True)
+    a, b = world.region_a.pk, world.region_b.pk
+    in_a = make_jeugdige(world)
+    in_b = make_jeugdige(world, gemeente=world.assen, region=world.region_b, by=world.user("lpa_b"))
+    before = dict(counts.tokens([a, b]))
+    with transaction.atomic():
+        Jeugdige.objects.filter(pk=in_b.pk).update(given_name="Bea")  # B first, then A
+        Jeugdige.objects.filter(pk=in_a.pk).update(given_name="Anna")
+        assert dict(counts.tokens([a, b])) == before
+    after = dict(counts.tokens([a, b]))
+    assert after[a] != before[a] and after[b] != before[b]
+    with transaction.atomic():
+        Jeugdige.objects.filter(pk=in_a.pk).update(given_name="Anne")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Jeugdige.objects.filter(pk=in_b.pk).update(given_name="Bo")
+            raise RuntimeError
+    last = dict(counts.tokens([a, b]))
+    assert last[a] != after[a] and last[b] == after[b]
