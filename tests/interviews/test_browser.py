@@ -106,8 +106,13 @@ def test_kartrekker_records_a_moreel_beraad_and_shares_it_as_a_learning(
     page = login_page(world.user("kartrekker_a"))
     page.goto(live_server.url + "/gesprekken/beraad/")
     page.get_by_role("link", name="Record a moreel beraad").click()
+    # The form page loaded whole before typing (under load the first fields were typed while
+    # it was still loading, and the facilitator came back empty).
+    expect(page.get_by_role("heading", name="Record a moreel beraad", exact=False)).to_be_visible()
+    page.wait_for_load_state("load")
     page.fill("input[name=beraad-held_on]", timezone.localdate().isoformat())
     page.fill("input[name=beraad-facilitator]", "Gedragswerk")
+    expect(page.locator("input[name=beraad-facilitator]")).to_have_value("Gedragswerk")
     page.select_option("select[name=beraad-method]", "dilemma")
     page.fill("textarea[name=beraad-participants]", "LPA – Emmen\nConsulent – SWV")
     page.fill("textarea[name=beraad-case_description]", "Een jongere van 13 met een 5a.")
