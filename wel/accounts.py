@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from . import audit
 from .normalise import normalise_email
 
-__all__ = ["axes_username", "normalise_email", "password_reset_completed"]
+__all__ = ["axes_username", "login_succeeded", "normalise_email", "password_reset_completed"]
 
 
 def axes_username(request: HttpRequest, credentials: dict | None) -> str:
@@ -19,6 +19,19 @@ def axes_username(request: HttpRequest, credentials: dict | None) -> str:
     if username is None and request is not None:
         username = request.POST.get("username")
     return normalise_email(username)
+
+
+def login_succeeded(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: the right password forgives this account's own failures.
+
+    Only the attempts counted against this account's address are removed (from every client);
+    failures of other accounts from the same client address stay, so a login to one's own
+    account never lifts the lockout of an account under attack. (django-axes'
+    ``AXES_RESET_ON_SUCCESS`` removes every attempt matching any lockout parameter, the client
+    address included; it is off.)
+    """
+    if user is not None and user.email:
+        axes_reset(username=normalise_email(user.email))
 
 
 def password_reset_completed(*, user, request: HttpRequest | None) -> int:

@@ -10,9 +10,11 @@ class WelConfig(AppConfig):
         # Login, logout and failed logins are audited (NEN 7513); Django reports them as signals.
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, middleware
+        from . import accounts, audit, middleware
 
         audit.connect_auth_signals()
+        # A successful login clears only that account's failed attempts (the lockout).
+        user_logged_in.connect(accounts.login_succeeded, dispatch_uid="wel.accounts.lockout")
         # Both session clocks (idle and absolute limit) start at every login.
         user_logged_in.connect(middleware._on_login, dispatch_uid="wel.session.clock")
 

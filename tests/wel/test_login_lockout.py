@@ -249,3 +249,41 @@ def test_migration_lower_cases_addresses_and_refuses_clashes():
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_found_a_login_of_someone_else_does_not_reset_the_lockout(lpa_utr, world):
+    """Issue 18 §6, found: four wrong passwords on one account, one successful password step
+    on the attacker's own account from the same address, four more wrong, and so on: twelve
+    wrong passwords and the account never locked (axes' reset on success cleared every failure
+    of the address). A success clears only the failures of the account that logged in."""
+    attacker_account = User.objects.create_user(
+        "attacker@wel.example", "the-attackers-own-pass", full_name="Own account"
+    )
+    MembershipFactory(user=attacker_account, region=world.region_b, role=Role.LPA)
+    statuses = []
+    for _ in range(3):
+        for _ in range(4):
+            statuses.append(login(Client(), "lpa.utr@wel.example", WRONG).status_code)
+        statuses.append(
+            login(Client(), "attacker@wel.example", "the-attackers-own-pass").status_code
+        )
+    # The fifth wrong password locks the account and the address; nothing resets it after.
+    assert statuses[:4] == [200] * 4
+    assert statuses[4] == 302  # the attacker's own login still works before the fifth failure
+    assert statuses[5] == 429
+    assert set(statuses[6:]) == {429}
+    victim = Client(REMOTE_ADDR="192.0.2.200")
+    assert login(victim, "lpa.utr@wel.example", PASSWORD).status_code == 429
+
+
+def test_a_success_clears_only_that_accounts_own_failures(lpa_utr, world):
+    """The owner's own wrong passwords are forgiven by their successful login; another
+    account's failures from the same address are not."""
+    other = Client(REMOTE_ADDR="192.0.2.10")
+    for _ in range(2):
+        login(other, "kartrekker.a@wel.test", WRONG)
+    for _ in range(2):
+        login(other, "lpa.utr@wel.example", WRONG)
+    assert login(other, "lpa.utr@wel.example", PASSWORD).status_code == 302
+    left = dict(AccessAttempt.objects.values_list("username", "failures_since_start"))
+    assert left == {"kartrekker.a@wel.test": 2}

@@ -150,7 +150,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "wel.accounts.axes_username"
 AXES_CLIENT_IP_CALLABLE = "wel.audit.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
+# Not axes' own reset: it deletes every failure that matches any lockout parameter, so a
+# successful login from an address cleared the failures of every account tried from it (a
+# login of one's own account reset the lockout of the account under attack). A success clears
+# only that account's own failures (wel.accounts.login_succeeded).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
 
 # Password reset requests: at most this many per e-mail address and per client address in the
