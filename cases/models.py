@@ -21,7 +21,7 @@ from localflavor.nl.validators import NLBSNFieldValidator
 from simple_history.models import HistoricalRecords
 
 from wel import validation
-from wel.access import scope_for
+from wel.access import AllOf, CaseContent, Own, RegionInternal, ScopedQuerySet, Via
 
 from . import rules
 
@@ -76,13 +76,26 @@ class StatementExpert(models.TextChoices):
     ORTHOPEDAGOOG_GENERALIST = "orthopedagoog_generalist", _("Orthopedagoog-generalist")
 
 
-class JeugdigeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> JeugdigeQuerySet:
-        """The cases whose personal data this user may see (kartrekker: region; LPA: gemeenten)."""
-        return self.filter(scope_for(user).case_q("region", "gemeente"))
+class JeugdigeQuerySet(ScopedQuerySet):
+    """The cases whose personal data a user may see (kartrekker: region; LPA: gemeenten)."""
+
+    visibility = CaseContent()
 
     def open(self) -> JeugdigeQuerySet:
         return self.filter(rules.case_open_q())
+
+
+class CaseRecordQuerySet(ScopedQuerySet):
+    """What is recorded about a case (betrokkenen, activities, contacts, the timeline): the
+    case's own policy."""
+
+    visibility = Via("jeugdige", CaseContent())
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    """An import job: the person who confirmed it, while they work in its region."""
+
+    visibility = AllOf((Own("created_by"), RegionInternal()))
 
 
 class ReferenceCounter(models.Model):
@@ -417,6 +430,8 @@ class Betrokkene(models.Model):
     notes = models.TextField(_("notes"), blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "name"]
         indexes = [models.Index(Lower("name"), name="betrokkene_name_lower")]
@@ -467,6 +482,8 @@ class Ontwikkelactiviteit(models.Model):
     description = models.TextField(_("description"), blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-since", "kind"]
         verbose_name = _("ontwikkelactiviteit")
@@ -513,6 +530,8 @@ class ContactMoment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-created_at"]
         verbose_name = _("contact moment")
@@ -557,6 +576,8 @@ class TimelineEntry(models.Model):
     status_from = models.CharField(max_length=30, choices=Status.choices, blank=True, default="")
     status_to = models.CharField(max_length=30, choices=Status.choices, blank=True, default="")
 
+    objects = CaseRecordQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("timeline entry")
@@ -600,6 +621,8 @@ class ImportJob(models.Model):
     created = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     outcome = models.TextField(_("outcome"), blank=True)  # the summary or why it failed
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

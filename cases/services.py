@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from wel import audit
-from wel.access import scope_for
+from wel.access import require_case, scope_for
 
 from . import rules
 from .models import (
@@ -166,6 +166,7 @@ def find_duplicates(
 
 
 def _check_may_work(by, region, gemeente) -> None:
+    """Refuse a case in a gemeente where ``by`` does not work (``None``: the system)."""
     if by is None:
         return  # management command / system
     if not scope_for(by).may_work_on_cases_in(region.pk, gemeente.pk):
@@ -386,7 +387,11 @@ def jeugdige_update(
     """Save edited fields when nobody saved the case since ``version`` (optimistic locking).
 
     When the exemption changes and no renewal date is given, the rule's date is filled in
-    (:func:`cases.rules.renewal_due_5a`), as on create."""
+    (:func:`cases.rules.renewal_due_5a`), as on create.
+
+    Raises ``OutOfScope`` (a ``PermissionDenied``) when ``by`` does not work on the case, or
+    on the gemeente it is moved to; ``CaseError``/``ConcurrentEditError`` as the form shows."""
+    require_case(by, jeugdige)
     current = _locked(jeugdige, version)
     changed = []
     for name, value in data.items():
@@ -453,7 +458,9 @@ def jeugdige_transition(
     version: int | None = None,
     request=None,
 ) -> Jeugdige:
-    """Move the case one step in the trajectory, as TRANSITIONS allows; timeline + audit."""
+    """Move the case one step in the trajectory, as TRANSITIONS allows; timeline + audit.
+    Raises ``OutOfScope`` when ``by`` does not work on the case."""
+    require_case(by, jeugdige)
     current = _locked(jeugdige, version)
     if to == Status.AFGESLOTEN:
         raise CaseError(_("To close a case, use Close and give a reason."), code="transition")
@@ -483,7 +490,9 @@ def jeugdige_close(
     version: int | None = None,
     request=None,
 ) -> Jeugdige:
-    """Close the case with a reason (required); timeline + audit."""
+    """Close the case with a reason (required); timeline + audit. Raises ``OutOfScope`` when
+    ``by`` does not work on the case."""
+    require_case(by, jeugdige)
     current = _locked(jeugdige, version)
     if current.status == Status.AFGESLOTEN:
         raise CaseError(_("This case is already closed."), code="closed")
@@ -561,7 +570,9 @@ def betrokkene_add(
     """Add a person or organisation around the young person; timeline + audit.
 
     ``actor_label`` names an actor without an account in the audit log (e.g. a parent through
-    an invitation, family app)."""
+    an invitation, family app, with ``by=None``). Raises ``OutOfScope`` when ``by`` does not
+    work on the case."""
+    require_case(by, jeugdige)
     betrokkene = Betrokkene(jeugdige=jeugdige, **data)
     text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
     if betrokkene.invited_by_parents:
@@ -582,7 +593,10 @@ def betrokkenen_invited_by_parents(
     *, jeugdige: Jeugdige, betrokkenen: list[Betrokkene], request=None, actor_label: str = ""
 ) -> int:
     """Mark betrokkenen of this case as chosen by the parents to attend the conversation
-    (the parents are in the lead); returns how many changed. Timeline + audit."""
+    (the parents are in the lead); returns how many changed. Timeline + audit.
+
+    The family's own path (``family.services``), after the invitation was checked: there is
+    no staff actor whose scope could be checked."""
     ids = [b.pk for b in betrokkenen if b.jeugdige_id == jeugdige.pk]
     changed = Betrokkene.objects.filter(pk__in=ids, invited_by_parents=False).update(
         invited_by_parents=True
@@ -614,7 +628,9 @@ def betrokkenen_invited_by_parents(
 def activiteit_add(
     *, jeugdige: Jeugdige, data: dict[str, Any], by, request=None
 ) -> Ontwikkelactiviteit:
-    """Record development that is there; timeline + audit."""
+    """Record development that is there; timeline + audit. Raises ``OutOfScope`` when ``by``
+    does not work on the case."""
+    require_case(by, jeugdige)
     activiteit = Ontwikkelactiviteit(jeugdige=jeugdige, **data)
     text = _("Activity: %(kind)s") % {"kind": activiteit.get_kind_display()}
     if activiteit.provider:
@@ -635,7 +651,9 @@ def contact_add(
     next_contact_due: dt.date | None = None,
     request=None,
 ) -> ContactMoment:
-    """Record a contact moment; keeps ``last_contact_on`` (and the next contact due) current."""
+    """Record a contact moment; keeps ``last_contact_on`` (and the next contact due) current.
+    Raises ``OutOfScope`` when ``by`` does not work on the case."""
+    require_case(by, jeugdige)
     if date > timezone.localdate():
         raise CaseError(_("A contact moment cannot be in the future."), code="date")
     contact = ContactMoment(jeugdige=jeugdige, date=date, kind=kind, summary=summary, by=by)

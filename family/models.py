@@ -13,15 +13,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wel.access import scope_for
+from wel.access import CaseContent, ScopedQuerySet, Via, scope_for
 
 
-class InvitationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Invitations of the cases the user works on (the case's own policy)."""
-        from cases.models import Jeugdige
+class InvitationQuerySet(ScopedQuerySet):
+    """Invitations of the cases the user works on (the case's own policy)."""
 
-        return self.filter(jeugdige__in=Jeugdige.objects.visible_to(user))
+    visibility = Via("jeugdige", CaseContent())
 
 
 class Invitation(models.Model):
@@ -111,6 +109,18 @@ STATE_LABELS = {
 }
 
 
+class ContributionQuerySet(ScopedQuerySet):
+    """What a family wrote: the case's own policy."""
+
+    visibility = Via("jeugdige", CaseContent())
+
+
+class SharedStepQuerySet(ScopedQuerySet):
+    """Agreements shared with a family: the invitation's (the case's) policy."""
+
+    visibility = Via("invitation", InvitationQuerySet.visibility)
+
+
 class Contribution(models.Model):
     """What a parent or the young person wrote before the conversation, in their own words.
 
@@ -149,6 +159,8 @@ class Contribution(models.Model):
     consent = models.BooleanField(_("agrees to take part in the programme"), default=False)
     submitted_at = models.DateTimeField(default=timezone.now)
 
+    objects = ContributionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-submitted_at", "-pk"]
         verbose_name = _("contribution in their own words")
@@ -184,6 +196,8 @@ class SharedStep(models.Model):
     confirmed = models.BooleanField(_("agreed"), null=True, blank=True)
     own_words = models.TextField(_("in your own words"), blank=True, default="")
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SharedStepQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]

@@ -18,14 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import rules
 from wel import validation
-from wel.access import NOTHING, scope_for
+from wel.access import AllOf, CaseContent, RegionInternal, ScopedQuerySet, Via
 
 
 # -- Interviews ---------------------------------------------------------------------------------
-class InterviewQuerySet(models.QuerySet):
-    def visible_to(self, user) -> InterviewQuerySet:
-        """Interviews of the cases this user may see (kartrekker: region; LPA: gemeenten)."""
-        return self.filter(scope_for(user).case_q("jeugdige__region", "jeugdige__gemeente"))
+class InterviewQuerySet(ScopedQuerySet):
+    """Interviews of the cases this user may see (kartrekker: region; LPA: gemeenten)."""
+
+    visibility = Via("jeugdige", CaseContent())
 
 
 class Interview(models.Model):
@@ -159,11 +159,10 @@ def question_wording(kind: str) -> dict[str, str]:
     return {**own, **QUESTION_WORDING.get(kind, {})}
 
 
-class NextStepQuerySet(models.QuerySet):
-    def visible_to(self, user) -> NextStepQuerySet:
-        return self.filter(
-            scope_for(user).case_q("interview__jeugdige__region", "interview__jeugdige__gemeente")
-        )
+class NextStepQuerySet(ScopedQuerySet):
+    """Next steps of the interviews this user may see."""
+
+    visibility = Via("interview", InterviewQuerySet.visibility)
 
 
 class NextStep(models.Model):
@@ -200,10 +199,10 @@ class NextStep(models.Model):
 
 
 # -- Moreel beraad ------------------------------------------------------------------------------
-class MoreelBeraadQuerySet(models.QuerySet):
-    def visible_to(self, user) -> MoreelBeraadQuerySet:
-        """Members of the region only: it never leaves the region (not even to national roles)."""
-        return self.filter(scope_for(user).member_region_q("region"))
+class MoreelBeraadQuerySet(ScopedQuerySet):
+    """Members of the region only: it never leaves the region (not even to national roles)."""
+
+    visibility = RegionInternal()
 
 
 class MoreelBeraad(models.Model):
@@ -288,6 +287,12 @@ class MoreelBeraad(models.Model):
         return self.method_other if self.method == self.Method.OTHER else self.get_method_display()
 
 
+class BeraadActionQuerySet(ScopedQuerySet):
+    """Follow-up actions of a moreel beraad: the beraad's own policy (inside the region)."""
+
+    visibility = Via("beraad", MoreelBeraadQuerySet.visibility)
+
+
 class BeraadAction(models.Model):
     """A follow-up action agreed in a moreel beraad."""
 
@@ -296,6 +301,8 @@ class BeraadAction(models.Model):
     owner = models.CharField(_("owner"), max_length=150)
     due_on = models.DateField(_("due date"), null=True, blank=True, validators=[validation.PLANNED])
     done = models.BooleanField(_("done"), default=False)
+
+    objects = BeraadActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["done", "due_on", "pk"]
@@ -332,19 +339,14 @@ class AgendaStatus(models.TextChoices):
     NIET_OPLOSBAAR = "niet_oplosbaar", _("niet oplosbaar (cannot be solved)")
 
 
-class BelemmerendeFactorQuerySet(models.QuerySet):
-    def visible_to(self, user) -> BelemmerendeFactorQuerySet:
-        """Members of the region; one linked to a case only for those who may see the case.
+class BelemmerendeFactorQuerySet(ScopedQuerySet):
+    """Members of the region; one linked to a case only for those who may see the case.
 
-        The national team reads national obstacles through ``selectors.national_agenda`` only,
-        which never exposes the description or the links.
-        """
-        scope = scope_for(user)
-        if not scope.works_in_region:
-            return self.filter(NOTHING)
-        return self.filter(scope.member_region_q("region")).filter(
-            models.Q(jeugdige__isnull=True) | scope.case_q("jeugdige__region", "jeugdige__gemeente")
-        )
+    The national team reads national obstacles through ``selectors.national_agenda`` only,
+    which never exposes the description or the links.
+    """
+
+    visibility = AllOf((RegionInternal(), Via("jeugdige", CaseContent(optional=True))))
 
 
 class BelemmerendeFactor(models.Model):

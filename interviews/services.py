@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from cases.models import Jeugdige, TimelineEntry
 from cases.services import timeline_add
 from wel import audit, shared_text
-from wel.access import scope_for
+from wel.access import require_case, scope_for
 
 from .deidentify import find_identifying
 from .models import (
@@ -45,8 +45,11 @@ def _d(day: dt.date) -> str:
 
 
 def _require_case_access(user, jeugdige: Jeugdige) -> None:
-    if not scope_for(user).may_work_on_cases_in(jeugdige.region_id, jeugdige.gemeente_id):
+    """The case's own policy (wel.access.CaseContent); unlike :func:`wel.access.require_case`
+    there is no system actor here: interviews are always recorded by a person."""
+    if user is None:
         raise PermissionDenied
+    require_case(user, jeugdige)
 
 
 # -- Interviews ---------------------------------------------------------------------------------

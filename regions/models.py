@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wel import validation
-from wel.access import scope_for
+from wel.access import AnyOf, LandelijkTeam, Own, Published, RegionOpen, ScopedQuerySet, Via
 
 
 class Phase(models.Model):
@@ -61,10 +61,10 @@ class Gemeente(models.Model):
         return f"GM{self.cbs_code}"
 
 
-class RegionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> RegionQuerySet:
-        """Regions a user may look at: members their own, national roles all."""
-        return self.filter(scope_for(user).region_q("pk"))
+class RegionQuerySet(ScopedQuerySet):
+    """Regions a user may look at: members their own, national roles all."""
+
+    visibility = RegionOpen()
 
     def active(self) -> RegionQuerySet:
         return self.filter(is_active=True)
@@ -154,15 +154,10 @@ class Theme(models.TextChoices):
     OTHER = "other", _("other")
 
 
-class LearningQuerySet(models.QuerySet):
-    def visible_to(self, user) -> LearningQuerySet:
-        """Published learnings for everyone with a role; drafts for their author only."""
-        scope = scope_for(user)
-        if not (scope.works_in_region or scope.is_national):
-            return self.none()
-        return self.filter(
-            models.Q(status=Learning.Status.PUBLISHED) | models.Q(author_id=scope.user_id)
-        )
+class LearningQuerySet(ScopedQuerySet):
+    """Published learnings for everyone with a role; drafts for their author only."""
+
+    visibility = AnyOf((Published(models.Q(status="published")), Own("author")))
 
 
 class Learning(models.Model):
@@ -251,9 +246,17 @@ class Learning(models.Model):
         return [labels.get(t.theme, t.theme) for t in self.themes.all()]
 
 
+class LearningThemeQuerySet(ScopedQuerySet):
+    """A learning's themes: the learning's own policy."""
+
+    visibility = Via("learning", LearningQuerySet.visibility)
+
+
 class LearningTheme(models.Model):
     learning = models.ForeignKey(Learning, on_delete=models.CASCADE, related_name="themes")
     theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices, db_index=True)
+
+    objects = LearningThemeQuerySet.as_manager()
 
     class Meta:
         ordering = ["theme"]
@@ -286,15 +289,11 @@ class Training(models.Model):
         return self.title
 
 
-class TrainingSessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> TrainingSessionQuerySet:
-        """Published sessions for everyone with a role; unpublished ones for the national team."""
-        scope = scope_for(user)
-        if scope.is_landelijk_team:
-            return self.all()
-        if scope.works_in_region or scope.is_national:
-            return self.filter(is_published=True)
-        return self.none()
+class TrainingSessionQuerySet(ScopedQuerySet):
+    """Published sessions for everyone with a role; unpublished ones for the national team,
+    who manage them."""
+
+    visibility = AnyOf((Published(models.Q(is_published=True)), LandelijkTeam()))
 
 
 class TrainingSession(models.Model):
@@ -352,6 +351,13 @@ class TrainingSession(models.Model):
         return f"training session {self.pk}"
 
 
+class TrainingRegistrationQuerySet(ScopedQuerySet):
+    """A sign-up for a training session: the person's own, and every one for the landelijk
+    team, who run the sessions."""
+
+    visibility = AnyOf((Own("user"), LandelijkTeam()))
+
+
 class TrainingRegistration(models.Model):
     """One person's place in a session, or on its waiting list (first come, first served)."""
 
@@ -376,6 +382,8 @@ class TrainingRegistration(models.Model):
     created_at = models.DateTimeField(_("signed up at"), default=timezone.now)
     promoted_at = models.DateTimeField(_("moved off the waiting list at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = TrainingRegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "id"]

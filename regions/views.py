@@ -213,7 +213,9 @@ def training_session_detail(request, pk):
     registrations = []
     if scope.is_landelijk_team:
         registrations = (
-            session.registrations.exclude(status=TrainingRegistration.Status.CANCELLED)
+            TrainingRegistration.objects.visible_to(request.user)
+            .filter(session=session)
+            .exclude(status=TrainingRegistration.Status.CANCELLED)
             .select_related("user", "region")
             .order_by("status", "created_at", "id")
         )

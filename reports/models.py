@@ -9,22 +9,21 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wel import validation
-from wel.access import NOTHING, scope_for
+from wel.access import AnyOf, LandelijkTeam, RegionInternal, ScopedQuerySet, Where
 
 
-class ReportQuerySet(models.QuerySet):
-    def visible_to(self, user) -> ReportQuerySet:
-        """Reports a user may see: the landelijk team every report made for the "landelijk"
-        audience (protected figures only: phase overviews and landelijk region reports, never
-        a region's confidential "regio" report); members of a region that region's progress
-        reports of both audiences; nobody else."""
-        scope = scope_for(user)
-        q = NOTHING
-        if scope.is_landelijk_team:
-            q |= Q(audience=Report.Audience.LANDELIJK)
-        if scope.works_in_region:
-            q |= Q(kind=Report.Kind.REGION_PROGRESS, region_id__in=sorted(scope.region_ids))
-        return self.filter(q)
+class ReportQuerySet(ScopedQuerySet):
+    """Reports a user may see: the landelijk team every report made for the "landelijk"
+    audience (protected figures only: phase overviews and landelijk region reports, never a
+    region's confidential "regio" report); members of a region that region's progress reports
+    of both audiences; nobody else."""
+
+    visibility = AnyOf(
+        (
+            Where(Q(kind="region_progress"), RegionInternal()),
+            Where(Q(audience="landelijk"), LandelijkTeam()),
+        )
+    )
 
 
 class Report(models.Model):

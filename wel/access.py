@@ -1,24 +1,40 @@
-"""The access policy: one place that answers "where does this user work, in which role".
+"""The access policy: one place that answers "where does this user work, in which role", and
+what each kind of content shows to whom.
 
-Apps turn a :class:`Scope` into querysets in their managers
-(``Region.objects.visible_to(user)``, ``Jeugdige.objects.visible_to(user)``), so the core never
-imports them and no view filters by hand. Rules (docs/security.md, "Roles and what each
-sees"):
+Two parts:
+
+- :func:`scope_for` computes a user's :class:`Scope` once per request: national role and
+  memberships (region, role, the gemeenten an LPA covers).
+- The **rules per kind of content** (:class:`CaseContent`, :class:`RegionInternal`,
+  :class:`RegionOpen`, :class:`Published`, :class:`Own`, :class:`LandelijkTeam`) turn a scope
+  into a ``Q``. Every model that holds region or case content declares its rule once on its
+  queryset (a :class:`ScopedQuerySet`, the way Open Zaak's querysets declare the path to their
+  zaak), e.g. ``visibility = Via("jeugdige", CaseContent())``; ``visible_to(user)`` is written
+  once, here. Views, selectors, exports and reports start from those querysets; services that
+  change a case check the actor with :func:`require_case`.
+
+The policy (docs/security.md, "Roles and what each sees"):
 
 - an LPA sees the cases of the gemeenten of their membership (all of the region's gemeenten
-  when the membership names none) and the region's non-personal content;
+  when the membership names none) and the region's content;
 - a kartrekker sees everything in their region;
-- the landelijk team sees every region's non-personal content and aggregates, never a case;
-- a beheerder manages users and reference data and sees no case content.
+- **national roles see no region content beyond aggregates**: the landelijk team and the
+  beheerder get every region's open, non-personal content (:class:`RegionOpen`) and nothing of a
+  case or of a region's internal work through their national role;
+- **a beheerder never sees case content, whatever memberships it holds**: the beheerder's scope
+  carries no memberships (:func:`scope_for`), so no membership can bring one in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import wraps
+from typing import ClassVar
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .models import NationalRole, Role
 
@@ -94,6 +110,12 @@ class Scope:
     def works_in_region(self) -> bool:
         return bool(self.memberships)
 
+    @property
+    def has_role(self) -> bool:
+        """Works in a region or holds a national role (a signed-in account without either sees
+        nothing of the programme)."""
+        return self.works_in_region or self.is_national
+
     def role_in(self, region_id: int | None) -> str | None:
         """The strongest role in a region: kartrekker over LPA; None when not a member."""
         roles = {m.role for m in self.memberships if m.region_id == region_id}
@@ -111,7 +133,8 @@ class Scope:
 
     # -- querysets --------------------------------------------------------------------------
     def region_q(self, field: str = "pk") -> Q:
-        """Regions this user may look at: their own, or all of them for national roles."""
+        """Regions this user may look at: their own, or all of them for national roles
+        (:class:`RegionOpen`)."""
         if self.is_national:
             return Q()
         if not self.memberships:
@@ -119,13 +142,15 @@ class Scope:
         return Q(**{f"{field}__in": sorted(self.region_ids)})
 
     def member_region_q(self, field: str = "region") -> Q:
-        """Region content that stays inside the region (e.g. moreel beraad): members only."""
+        """Region content that stays inside the region (e.g. moreel beraad): members only,
+        whatever national role they hold (:class:`RegionInternal`)."""
         if not self.memberships:
             return NOTHING
         return Q(**{f"{field}__in": sorted(self.region_ids)})
 
     def case_q(self, region_field: str = "region", gemeente_field: str = "gemeente") -> Q:
-        """Personal data of jeugdigen: kartrekker the region, LPA their gemeenten; nobody else."""
+        """Personal data of jeugdigen: kartrekker the region, LPA their gemeenten; nobody else,
+        whatever national role they hold (:class:`CaseContent`)."""
         q = NOTHING
         for m in self.memberships:
             if m.role == Role.KARTREKKER or not m.gemeente_ids:
@@ -141,6 +166,7 @@ class Scope:
 
     # -- single checks ----------------------------------------------------------------------
     def may_work_on_cases_in(self, region_id: int, gemeente_id: int | None = None) -> bool:
+        """The single check of :class:`CaseContent` (the same rule as :meth:`case_q`)."""
         for m in self.memberships:
             if m.region_id != region_id:
                 continue
@@ -168,6 +194,201 @@ class Scope:
 
 
 ANONYMOUS = Scope(user_id=None)
+
+
+# -- The rules per kind of content ----------------------------------------------------------
+def _join(prefix: str, lookup: str) -> str:
+    return f"{prefix}__{lookup}" if prefix else lookup
+
+
+class Rule:
+    """What one kind of content shows to a scope, as a ``Q`` on the model that declares it.
+
+    ``prefix`` is the lookup from the queried model to the content (set by :class:`Via`)."""
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class CaseContent(Rule):
+    """A jeugdige's personal data and everything recorded about it: a kartrekker sees the cases
+    of their region, an LPA those of the gemeenten of their membership (the whole region when
+    it names none). A national role adds nothing. ``optional``: the content may have no case
+    (an obstacle raised for the region); without one this rule does not apply."""
+
+    optional: bool = False
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        q = scope.case_q(_join(prefix, "region"), _join(prefix, "gemeente"))
+        if self.optional:
+            q = Q(**{f"{prefix}__isnull": True}) | q
+        return q
+
+
+@dataclass(frozen=True)
+class RegionInternal(Rule):
+    """A region's own work that never leaves it (moreel beraad, the obstacle agenda, a report
+    with exact figures): members of the region only. National roles get aggregates of it
+    elsewhere, never the content."""
+
+    region: str = "region"
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        return scope.member_region_q(_join(prefix, self.region))
+
+
+@dataclass(frozen=True)
+class RegionOpen(Rule):
+    """A region's non-personal description (the region itself, its gemeenten): members their
+    own region, national roles every region."""
+
+    region: str = "pk"
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        return scope.region_q(_join(prefix, self.region))
+
+
+@dataclass(frozen=True)
+class Published(Rule):
+    """Shared with the whole programme once published (learnings, training sessions): everyone
+    with a role."""
+
+    condition: Q
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        return _prefixed(self.condition, prefix) if scope.has_role else NOTHING
+
+
+@dataclass(frozen=True)
+class Own(Rule):
+    """What a person made themselves (a draft, an import job): its maker, while they have a
+    role."""
+
+    field: str
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        if not scope.has_role:
+            return NOTHING
+        return Q(**{f"{_join(prefix, self.field)}_id": scope.user_id})
+
+
+@dataclass(frozen=True)
+class LandelijkTeam(Rule):
+    """What the landelijk team manages or is given (training sessions, protected reports);
+    ``condition`` narrows it."""
+
+    condition: Q = field(default_factory=Q)
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        return _prefixed(self.condition, prefix) if scope.is_landelijk_team else NOTHING
+
+
+@dataclass(frozen=True)
+class Where(Rule):
+    """``rule`` for the rows that meet ``condition`` only (e.g. a report's audience)."""
+
+    condition: Q
+    rule: Rule
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        inner = self.rule.q(scope, prefix)
+        if inner == NOTHING:
+            return NOTHING
+        return _prefixed(self.condition, prefix) & inner
+
+
+@dataclass(frozen=True)
+class Via(Rule):
+    """The rule of the content this model belongs to, e.g. ``Via("interview", ...)``."""
+
+    path: str
+    rule: Rule
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        return self.rule.q(scope, _join(prefix, self.path))
+
+
+@dataclass(frozen=True)
+class AllOf(Rule):
+    rules: tuple[Rule, ...]
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        out = Q()
+        for rule in self.rules:
+            inner = rule.q(scope, prefix)
+            if inner == NOTHING:
+                return NOTHING
+            out &= inner
+        return out
+
+
+@dataclass(frozen=True)
+class AnyOf(Rule):
+    rules: tuple[Rule, ...]
+
+    def q(self, scope: Scope, prefix: str = "") -> Q:
+        parts = [q for q in (rule.q(scope, prefix) for rule in self.rules) if q != NOTHING]
+        if not parts:
+            return NOTHING
+        if any(not q for q in parts):
+            return Q()  # one rule allows every row (``Q() | q`` would drop it: Django ignores it)
+        out = parts[0]
+        for part in parts[1:]:
+            out |= part
+        return out
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """``condition`` with every lookup under ``prefix`` (a condition on the related content)."""
+    if not prefix:
+        return condition
+    out = Q()
+    out.connector, out.negated = condition.connector, condition.negated
+    for child in condition.children:
+        if isinstance(child, Q):
+            out.children.append(_prefixed(child, prefix))
+        else:
+            lookup, value = child
+            out.children.append((_join(prefix, lookup), value))
+    return out
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset of content under the access policy: subclasses declare ``visibility``, the
+    :class:`Rule` of their kind of content; :meth:`visible_to` is the one place that applies it.
+    """
+
+    visibility: ClassVar[Rule]
+
+    def visible_to(self, user):
+        """The rows this user may see (404 for the rest, in views); no query of its own beyond
+        the scope's, which is computed once per request."""
+        return self.filter(self.visibility.q(scope_for(user)))
+
+
+class OutOfScope(PermissionDenied):
+    """A service was asked to change content outside its actor's scope."""
+
+
+def require_case(by, jeugdige) -> None:
+    """Refuse (:class:`OutOfScope`) unless ``by`` may work on this case (:class:`CaseContent`).
+
+    ``by=None`` is the system acting on its own authority (a management command, retention, a
+    family member through a checked invitation), which the caller has already established."""
+    if by is None:
+        return
+    if not scope_for(by).may_work_on_cases_in(jeugdige.region_id, jeugdige.gemeente_id):
+        raise OutOfScope(_("You do not work on this case."))
+
+
+def require_region_member(by, region_id: int) -> None:
+    """Refuse (:class:`OutOfScope`) unless ``by`` is a member of the region
+    (:class:`RegionInternal`); ``by=None`` as in :func:`require_case`."""
+    if by is None:
+        return
+    if region_id not in scope_for(by).region_ids:
+        raise OutOfScope(_("You do not work in this region."))
 
 
 def scope_for(user) -> Scope:
