@@ -26,6 +26,7 @@ from regions.models import Region
 from wel import audit
 from wel.access import require, scope_for
 from wel.audit_labels import label_events
+from wel.forms import add_service_errors
 from wel.views import audit_csv, render_audit_log
 
 from . import exporter, importer, rules, selectors, services
@@ -183,9 +184,9 @@ def jeugdige_create(request):
             if exc.code == "duplicate_name":
                 form = JeugdigeForm(request.POST, user=request.user, show_confirm=True)
                 form.is_valid()
-            form.add_error(None, exc.messages[0])
+            add_service_errors(form, exc)
         except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("%(ref)s has been registered.") % {"ref": jeugdige.reference}
@@ -262,7 +263,7 @@ def jeugdige_update(request, reference):
         except PermissionDenied:
             form.add_error("gemeente", _("You do not work on cases in this municipality."))
         except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(ref)s has been saved.") % {"ref": jeugdige.reference})
             return redirect(jeugdige)
@@ -328,7 +329,7 @@ def jeugdige_close(request, reference):
         except services.ConcurrentEditError as exc:
             form.add_error(None, _stale_message(exc))
         except services.CaseError as exc:
-            form.add_error(None, exc.messages[0])
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("%(ref)s has been closed.") % {"ref": jeugdige.reference})
             return redirect(jeugdige)
@@ -346,7 +347,7 @@ def _sub_form(request, reference, form_class, title, save):
         try:
             save(jeugdige, form)
         except ValidationError as exc:
-            form.add_error(None, " ".join(exc.messages))
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(jeugdige)

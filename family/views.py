@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors as case_selectors
 from wel.access import require
+from wel.forms import add_service_errors
 
 from . import services
 from .forms import (
@@ -81,8 +82,7 @@ def invite(request, reference):
                 request=request,
             )
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages)
+            add_service_errors(form, exc)
         else:
             link = request.build_absolute_uri(reverse("family:open", args=[new.token]))
             qr = segno.make(link, error="m").svg_data_uri(scale=4)
@@ -208,8 +208,7 @@ def answer(request, token):
             except PermissionDenied:
                 return _not_usable(request)
             except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, messages)
+                add_service_errors(form, exc)
             else:
                 return _done(request, invitation)
     response = render(

@@ -58,14 +58,7 @@ class InterviewForm(WelModelForm):
                 {f"data-question-{k.replace('_', '-')}": str(w[name]) for k, w in wording.items()}
             )
 
-    def clean(self):
-        data = super().clean()
-        if not data.get("consent_to_record"):
-            self.add_error(
-                "consent_to_record",
-                _("Record an interview only with the respondent's consent; ask for it first."),
-            )
-        return data
+    # "Only with the respondent's consent" is the service's rule (services.interview_save).
 
 
 class NextStepForm(WelModelForm):
@@ -182,11 +175,7 @@ class BeraadForm(WelModelForm):
         self.cleaned_data["jeugdigen"] = [found[r] for r in references] + self.hidden_jeugdigen
         return ", ".join(references)
 
-    def clean(self):
-        data = super().clean()
-        if data.get("method") == MoreelBeraad.Method.OTHER and not data.get("method_other"):
-            self.add_error("method_other", _("Name the method you used."))
-        return data
+    # "Name the method" for method "other" is the service's rule (services.beraad_save).
 
 
 class BeraadActionForm(WelModelForm):

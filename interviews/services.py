@@ -7,6 +7,8 @@ where a case is involved, the line on the case's timeline.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,11 +20,13 @@ from cases.models import Jeugdige, TimelineEntry
 from cases.services import timeline_add
 from wel import audit, shared_text
 from wel.access import require_case, scope_for
+from wel.services import assign, validate
 
 from .deidentify import find_identifying
 from .models import (
     AgendaStatus,
     BelemmerendeFactor,
+    BeraadAction,
     Interview,
     Level,
     MoreelBeraad,
@@ -53,51 +57,103 @@ def _require_case_access(user, jeugdige: Jeugdige) -> None:
 
 
 # -- Interviews ---------------------------------------------------------------------------------
+# What a person records of an interview and of a next step (the services take these as plain
+# values; forms are the views' business).
+INTERVIEW_FIELDS = (
+    "respondent_kind",
+    "respondent_name",
+    "respondent_role",
+    "respondent_organisation",
+    "held_on",
+    "interviewer",
+    "attendees",
+    "attendees_chosen_by_parents",
+    "consent_to_record",
+    *Interview.QUESTION_FIELDS,
+)
+NEXT_STEP_FIELDS = ("description", "owner", "due_on", "done")
+
+
 @transaction.atomic
 def interview_save(
     *,
-    form,
-    steps_formset,
     jeugdige: Jeugdige,
+    data: Mapping[str, Any],
     by,
-    obstacles: list[dict] | tuple = (),
+    interview: Interview | None = None,
+    next_steps: Sequence[Mapping[str, Any]] = (),
+    obstacles: Sequence[Mapping[str, Any]] = (),
     request=None,
 ) -> Interview:
-    """Create or change an interview from a valid form, with its new or changed next steps and
-    the obstacles seen (each becomes a belemmerende factor), all in one transaction.
+    """Record an interview about ``jeugdige`` (``interview=None``) or change ``interview``, with
+    new or changed next steps and the obstacles seen (each becomes a belemmerende factor), all
+    in one transaction.
+
+    ``data``: values of :data:`INTERVIEW_FIELDS` (``interviewer`` a user; missing keys are left
+    as they are). ``next_steps``: values of :data:`NEXT_STEP_FIELDS` with ``pk``, the step to
+    change, or none for a new one. ``obstacles``: ``category``, ``description``, ``level``.
 
     Puts the interview and every new next step on the case's timeline; audited with the
-    jeugdige, naming the changed fields (never their content).
+    jeugdige, naming the changed fields (never their content). Raises ``PermissionDenied``
+    (``OutOfScope``) when ``by`` does not work on the case; ``ValidationError`` with field keys
+    (``next_steps`` for a step) when a value is refused — nothing is written then.
     """
     _require_case_access(by, jeugdige)
-    creating = form.instance.pk is None
-    interview = form.save(commit=False)
-    interview.jeugdige = jeugdige
+    creating = interview is None
     if creating:
-        interview.created_by = by
-    interview.save()
-    steps_formset.instance = interview
+        current = Interview(jeugdige=jeugdige, created_by=by)
+    else:
+        if interview.jeugdige_id != jeugdige.pk:
+            raise ValidationError(_("This interview belongs to another case."))
+        current = Interview.objects.select_for_update().get(pk=interview.pk)
+    changed = assign(current, data, INTERVIEW_FIELDS)
+    if not current.consent_to_record:
+        raise ValidationError(
+            {
+                "consent_to_record": _(
+                    "Record an interview only with the respondent's consent; ask for it first."
+                )
+            }
+        )
+    validate(current, INTERVIEW_FIELDS)
+    current.save()
+    existing = {
+        step.pk: step
+        for step in NextStep.objects.filter(
+            interview=current, pk__in=[d["pk"] for d in next_steps if d.get("pk")]
+        )
+    }
     new_steps: list[NextStep] = []
-    for step_form in steps_formset.forms:
-        if not step_form.has_changed() or not step_form.cleaned_data:
+    steps_changed = False
+    for values in next_steps:
+        if values.get("pk"):
+            step = existing.get(values["pk"])
+            if step is None:
+                raise ValidationError({"next_steps": _("A next step of another interview.")})
+        else:
+            step = NextStep(interview=current)
+        if not assign(step, values, NEXT_STEP_FIELDS):
             continue
-        step = step_form.save(commit=False)
-        step.interview = interview
         if step.done and step.done_at is None:
             step.done_at = timezone.now()
         if not step.done:
             step.done_at = None
         is_new = step.pk is None
+        try:
+            validate(step, NEXT_STEP_FIELDS)
+        except ValidationError as exc:
+            raise ValidationError({"next_steps": exc.messages}) from None
         step.save()
+        steps_changed = True
         if is_new:
             new_steps.append(step)
-    kind = interview.get_respondent_kind_display()
+    kind = current.get_respondent_kind_display()
     if creating:
         timeline_add(
             jeugdige=jeugdige,
             kind=TimelineEntry.Kind.INTERVIEW,
             text=_("Interview with a %(kind)s on %(date)s.")
-            % {"kind": kind, "date": _d(interview.held_on)},
+            % {"kind": kind, "date": _d(current.held_on)},
             by=by,
         )
     for step in new_steps:
@@ -112,24 +168,22 @@ def interview_save(
         obstacle_raise(
             by=by,
             region=jeugdige.region,
-            interview=interview,
+            interview=current,
             category=obstacle["category"],
             description=obstacle["description"],
             level=obstacle.get("level") or Level.LOCAL,
             request=request,
         )
-    changed = sorted(
-        set(form.changed_data) | ({"next_steps"} if steps_formset.has_changed() else set())
-    )
+    changed = sorted(set(changed) | ({"next_steps"} if steps_changed else set()))
     audit.record(
         action=audit.Action.CREATE if creating else audit.Action.UPDATE,
         request=request,
         user=by,
-        obj=interview,
+        obj=current,
         jeugdige=jeugdige,
         data=", ".join(changed)[:255] or "interview",
     )
-    return interview
+    return current
 
 
 @transaction.atomic
@@ -162,46 +216,105 @@ def next_step_set_done(*, step: NextStep, done: bool, by, request=None) -> NextS
 
 
 # -- Moreel beraad ------------------------------------------------------------------------------
-@transaction.atomic
-def beraad_save(*, form, actions_formset, region, by, request=None) -> MoreelBeraad:
-    """Create or change a moreel beraad of a region (its kartrekker only).
+# What a kartrekker records of a moreel beraad and of its follow-up actions.
+BERAAD_FIELDS = (
+    "held_on",
+    "facilitator",
+    "method",
+    "method_other",
+    "participants",
+    "case_description",
+    "dilemma",
+    "option_a",
+    "option_a_costs",
+    "option_b",
+    "option_b_costs",
+    "perspectives",
+    "values",
+    "conclusion",
+    "evaluation",
+)
+BERAAD_ACTION_FIELDS = ("description", "owner", "due_on", "done")
 
-    Linked jeugdigen must belong to the same region; the check runs here as well as in the form.
+
+@transaction.atomic
+def beraad_save(
+    *,
+    region,
+    data: Mapping[str, Any],
+    by,
+    beraad: MoreelBeraad | None = None,
+    jeugdigen: Sequence[Jeugdige] | None = None,
+    actions: Sequence[Mapping[str, Any]] = (),
+    request=None,
+) -> MoreelBeraad:
+    """Record a moreel beraad of ``region`` (``beraad=None``) or change ``beraad`` (its
+    kartrekker only).
+
+    ``data``: values of :data:`BERAAD_FIELDS`; ``jeugdigen``: the cases linked (``None`` leaves
+    the links as they are), which must belong to the region; ``actions``: values of
+    :data:`BERAAD_ACTION_FIELDS` with ``pk`` to change an action (none for a new one) and
+    ``delete`` to remove it. Raises ``PermissionDenied`` when ``by`` does not lead the region,
+    ``ValidationError`` (field keys where there is one) when a value is refused — nothing is
+    written then.
     """
     if not scope_for(by).may_lead(region.pk):
         raise PermissionDenied
-    jeugdigen = list(form.cleaned_data.get("jeugdigen") or [])
-    wrong = [j.reference for j in jeugdigen if j.region_id != region.pk]
+    if beraad is not None and beraad.region_id != region.pk:
+        raise PermissionDenied
+    wrong = [j.reference for j in jeugdigen or () if j.region_id != region.pk]
     if wrong:
         raise ValidationError(
             _("Only jeugdigen of this region can be linked; remove %(refs)s.")
             % {"refs": ", ".join(wrong)}
         )
-    creating = form.instance.pk is None
-    beraad = form.save(commit=False)
-    beraad.region = region
+    creating = beraad is None
     if creating:
-        beraad.created_by = by
-    beraad.save()
-    beraad.jeugdigen.set(jeugdigen)
-    actions_formset.instance = beraad
-    for action_form in actions_formset.forms:
-        if not action_form.has_changed() or not action_form.cleaned_data:
+        current = MoreelBeraad(region=region, created_by=by)
+    else:
+        current = MoreelBeraad.objects.select_for_update().get(pk=beraad.pk)
+    changed = assign(current, data, BERAAD_FIELDS)
+    if current.method == MoreelBeraad.Method.OTHER and not current.method_other:
+        raise ValidationError({"method_other": _("Name the method you used.")})
+    validate(current, BERAAD_FIELDS)
+    current.save()
+    if jeugdigen is not None:
+        before = set(current.jeugdigen.values_list("pk", flat=True))
+        current.jeugdigen.set(jeugdigen)
+        if before != {j.pk for j in jeugdigen}:
+            changed.append("jeugdigen")
+    existing = {
+        action.pk: action
+        for action in BeraadAction.objects.filter(
+            beraad=current, pk__in=[a["pk"] for a in actions if a.get("pk")]
+        )
+    }
+    for values in actions:
+        action = existing.get(values["pk"]) if values.get("pk") else None
+        if values.get("pk") and action is None:
+            raise ValidationError(_("A follow-up action of another moreel beraad."))
+        if values.get("delete"):
+            if action is not None:
+                action.delete()
+                changed.append("actions")
             continue
-        if action_form.cleaned_data.get("DELETE") and action_form.instance.pk:
-            action_form.instance.delete()
+        action = action or BeraadAction(beraad=current)
+        if not assign(action, values, BERAAD_ACTION_FIELDS):
             continue
-        action = action_form.save(commit=False)
-        action.beraad = beraad
+        try:
+            validate(action, BERAAD_ACTION_FIELDS)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
         action.save()
+        changed.append("actions")
     audit.record(
         action=audit.Action.CREATE if creating else audit.Action.UPDATE,
         request=request,
         user=by,
-        obj=beraad,
-        data=", ".join(sorted(form.changed_data))[:255] or "moreel beraad",
+        obj=current,
+        data=", ".join(sorted(set(changed)))[:255] or "moreel beraad",
     )
-    return beraad
+    return current
 
 
 # -- Obstacles ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from cases.models import Jeugdige
 from regions.forms import LearningForm
 from wel import audit
 from wel.access import require, scope_for
+from wel.forms import add_service_errors
 from wel.models import User
 
 from . import selectors, services
@@ -36,14 +37,6 @@ from .models import AgendaStatus, BelemmerendeFactor, Interview, NextStep
 
 member = require(lambda scope: scope.works_in_region)
 kartrekker = require(lambda scope: scope.is_kartrekker)
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # -- Interviews ---------------------------------------------------------------------------------
@@ -75,15 +68,20 @@ def _interview_form(request, *, jeugdige, interview=None):
     if request.method == "POST" and all([form.is_valid(), steps.is_valid(), obstacles.is_valid()]):
         try:
             saved = services.interview_save(
-                form=form,
-                steps_formset=steps,
                 jeugdige=jeugdige,
-                by=request.user,
+                interview=interview,
+                data=form.cleaned_data,
+                next_steps=[
+                    {**step.cleaned_data, "pk": step.instance.pk}
+                    for step in steps.forms
+                    if step.has_changed() and step.cleaned_data
+                ],
                 obstacles=[o.cleaned_data for o in obstacles if o.has_changed()],
+                by=request.user,
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The interview has been saved."))
             return redirect(saved)
@@ -222,10 +220,24 @@ def _beraad_form(request, *, region, beraad=None):
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         try:
             saved = services.beraad_save(
-                form=form, actions_formset=actions, region=region, by=request.user, request=request
+                region=region,
+                beraad=beraad,
+                data=form.cleaned_data,
+                jeugdigen=form.cleaned_data.get("jeugdigen") or [],
+                actions=[
+                    {
+                        **action.cleaned_data,
+                        "pk": action.instance.pk,
+                        "delete": bool(action.cleaned_data.get("DELETE")),
+                    }
+                    for action in actions.forms
+                    if action.has_changed() and action.cleaned_data
+                ],
+                by=request.user,
+                request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The moreel beraad has been saved."))
             return redirect(saved)
@@ -319,7 +331,7 @@ def obstacle_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The belemmerende factor has been noted."))
             if interview is not None:
@@ -387,7 +399,7 @@ def obstacle_update(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The belemmerende factor has been saved."))
             return redirect(factor)
@@ -439,7 +451,7 @@ def obstacle_escalate(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The obstacle is now on the national agenda."))
             return redirect(factor)

@@ -44,6 +44,7 @@ class RegionForm(WelModelForm):
         self.helper.add_input(Submit("submit", _("Save")))
 
     def clean_code(self):
+        # Capitals before the uniqueness check; the service stores them so too.
         return self.cleaned_data["code"].strip().upper()
 
     def clean_reference_prefix(self):
@@ -142,9 +143,4 @@ class TrainingSessionForm(WelModelForm):
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save")))
 
-    def clean(self):
-        data = super().clean()
-        starts, ends = data.get("starts_at"), data.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The end must be after the start."))
-        return data
+    # "The end after the start" is the service's rule (services.training_session_save).

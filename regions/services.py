@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from wel import audit, shared_text
 from wel.access import scope_for
+from wel.services import assign, validate
 
 from .models import (
     DEFAULT_TRAINING_TITLE,
+    Gemeente,
     Learning,
     LearningTheme,
     Region,
@@ -20,20 +25,59 @@ from .models import (
     TrainingSession,
 )
 
+# What the national roles record of a region.
+REGION_FIELDS = (
+    "code",
+    "name",
+    "reference_prefix",
+    "kind",
+    "phase",
+    "joined_on",
+    "focus_target",
+    "is_active",
+)
+
 
 @transaction.atomic
-def region_save(*, form, by, request=None) -> Region:
-    """Create or change a region from a valid RegionForm, including its gemeenten; audited."""
-    creating = form.instance.pk is None
-    region = form.save()
+def region_save(
+    *,
+    data: Mapping[str, Any],
+    by,
+    region: Region | None = None,
+    gemeenten: Sequence[Gemeente] | None = None,
+    request=None,
+) -> Region:
+    """Add a region (``region=None``) or change one, with its gemeenten; audited.
+
+    ``data``: values of :data:`REGION_FIELDS` (``code`` and ``reference_prefix`` are stored in
+    capitals); ``gemeenten``: the region's gemeenten (``None`` leaves them as they are).
+    Raises ``PermissionDenied`` unless ``by`` holds a national role; ``ValidationError`` with
+    field keys (e.g. a code another region has) — nothing is written then.
+    """
+    if not scope_for(by).is_national:
+        raise PermissionDenied
+    data = dict(data)
+    for name in ("code", "reference_prefix"):
+        if isinstance(data.get(name), str):
+            data[name] = data[name].strip().upper()
+    creating = region is None
+    current = Region() if creating else Region.objects.select_for_update().get(pk=region.pk)
+    changed = assign(current, data, REGION_FIELDS)
+    validate(current, REGION_FIELDS)
+    current.save()
+    if gemeenten is not None:
+        before = set(current.gemeenten.values_list("pk", flat=True))
+        current.gemeenten.set(gemeenten)
+        if before != {g.pk for g in gemeenten}:
+            changed.append("gemeenten")
     audit.record(
         action=audit.Action.CREATE if creating else audit.Action.UPDATE,
         request=request,
         user=by,
-        obj=region,
-        data=", ".join(sorted(form.changed_data)),
+        obj=current,
+        data=", ".join(sorted(changed)),
     )
-    return region
+    return current
 
 
 # -- Learnings ----------------------------------------------------------------------------------
@@ -133,26 +177,52 @@ def training_default() -> Training:
     return training or Training.objects.create(title=DEFAULT_TRAINING_TITLE)
 
 
+# What the landelijk team records of a training session.
+TRAINING_SESSION_FIELDS = (
+    "training",
+    "starts_at",
+    "ends_at",
+    "is_online",
+    "place",
+    "capacity",
+    "is_published",
+)
+
+
 @transaction.atomic
-def training_session_save(*, form, by, request=None) -> TrainingSession:
-    """Create or change a session (national team only)."""
+def training_session_save(
+    *,
+    data: Mapping[str, Any],
+    by,
+    session: TrainingSession | None = None,
+    request=None,
+) -> TrainingSession:
+    """Add a training session (``session=None``) or change one (national team only); a larger
+    capacity moves people up from the waiting list.
+
+    ``data``: values of :data:`TRAINING_SESSION_FIELDS`. Raises ``PermissionDenied`` for anyone
+    but the landelijk team; ``ValidationError`` with field keys (e.g. an end before the start)
+    — nothing is written then.
+    """
     if not scope_for(by).is_landelijk_team:
         raise PermissionDenied
-    creating = form.instance.pk is None
-    session = form.save(commit=False)
-    if creating:
-        session.created_by = by
-    session.save()
+    creating = session is None
+    current = TrainingSession(created_by=by) if creating else _locked_session(session)
+    changed = assign(current, data, TRAINING_SESSION_FIELDS)
+    if current.starts_at and current.ends_at and current.ends_at <= current.starts_at:
+        raise ValidationError({"ends_at": _("The end must be after the start.")})
+    validate(current, TRAINING_SESSION_FIELDS)
+    current.save()
     if not creating:
-        _fill_from_waiting_list(session)
+        _fill_from_waiting_list(current)
     audit.record(
         action=audit.Action.CREATE if creating else audit.Action.UPDATE,
         request=request,
         user=by,
-        obj=session,
-        data=", ".join(sorted(form.changed_data)),
+        obj=current,
+        data=", ".join(sorted(changed)),
     )
-    return session
+    return current
 
 
 def _region_for(user) -> Region | None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wel.access import require, scope_for
+from wel.forms import add_service_errors
 from wel.models import Role
 
 from .filters import RegionFilter
@@ -69,9 +70,18 @@ def region_detail(request, code):
 def region_create(request):
     form = RegionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        region = region_save(form=form, by=request.user, request=request)
-        messages.success(request, _("Region %(name)s has been added.") % {"name": region.name})
-        return redirect(region)
+        try:
+            region = region_save(
+                data=form.cleaned_data,
+                gemeenten=form.cleaned_data["gemeenten"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Region %(name)s has been added.") % {"name": region.name})
+            return redirect(region)
     return render(request, "regions/region_form.html", {"form": form, "region": None})
 
 
@@ -80,9 +90,19 @@ def region_update(request, code):
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
     form = RegionForm(request.POST or None, instance=region)
     if request.method == "POST" and form.is_valid():
-        region = region_save(form=form, by=request.user, request=request)
-        messages.success(request, _("Region %(name)s has been saved.") % {"name": region.name})
-        return redirect(region)
+        try:
+            saved = region_save(
+                region=region,
+                data=form.cleaned_data,
+                gemeenten=form.cleaned_data["gemeenten"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Region %(name)s has been saved.") % {"name": saved.name})
+            return redirect(saved)
     return render(request, "regions/region_form.html", {"form": form, "region": region})
 
 
@@ -141,11 +161,7 @@ def _save_learning_or_errors(request, form, learning=None):
     try:
         return _learning_from_form(request, form, learning)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error.messages)
+        add_service_errors(form, error)
     return None
 
 
@@ -237,9 +253,15 @@ def training_session_create(request):
         request.POST or None, initial={"training": training_default(), "capacity": 20}
     )
     if request.method == "POST" and form.is_valid():
-        session = training_session_save(form=form, by=request.user, request=request)
-        messages.success(request, _("The training session has been published."))
-        return redirect(session)
+        try:
+            session = training_session_save(
+                data=form.cleaned_data, by=request.user, request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The training session has been published."))
+            return redirect(session)
     return render(request, "regions/training_session_form.html", {"form": form, "session": None})
 
 
@@ -248,9 +270,15 @@ def training_session_update(request, pk):
     session = get_object_or_404(TrainingSession.objects.visible_to(request.user), pk=pk)
     form = TrainingSessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        session = training_session_save(form=form, by=request.user, request=request)
-        messages.success(request, _("The training session has been saved."))
-        return redirect(session)
+        try:
+            saved = training_session_save(
+                session=session, data=form.cleaned_data, by=request.user, request=request
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The training session has been saved."))
+            return redirect(saved)
     return render(request, "regions/training_session_form.html", {"form": form, "session": session})
 
 

@@ -29,6 +29,7 @@ from .forms import (
     TotpEnrolForm,
     WelAuthenticationForm,
     WelPasswordResetForm,
+    add_service_errors,
 )
 from .middleware import second_factor_not_required, seconds_left, touch
 
@@ -148,9 +149,7 @@ def second_factor_totp(request):
                 user=request.user, key_hex=key, token=form.cleaned_data["token"], request=request
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                for message in errors:
-                    form.add_error(field, message)
+            add_service_errors(form, error)
         else:
             del request.session[PENDING_TOTP_KEY]
             messages.success(request, _("Your authenticator app is set up."))

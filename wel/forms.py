@@ -129,3 +129,18 @@ class TotpEnrolForm(WelForm):
         ),
         help_text=_("After scanning, your app shows six digits that change every 30 seconds."),
     )
+
+
+def add_service_errors(form, error) -> None:
+    """Show a service's refusal on the form, for every view (the one error map).
+
+    A service raises ``django.core.exceptions.ValidationError``: with field keys (a dict) each
+    message goes to that field when the form has it, else to the form as a whole; a plain
+    message or list goes to the form as a whole. Never raises, whatever the error's shape, so
+    a refusal from anything a view calls is a message on the page, not a 500.
+    """
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

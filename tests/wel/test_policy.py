@@ -25,7 +25,7 @@ from cases.models import (
     TimelineEntry,
 )
 from family.models import Contribution, Invitation, SharedStep
-from interviews.models import BeraadAction, BelemmerendeFactor, Interview, MoreelBeraad, NextStep
+from interviews.models import BelemmerendeFactor, BeraadAction, Interview, MoreelBeraad, NextStep
 from regions.models import (
     Learning,
     LearningTheme,
@@ -252,7 +252,9 @@ def policy_world(world):
             label,
         )
         tag(TimelineEntry.objects.create(jeugdige=case, kind="update", text="Gewijzigd."), label)
-        interview = tag(InterviewFactory(jeugdige=case, created_by=author, interviewer=author), label)
+        interview = tag(
+            InterviewFactory(jeugdige=case, created_by=author, interviewer=author), label
+        )
         step = tag(NextStepFactory(interview=interview), label)
         invitation = tag(
             Invitation.objects.create(
