@@ -48,7 +48,13 @@ from wel import access
 from wel.access import OutOfScope, ScopedQuerySet, require_case, require_region_member, scope_for
 from wel.models import NationalRole, Role
 
-EXTRA_PERSONAS = ("beheerder_member", "landelijk_member", "lpa_a_whole", "no_role")
+EXTRA_PERSONAS = (
+    "beheerder_member",
+    "landelijk_member",
+    "lpa_a_whole",
+    "kartrekker_a_named",
+    "no_role",
+)
 ALL_PERSONAS = (
     "anonymous",
     "lpa_a",
@@ -64,6 +70,7 @@ CASES = {
     "anonymous": set(),
     "lpa_a": {"A/emmen"},
     "kartrekker_a": {"A/emmen", "A/borger"},
+    "kartrekker_a_named": {"A/emmen", "A/borger"},
     "lpa_b": {"B"},
     "landelijk": set(),
     "beheerder": set(),
@@ -78,6 +85,7 @@ REGION_INTERNAL = {
     "anonymous": set(),
     "lpa_a": {"A"},
     "kartrekker_a": {"A"},
+    "kartrekker_a_named": {"A"},
     "lpa_b": {"B"},
     "landelijk": set(),  # national roles see no region content beyond aggregates
     "beheerder": set(),
@@ -90,6 +98,7 @@ REGION_OPEN = {
     "anonymous": set(),
     "lpa_a": {"A"},
     "kartrekker_a": {"A"},
+    "kartrekker_a_named": {"A"},
     "lpa_b": {"B"},
     "landelijk": {"A", "B"},
     "beheerder": {"A", "B"},
@@ -102,6 +111,7 @@ OBSTACLES = {
     "anonymous": set(),
     "lpa_a": {"A/region", "A/emmen"},
     "kartrekker_a": {"A/region", "A/emmen", "A/borger"},
+    "kartrekker_a_named": {"A/region", "A/emmen", "A/borger"},
     "lpa_b": {"B/region"},
     "landelijk": set(),
     "beheerder": set(),
@@ -114,6 +124,7 @@ LEARNINGS = {
     "anonymous": set(),
     "lpa_a": {"published", "draft/lpa_a"},
     "kartrekker_a": {"published", "draft/kartrekker_a"},
+    "kartrekker_a_named": {"published"},  # the draft is the other kartrekker's
     "lpa_b": {"published"},
     "landelijk": {"published"},
     "beheerder": {"published"},
@@ -126,6 +137,7 @@ TRAINING_SESSIONS = {
     "anonymous": set(),
     "lpa_a": {"published"},
     "kartrekker_a": {"published"},
+    "kartrekker_a_named": {"published"},
     "lpa_b": {"published"},
     "landelijk": {"published", "unpublished"},
     "beheerder": {"published"},
@@ -138,6 +150,7 @@ TRAINING_REGISTRATIONS = {
     "anonymous": set(),
     "lpa_a": {"lpa_a"},
     "kartrekker_a": set(),
+    "kartrekker_a_named": set(),
     "lpa_b": {"lpa_b"},
     "landelijk": {"lpa_a", "lpa_b"},
     "beheerder": set(),
@@ -150,6 +163,7 @@ REPORTS = {
     "anonymous": set(),
     "lpa_a": {"A/regio", "A/landelijk"},
     "kartrekker_a": {"A/regio", "A/landelijk"},
+    "kartrekker_a_named": {"A/regio", "A/landelijk"},
     "lpa_b": {"B/regio"},
     "landelijk": {"A/landelijk", "phase"},
     "beheerder": set(),
@@ -163,6 +177,7 @@ IMPORT_JOBS = {
     # Only the person who confirmed it, and only while they work in its region.
     "lpa_a": {"lpa_a/A"},
     "kartrekker_a": set(),
+    "kartrekker_a_named": set(),
     "lpa_b": {"lpa_b/B"},
     "landelijk": set(),
     "beheerder": set(),
@@ -218,6 +233,14 @@ def policy_world(world):
     MembershipFactory(
         user=landelijk_member, region=world.region_a, role=Role.LPA, gemeenten=[world.borger]
     )
+    # A kartrekker sees the whole region, even when the membership names gemeenten.
+    kartrekker_a_named = UserFactory(email="kartrekker.a.gemeente@wel.test")
+    MembershipFactory(
+        user=kartrekker_a_named,
+        region=world.region_a,
+        role=Role.KARTREKKER,
+        gemeenten=[world.emmen],
+    )
     lpa_a_whole = UserFactory(email="lpa.a.heel@wel.test")
     MembershipFactory(user=lpa_a_whole, region=world.region_a, role=Role.LPA)
     no_role = UserFactory(email="zonder.rol@wel.test")
@@ -226,6 +249,7 @@ def policy_world(world):
         "beheerder_member": beheerder_member,
         "landelijk_member": landelijk_member,
         "lpa_a_whole": lpa_a_whole,
+        "kartrekker_a_named": kartrekker_a_named,
         "no_role": no_role,
     }
     author = users["kartrekker_a"]
@@ -438,3 +462,16 @@ def test_a_beheerder_scope_carries_no_memberships(policy_world):
     scope = scope_for(personas["beheerder_member"])
     assert scope.is_beheerder and scope.memberships == ()
     assert scope_for(personas["landelijk_member"]).memberships != ()
+
+
+def test_where_one_may_register_a_case_is_where_one_sees_cases(policy_world, world):
+    """``gemeente_ids_for_cases`` (the form's and importer's choice of gemeenten) agrees with
+    the case rule: a gemeente is offered exactly when its cases are visible."""
+    personas, _ = policy_world
+    by_label = {"A/emmen": world.emmen.pk, "A/borger": world.borger.pk}
+    for persona in ALL_PERSONAS:
+        offered = scope_for(personas[persona]).gemeente_ids_for_cases(world.region_a.pk)
+        if offered is None:
+            offered = {world.emmen.pk, world.borger.pk}
+        expected = {by_label[label] for label in CASES[persona] if label in by_label}
+        assert set(offered) == expected, persona
