@@ -64,7 +64,8 @@ def interview_save(
     the obstacles seen (each becomes a belemmerende factor), all in one transaction.
 
     Puts the interview and every new next step on the case's timeline; audited with the
-    jeugdige, naming the changed fields (never their content).
+    jeugdige, naming the changed fields (their content only where it identifies nobody, by the
+    rule of ``wel.audit.record``).
     """
     _require_case_access(by, jeugdige)
     creating = form.instance.pk is None
@@ -115,16 +116,16 @@ def interview_save(
             level=obstacle.get("level") or Level.LOCAL,
             request=request,
         )
-    changed = sorted(
-        set(form.changed_data) | ({"next_steps"} if steps_formset.has_changed() else set())
-    )
+    changes = audit.form_changes(form)
+    if steps_formset.has_changed():
+        changes["next_steps"] = (None, None)  # a relation: logged by name only
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.INTERVIEW_CREATED if creating else audit.events.INTERVIEW_UPDATED,
         request=request,
         user=by,
         obj=interview,
         jeugdige=jeugdige,
-        data=", ".join(changed)[:255] or "interview",
+        changes=changes,
     )
     return interview
 
@@ -147,12 +148,12 @@ def next_step_set_done(*, step: NextStep, done: bool, by, request=None) -> NextS
         by=by,
     )
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.NEXT_STEP_DONE if done else audit.events.NEXT_STEP_REOPENED,
         request=request,
         user=by,
         obj=step.interview,
         jeugdige=jeugdige,
-        data="next step done" if done else "next step reopened",
+        changes={"done": (not done, done)},
         detail={"next_step": step.pk},
     )
     return step
@@ -192,11 +193,11 @@ def beraad_save(*, form, actions_formset, region, by, request=None) -> MoreelBer
         action.beraad = beraad
         action.save()
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.BERAAD_CREATED if creating else audit.events.BERAAD_UPDATED,
         request=request,
         user=by,
         obj=beraad,
-        data=", ".join(sorted(form.changed_data))[:255] or "moreel beraad",
+        changes=audit.form_changes(form),
     )
     return beraad
 
@@ -267,12 +268,12 @@ def obstacle_raise(
             by=by,
         )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.FACTOR_RAISED,
         request=request,
         user=by,
         obj=factor,
         jeugdige=jeugdige,
-        data="belemmerende factor",
+        changes={"category": (None, category), "level": (None, level)},
     )
     return factor
 
@@ -297,18 +298,19 @@ def obstacle_update(
         raise ValidationError({"level": _("Use 'Escalate to national' to raise it nationally.")})
     if factor.level == Level.NATIONAL:
         level = Level.NATIONAL  # shared nationally already: it stays on the national agenda
+    before = {"category": factor.category, "description": factor.description, "level": factor.level}
     factor.category = category
     factor.description = description.strip()
     factor.level = level
     factor.full_clean()
     factor.save()
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.FACTOR_UPDATED,
         request=request,
         user=by,
         obj=factor,
         jeugdige=factor.jeugdige,
-        data="category, description, level",
+        changes={n: (v, getattr(factor, n)) for n, v in before.items() if getattr(factor, n) != v},
     )
     return factor
 
@@ -363,12 +365,11 @@ def obstacle_transition(
     factor.status_changed_at = timezone.now()
     factor.save()
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.FACTOR_STATUS_CHANGED,
         request=request,
         user=by,
         obj=factor,
-        data="status",
-        detail={"from": previous, "to": to},
+        changes={"status": (previous, to)},
     )
     return factor
 
@@ -427,16 +428,17 @@ def obstacle_escalate(
                 % {"found": ", ".join(found)}
             }
         )
+    previous_level = factor.level
     factor.shareable_summary = summary
     factor.level = Level.NATIONAL
     factor.escalated_at = timezone.now()
     factor.escalated_by = by
     factor.save()
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.FACTOR_ESCALATED,
         request=request,
         user=by,
         obj=factor,
-        data="escalated to national level",
+        changes={"level": (previous_level, factor.level), "shareable_summary": (None, summary)},
     )
     return factor

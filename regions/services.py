@@ -27,11 +27,11 @@ def region_save(*, form, by, request=None) -> Region:
     creating = form.instance.pk is None
     region = form.save()
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.REGION_CREATED if creating else audit.events.REGION_UPDATED,
         request=request,
         user=by,
         obj=region,
-        data=", ".join(sorted(form.changed_data)),
+        changes=audit.form_changes(form),
     )
     return region
 
@@ -109,11 +109,10 @@ def learning_save(
         [LearningTheme(learning=learning, theme=t) for t in sorted(wanted - existing)]
     )
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.LEARNING_CREATED if creating else audit.events.LEARNING_UPDATED,
         request=request,
         user=by,
         obj=learning,
-        data="learning",
         detail={"status": learning.status},
     )
     return learning
@@ -145,12 +144,13 @@ def training_session_save(*, form, by, request=None) -> TrainingSession:
     session.save()
     if not creating:
         _fill_from_waiting_list(session)
+    events = audit.events
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        events.TRAINING_SESSION_CREATED if creating else events.TRAINING_SESSION_UPDATED,
         request=request,
         user=by,
         obj=session,
-        data=", ".join(sorted(form.changed_data)),
+        changes=audit.form_changes(form),
     )
     return session
 
@@ -209,11 +209,10 @@ def training_sign_up(*, session: TrainingSession, user, request=None) -> Trainin
         status=Status.REGISTERED if taken < session.capacity else Status.WAITING,
     )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.TRAINING_REGISTERED,
         request=request,
         user=user,
         obj=session,
-        data="training registration",
         detail={"status": registration.status},
     )
     return registration
@@ -240,11 +239,10 @@ def training_cancel(*, session: TrainingSession, user, request=None) -> Training
     registration.save(update_fields=["status", "cancelled_at"])
     promoted = _fill_from_waiting_list(session)
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.TRAINING_CANCELLED,
         request=request,
         user=user,
         obj=session,
-        data="training registration cancelled",
         detail={"promoted": [r.pk for r in promoted]},
     )
     return promoted[0] if promoted else None
