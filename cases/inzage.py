@@ -26,6 +26,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wel.audit_labels import changes_label
+
 from . import selectors
 from .models import Jeugdige
 
@@ -148,9 +150,9 @@ def inzage_collect(*, jeugdige: Jeugdige) -> dict:
             "at": e.occurred_at,
             "user": e.user_label,
             "role": e.role,
-            "action": e.get_action_display(),
+            "action": str(e.type.label) if e.type is not None else e.get_action_display(),
             "outcome": e.get_outcome_display(),
-            "data": e.data,
+            "data": changes_label(e) if e.event_type else e.data,
             "network_address": e.ip_address or "",
         }
         for e in selectors.access_history(jeugdige=jeugdige)

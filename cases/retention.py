@@ -221,10 +221,9 @@ def retention_apply(
             result.counts["field history"] = history_rows
         result.audit_lines = purge_audit_lines(before=audit_cutoff(policy, now))
         audit.record(
-            action=audit.Action.DELETE,
+            audit.events.RETENTION_APPLIED,
             user=user,
             user_label=operator_label,
-            data="retention: cases destroyed, audit lines purged (counts only)",
             detail={
                 "cases": result.cases,
                 **result.counts,

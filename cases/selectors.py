@@ -63,11 +63,11 @@ def case_list_page(queryset: QuerySet[Jeugdige]) -> QuerySet[Jeugdige]:
     )
 
 
-def jeugdige_get(*, user, reference: str, data: str = "dossier") -> Jeugdige:
+def jeugdige_get(*, user, reference: str) -> Jeugdige:
     """One case by reference, or 404 when it does not exist or is outside the user's scope.
 
     The case counts as shown to the user: unless the view records its own event, the audit
-    middleware writes the view event (``data`` says what was shown); a 404 is logged "denied".
+    middleware writes "case file viewed"; a 404 is logged "denied".
     """
     try:
         jeugdige = jeugdigen_for_user(user).get(reference=reference)
@@ -77,7 +77,7 @@ def jeugdige_get(*, user, reference: str, data: str = "dossier") -> Jeugdige:
             jeugdige=Jeugdige.objects.filter(reference=reference).only("pk", "reference").first()
         )
         raise Http404 from exc
-    audit.shown(jeugdige=jeugdige, data=data)
+    audit.shown(jeugdige=jeugdige, event=audit.events.JEUGDIGE_VIEWED)
     return jeugdige
 
 

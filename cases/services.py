@@ -280,12 +280,12 @@ def jeugdige_create(
         status_to=jeugdige.status,
     )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.JEUGDIGE_CREATED,
         request=request,
         user=by,
         obj=jeugdige,
         jeugdige=jeugdige,
-        data=", ".join(sorted(fields)),
+        changes={name: (None, fields[name]) for name in sorted(fields)},
     )
     return jeugdige
 
@@ -393,6 +393,7 @@ def jeugdige_update(
     on the gemeente it is moved to; ``CaseError``/``ConcurrentEditError`` as the form shows."""
     require_case(by, jeugdige)
     current = _locked(jeugdige, version)
+    before = {name: getattr(current, name) for name in data if name in EDITABLE_FIELDS}
     changed = []
     for name, value in data.items():
         if name not in EDITABLE_FIELDS:
@@ -437,12 +438,12 @@ def jeugdige_update(
         by=by,
     )
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.JEUGDIGE_UPDATED,
         request=request,
         user=by,
         obj=current,
         jeugdige=current,
-        data=", ".join(changed),
+        changes={name: (before.get(name), getattr(current, name)) for name in changed},
         user_label=actor_label,
     )
     return current
@@ -531,33 +532,42 @@ def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeug
         status_from=old,
         status_to=current.status,
     )
+    closed = current.status == Status.AFGESLOTEN
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.JEUGDIGE_CLOSED if closed else audit.events.JEUGDIGE_STATUS_CHANGED,
         request=request,
         user=by,
         obj=current,
         jeugdige=current,
-        data="status",
-        detail={"from": old, "to": current.status},
+        changes={"status": (old, current.status)}
+        | ({"closing_reason": ("", current.closing_reason)} if closed else {}),
     )
     return current
 
 
 # -- around the case --------------------------------------------------------------------------
 def _record_added(
-    record, *, kind: str, text: str, data: dict[str, Any], by, request, actor_label: str = ""
+    record,
+    *,
+    event: audit.EventType,
+    kind: str,
+    text: str,
+    data: dict[str, Any],
+    by,
+    request,
+    actor_label: str = "",
 ):
     """Validate and save a row that belongs to a case, with its timeline entry and audit event."""
     record.full_clean()
     record.save()
     timeline_add(jeugdige=record.jeugdige, kind=kind, text=text + ".", by=by)
     audit.record(
-        action=audit.Action.CREATE,
+        event,
         request=request,
         user=by,
         obj=record,
         jeugdige=record.jeugdige,
-        data=", ".join(sorted(data)),
+        changes={name: (None, data[name]) for name in sorted(data)},
         user_label=actor_label,
     )
     return record
@@ -579,6 +589,7 @@ def betrokkene_add(
         text += " " + _("(invited by the parents)")
     return _record_added(
         betrokkene,
+        event=audit.events.BETROKKENE_ADDED,
         kind=TimelineEntry.Kind.BETROKKENE,
         text=text,
         data=data,
@@ -613,11 +624,11 @@ def betrokkenen_invited_by_parents(
             % {"count": changed},
         )
         audit.record(
-            action=audit.Action.UPDATE,
+            audit.events.BETROKKENEN_INVITED_BY_PARENTS,
             request=request,
             obj=jeugdige,
             jeugdige=jeugdige,
-            data="betrokkenen: invited_by_parents",
+            changes={"invited_by_parents": (False, True)},
             detail={"betrokkenen": ids},
             user_label=actor_label,
         )
@@ -636,7 +647,13 @@ def activiteit_add(
     if activiteit.provider:
         text += f" ({activiteit.provider})"
     return _record_added(
-        activiteit, kind=TimelineEntry.Kind.ACTIVITY, text=text, data=data, by=by, request=request
+        activiteit,
+        event=audit.events.ACTIVITEIT_ADDED,
+        kind=TimelineEntry.Kind.ACTIVITY,
+        text=text,
+        data=data,
+        by=by,
+        request=request,
     )
 
 
@@ -686,11 +703,11 @@ def contact_add(
         else None,
     )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.CONTACT_ADDED,
         request=request,
         user=by,
         obj=contact,
         jeugdige=jeugdige,
-        data="contact moment",
+        changes={"kind": (None, kind), "date": (None, date), "summary": (None, summary)},
     )
     return contact

@@ -62,9 +62,8 @@ def jeugdige_list(request):
         region_ids=scope_for(request.user).region_ids,
     ).get_page(request.GET.get("page"))
     audit.record(
-        action=audit.Action.VIEW,
+        audit.events.CASE_LIST_VIEWED,
         request=request,
-        data="case list: reference, name, date of birth",
         detail={"page": page.number, "rows": len(page.object_list)},
     )
     return render(request, "cases/jeugdige_list.html", {"filter": case_filter, "page": page})
@@ -75,9 +74,8 @@ def jeugdige_list(request):
 def worklist(request):
     work = selectors.worklist(user=request.user)
     audit.record(
-        action=audit.Action.VIEW,
+        audit.events.WORKLIST_VIEWED,
         request=request,
-        data="worklist: reference, name",
         detail={"rows": work.total},
     )
     return render(
@@ -120,9 +118,8 @@ def export(request):
         content_type = "text/csv; charset=utf-8"
     filters = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
     audit.record(
-        action=audit.Action.EXPORT,
+        audit.events.CASE_LIST_EXPORTED,
         request=request,
-        data="case list: all exported columns incl. BSN",
         detail={"format": fmt, "filters": filters, "rows": total},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -155,7 +152,7 @@ def region_audit_export(request):
         request,
         selectors.region_access_log(user=request.user),
         filename="toegangslog-regio",
-        what="region access log",
+        event=audit.events.REGION_ACCESS_LOG_EXPORTED,
     )
 
 
@@ -219,13 +216,7 @@ def _visible_duplicates(user, region, cleaned) -> list:
 @require_GET
 def jeugdige_detail(request, reference):
     jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
-    audit.record(
-        action=audit.Action.VIEW,
-        request=request,
-        obj=jeugdige,
-        jeugdige=jeugdige,
-        data="dossier",
-    )
+    audit.record(audit.events.JEUGDIGE_VIEWED, request=request, obj=jeugdige, jeugdige=jeugdige)
     choices = transition_choices(jeugdige.status)
     context = {
         "jeugdige": jeugdige,
@@ -406,11 +397,7 @@ def contact_add(request, reference):
 def jeugdige_history(request, reference):
     jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
     audit.record(
-        action=audit.Action.VIEW,
-        request=request,
-        obj=jeugdige,
-        jeugdige=jeugdige,
-        data="history",
+        audit.events.JEUGDIGE_HISTORY_VIEWED, request=request, obj=jeugdige, jeugdige=jeugdige
     )
     access_page = Paginator(selectors.access_history(jeugdige=jeugdige), 50).get_page(
         request.GET.get("page")
@@ -651,9 +638,7 @@ def import_template(request):
 def inzage(request, reference):
     """What an inzage export holds, with the two downloads."""
     jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
-    audit.record(
-        action=audit.Action.VIEW, request=request, obj=jeugdige, jeugdige=jeugdige, data="inzage"
-    )
+    audit.record(audit.events.INZAGE_VIEWED, request=request, obj=jeugdige, jeugdige=jeugdige)
     return render(request, "cases/inzage.html", {"jeugdige": jeugdige})
 
 
@@ -667,11 +652,11 @@ def inzage_download(request, reference, fmt):
     else:
         body, content_type = inzage_export.inzage_json(jeugdige=jeugdige), "application/json"
     audit.record(
-        action=audit.Action.EXPORT,
+        audit.events.INZAGE_EXPORTED,
         request=request,
         obj=jeugdige,
         jeugdige=jeugdige,
-        data=f"inzage (AVG art. 15): everything held, {fmt}",
+        detail={"format": fmt},
     )
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="inzage-{jeugdige.reference}.{fmt}"'

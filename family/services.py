@@ -135,12 +135,16 @@ def invitation_create(
         by=by,
     )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.INVITATION_CREATED,
         request=request,
         user=by,
         obj=invitation,
         jeugdige=jeugdige,
-        data=f"uitnodiging: {audience}, {purpose}, {delivery}",
+        changes={
+            "audience": (None, audience),
+            "purpose": (None, purpose),
+            "delivery": (None, delivery),
+        },
     )
     if delivery == Invitation.Delivery.EMAIL and link_url is not None:
         link = link_url(token)
@@ -177,12 +181,11 @@ def invitation_revoke(*, invitation: Invitation, by, request=None) -> Invitation
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
         audit.record(
-            action=audit.Action.UPDATE,
+            audit.events.INVITATION_REVOKED,
             request=request,
             user=by,
             obj=current,
             jeugdige=current.jeugdige,
-            data="uitnodiging ingetrokken",
         )
     return current
 
@@ -204,23 +207,23 @@ def invitation_open(*, token: str, request=None) -> Invitation | None:
     invitation = invitation_for_token(token)
     if invitation is None:
         audit.record(
-            action=audit.Action.VIEW,
+            audit.events.INVITATION_OPENED,
             request=request,
             outcome=audit.Outcome.DENIED,
-            data="uitnodiging: onbekende link",
             user_label="gezin (onbekende link)",
+            detail={"state": "unknown"},
         )
         return None
     state = invitation.state()
     usable = state == "open"
     audit.record(
-        action=audit.Action.VIEW,
+        audit.events.INVITATION_OPENED,
         request=request,
         outcome=audit.Outcome.SUCCESS if usable else audit.Outcome.DENIED,
         obj=invitation,
         jeugdige=invitation.jeugdige,
-        data=f"uitnodiging geopend ({state})",
         user_label=family_label(invitation),
+        detail={"state": state},
     )
     # No write on GET beyond the audit line: "first opened" is stamped when the code is right.
     return invitation if usable else None
@@ -234,13 +237,13 @@ def code_check(*, invitation: Invitation, code: str, request=None) -> bool:
     current = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if current.state() != "open":
         audit.record(
-            action=audit.Action.LOGIN_FAILED,
+            audit.events.INVITATION_CODE_FAILED,
             request=request,
             outcome=audit.Outcome.DENIED,
             obj=current,
             jeugdige=invitation.jeugdige,
-            data=f"uitnodiging: code ({current.state()})",
             user_label=family_label(current),
+            detail={"state": current.state()},
         )
         return False
     # Always run the hasher, so a wrong and a right code take the same time.
@@ -250,11 +253,10 @@ def code_check(*, invitation: Invitation, code: str, request=None) -> bool:
             current.opened_at = timezone.now()
             current.save(update_fields=["opened_at"])
         audit.record(
-            action=audit.Action.LOGIN,
+            audit.events.INVITATION_CODE_ACCEPTED,
             request=request,
             obj=current,
             jeugdige=invitation.jeugdige,
-            data="uitnodiging: code juist",
             user_label=family_label(current),
         )
         return True
@@ -265,12 +267,11 @@ def code_check(*, invitation: Invitation, code: str, request=None) -> bool:
         fields.append("locked_at")
     current.save(update_fields=fields)
     audit.record(
-        action=audit.Action.LOGIN_FAILED,
+        audit.events.INVITATION_CODE_FAILED,
         request=request,
         outcome=audit.Outcome.FAILURE,
         obj=current,
         jeugdige=invitation.jeugdige,
-        data="uitnodiging: code onjuist",
         detail={"attempt": current.failed_attempts, "locked": current.locked_at is not None},
         user_label=family_label(current),
     )
@@ -365,11 +366,11 @@ def contribution_submit(
         % {"who": current.get_audience_display()},
     )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.CONTRIBUTION_SUBMITTED,
         request=request,
         obj=contribution,
         jeugdige=jeugdige,
-        data="in eigen woorden: " + ", ".join(q for q in questions if data.get(q)),
+        changes={q: (None, data[q]) for q in questions if data.get(q)},
         detail={"attendees": len(attendees), "added": len(data.get("other_kinds") or [])},
         user_label=family_label(current),
     )
@@ -400,11 +401,10 @@ def shared_steps_answer(
         % {"who": current.get_audience_display()},
     )
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.SHARED_STEPS_ANSWERED,
         request=request,
         obj=current,
         jeugdige=current.jeugdige,
-        data="in eigen woorden: afspraken beantwoord",
         detail={"steps": len(steps)},
         user_label=family_label(current),
     )

@@ -64,7 +64,7 @@ def interview_get(*, user, pk: int) -> Interview:
         ),
         pk=pk,
     )
-    audit.shown(jeugdige=interview.jeugdige, data="interview")
+    audit.shown(jeugdige=interview.jeugdige, event=audit.events.INTERVIEW_VIEWED, obj=interview)
     return interview
 
 

@@ -94,9 +94,10 @@ def interview_save(
     change, or none for a new one. ``obstacles``: ``category``, ``description``, ``level``.
 
     Puts the interview and every new next step on the case's timeline; audited with the
-    jeugdige, naming the changed fields (never their content). Raises ``PermissionDenied``
-    (``OutOfScope``) when ``by`` does not work on the case; ``ValidationError`` with field keys
-    (``next_steps`` for a step) when a value is refused — nothing is written then.
+    jeugdige, naming the changed fields (their content only where it identifies nobody, by the
+    rule of ``wel.audit.record``). Raises ``PermissionDenied`` (``OutOfScope``) when ``by`` does
+    not work on the case; ``ValidationError`` with field keys (``next_steps`` for a step) when a
+    value is refused — nothing is written then.
     """
     _require_case_access(by, jeugdige)
     creating = interview is None
@@ -106,7 +107,7 @@ def interview_save(
         if interview.jeugdige_id != jeugdige.pk:
             raise ValidationError(_("This interview belongs to another case."))
         current = Interview.objects.select_for_update().get(pk=interview.pk)
-    changed = assign(current, data, INTERVIEW_FIELDS)
+    changes = assign(current, data, INTERVIEW_FIELDS)
     if not current.consent_to_record:
         raise ValidationError(
             {
@@ -174,14 +175,15 @@ def interview_save(
             level=obstacle.get("level") or Level.LOCAL,
             request=request,
         )
-    changed = sorted(set(changed) | ({"next_steps"} if steps_changed else set()))
+    if steps_changed:
+        changes["next_steps"] = (None, None)  # a relation: logged by name only
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.INTERVIEW_CREATED if creating else audit.events.INTERVIEW_UPDATED,
         request=request,
         user=by,
         obj=current,
         jeugdige=jeugdige,
-        data=", ".join(changed)[:255] or "interview",
+        changes=changes,
     )
     return current
 
@@ -204,12 +206,12 @@ def next_step_set_done(*, step: NextStep, done: bool, by, request=None) -> NextS
         by=by,
     )
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.NEXT_STEP_DONE if done else audit.events.NEXT_STEP_REOPENED,
         request=request,
         user=by,
         obj=step.interview,
         jeugdige=jeugdige,
-        data="next step done" if done else "next step reopened",
+        changes={"done": (not done, done)},
         detail={"next_step": step.pk},
     )
     return step
@@ -273,7 +275,7 @@ def beraad_save(
         current = MoreelBeraad(region=region, created_by=by)
     else:
         current = MoreelBeraad.objects.select_for_update().get(pk=beraad.pk)
-    changed = assign(current, data, BERAAD_FIELDS)
+    changes = assign(current, data, BERAAD_FIELDS)
     if current.method == MoreelBeraad.Method.OTHER and not current.method_other:
         raise ValidationError({"method_other": _("Name the method you used.")})
     validate(current, BERAAD_FIELDS)
@@ -282,7 +284,7 @@ def beraad_save(
         before = set(current.jeugdigen.values_list("pk", flat=True))
         current.jeugdigen.set(jeugdigen)
         if before != {j.pk for j in jeugdigen}:
-            changed.append("jeugdigen")
+            changes["jeugdigen"] = (None, None)  # links to cases: logged by name only
     existing = {
         action.pk: action
         for action in BeraadAction.objects.filter(
@@ -296,7 +298,7 @@ def beraad_save(
         if values.get("delete"):
             if action is not None:
                 action.delete()
-                changed.append("actions")
+                changes["actions"] = (None, None)
             continue
         action = action or BeraadAction(beraad=current)
         if not assign(action, values, BERAAD_ACTION_FIELDS):
@@ -306,13 +308,13 @@ def beraad_save(
         except ValidationError as exc:
             raise ValidationError(exc.messages) from None
         action.save()
-        changed.append("actions")
+        changes["actions"] = (None, None)
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.BERAAD_CREATED if creating else audit.events.BERAAD_UPDATED,
         request=request,
         user=by,
         obj=current,
-        data=", ".join(sorted(set(changed)))[:255] or "moreel beraad",
+        changes=changes,
     )
     return current
 
@@ -383,12 +385,12 @@ def obstacle_raise(
             by=by,
         )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.FACTOR_RAISED,
         request=request,
         user=by,
         obj=factor,
         jeugdige=jeugdige,
-        data="belemmerende factor",
+        changes={"category": (None, category), "level": (None, level)},
     )
     return factor
 
@@ -413,18 +415,19 @@ def obstacle_update(
         raise ValidationError({"level": _("Use 'Escalate to national' to raise it nationally.")})
     if factor.level == Level.NATIONAL:
         level = Level.NATIONAL  # shared nationally already: it stays on the national agenda
+    before = {"category": factor.category, "description": factor.description, "level": factor.level}
     factor.category = category
     factor.description = description.strip()
     factor.level = level
     factor.full_clean()
     factor.save()
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.FACTOR_UPDATED,
         request=request,
         user=by,
         obj=factor,
         jeugdige=factor.jeugdige,
-        data="category, description, level",
+        changes={n: (v, getattr(factor, n)) for n, v in before.items() if getattr(factor, n) != v},
     )
     return factor
 
@@ -479,12 +482,11 @@ def obstacle_transition(
     factor.status_changed_at = timezone.now()
     factor.save()
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.FACTOR_STATUS_CHANGED,
         request=request,
         user=by,
         obj=factor,
-        data="status",
-        detail={"from": previous, "to": to},
+        changes={"status": (previous, to)},
     )
     return factor
 
@@ -543,16 +545,17 @@ def obstacle_escalate(
                 % {"found": ", ".join(found)}
             }
         )
+    previous_level = factor.level
     factor.shareable_summary = summary
     factor.level = Level.NATIONAL
     factor.escalated_at = timezone.now()
     factor.escalated_by = by
     factor.save()
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.FACTOR_ESCALATED,
         request=request,
         user=by,
         obj=factor,
-        data="escalated to national level",
+        changes={"level": (previous_level, factor.level), "shareable_summary": (None, summary)},
     )
     return factor

@@ -88,11 +88,10 @@ def _interview_form(request, *, jeugdige, interview=None):
     if interview is not None and request.method == "GET":
         # The edit form shows the interview's content: a read of personal data.
         audit.record(
-            action=audit.Action.VIEW,
+            audit.events.INTERVIEW_EDIT_FORM_VIEWED,
             request=request,
             obj=interview,
             jeugdige=jeugdige,
-            data="interview (edit form)",
         )
     return render(
         request,
@@ -125,11 +124,7 @@ def interview_update(request, pk):
 def interview_detail(request, pk):
     interview = selectors.interview_get(user=request.user, pk=pk)
     audit.record(
-        action=audit.Action.VIEW,
-        request=request,
-        obj=interview,
-        jeugdige=interview.jeugdige,
-        data="interview",
+        audit.events.INTERVIEW_VIEWED, request=request, obj=interview, jeugdige=interview.jeugdige
     )
     return render(
         request,
@@ -171,11 +166,10 @@ def _learning_prefilled(request, initial):
 def interview_share(request, pk):
     interview = selectors.interview_get(user=request.user, pk=pk)
     audit.record(
-        action=audit.Action.VIEW,
+        audit.events.INTERVIEW_SHARE_FORM_VIEWED,
         request=request,
         obj=interview,
         jeugdige=interview.jeugdige,
-        data="interview (share as learning)",
     )
     return _learning_prefilled(request, selectors.learning_draft_from_interview(interview))
 
@@ -199,7 +193,7 @@ def beraad_list(request):
 @member
 def beraad_detail(request, pk):
     beraad = selectors.beraad_get(user=request.user, pk=pk)
-    audit.record(action=audit.Action.VIEW, request=request, obj=beraad, data="moreel beraad")
+    audit.record(audit.events.BERAAD_VIEWED, request=request, obj=beraad)
     return render(
         request,
         "interviews/beraad_detail.html",
@@ -356,11 +350,7 @@ def obstacle_detail(request, pk):
     factor = selectors.obstacle_get(user=request.user, pk=pk)
     if factor.jeugdige_id:
         audit.record(
-            action=audit.Action.VIEW,
-            request=request,
-            obj=factor,
-            jeugdige=factor.jeugdige,
-            data="belemmerende factor",
+            audit.events.FACTOR_VIEWED, request=request, obj=factor, jeugdige=factor.jeugdige
         )
     manages = services.may_manage_obstacle(request.user, factor)
     allowed = services.allowed_transitions(factor)

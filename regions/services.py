@@ -62,20 +62,20 @@ def region_save(
             data[name] = data[name].strip().upper()
     creating = region is None
     current = Region() if creating else Region.objects.select_for_update().get(pk=region.pk)
-    changed = assign(current, data, REGION_FIELDS)
+    changes = assign(current, data, REGION_FIELDS)
     validate(current, REGION_FIELDS)
     current.save()
     if gemeenten is not None:
-        before = set(current.gemeenten.values_list("pk", flat=True))
+        before = list(current.gemeenten.order_by("cbs_code"))
         current.gemeenten.set(gemeenten)
-        if before != {g.pk for g in gemeenten}:
-            changed.append("gemeenten")
+        if {g.pk for g in before} != {g.pk for g in gemeenten}:
+            changes["gemeenten"] = (before, sorted(gemeenten, key=lambda g: g.cbs_code))
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.REGION_CREATED if creating else audit.events.REGION_UPDATED,
         request=request,
         user=by,
         obj=current,
-        data=", ".join(sorted(changed)),
+        changes=changes,
     )
     return current
 
@@ -153,11 +153,10 @@ def learning_save(
         [LearningTheme(learning=learning, theme=t) for t in sorted(wanted - existing)]
     )
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        audit.events.LEARNING_CREATED if creating else audit.events.LEARNING_UPDATED,
         request=request,
         user=by,
         obj=learning,
-        data="learning",
         detail={"status": learning.status},
     )
     return learning
@@ -208,19 +207,20 @@ def training_session_save(
         raise PermissionDenied
     creating = session is None
     current = TrainingSession(created_by=by) if creating else _locked_session(session)
-    changed = assign(current, data, TRAINING_SESSION_FIELDS)
+    changes = assign(current, data, TRAINING_SESSION_FIELDS)
     if current.starts_at and current.ends_at and current.ends_at <= current.starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
     validate(current, TRAINING_SESSION_FIELDS)
     current.save()
     if not creating:
         _fill_from_waiting_list(current)
+    events = audit.events
     audit.record(
-        action=audit.Action.CREATE if creating else audit.Action.UPDATE,
+        events.TRAINING_SESSION_CREATED if creating else events.TRAINING_SESSION_UPDATED,
         request=request,
         user=by,
         obj=current,
-        data=", ".join(sorted(changed)),
+        changes=changes,
     )
     return current
 
@@ -279,11 +279,10 @@ def training_sign_up(*, session: TrainingSession, user, request=None) -> Trainin
         status=Status.REGISTERED if taken < session.capacity else Status.WAITING,
     )
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.TRAINING_REGISTERED,
         request=request,
         user=user,
         obj=session,
-        data="training registration",
         detail={"status": registration.status},
     )
     return registration
@@ -310,11 +309,10 @@ def training_cancel(*, session: TrainingSession, user, request=None) -> Training
     registration.save(update_fields=["status", "cancelled_at"])
     promoted = _fill_from_waiting_list(session)
     audit.record(
-        action=audit.Action.UPDATE,
+        audit.events.TRAINING_CANCELLED,
         request=request,
         user=user,
         obj=session,
-        data="training registration cancelled",
         detail={"promoted": [r.pk for r in promoted]},
     )
     return promoted[0] if promoted else None

@@ -155,7 +155,7 @@ def report_request(
             scheduled=scheduled,
         )
         audit.record(
-            action=audit.Action.CREATE,
+            audit.events.REPORT_REQUESTED,
             request=request,
             user=by,
             obj=report,
@@ -184,7 +184,13 @@ def report_retry(*, report: Report, by, request=None) -> Report:
         report.attempts = 0
         report.started_at = report.finished_at = None
         report.save()
-        audit.record(action=audit.Action.UPDATE, request=request, user=by, obj=report, data="retry")
+        audit.record(
+            audit.events.REPORT_RETRIED,
+            request=request,
+            user=by,
+            obj=report,
+            changes={"status": (Report.Status.FAILED, Report.Status.QUEUED)},
+        )
         _queue(report)
     report.refresh_from_db(fields=["status", "error", "finished_at"])  # the send may have failed
     return report

@@ -124,11 +124,10 @@ def _export(request, tables, key: str, fmt: str, name: str, obj=None):
     if table is None or fmt not in ("csv", "xlsx"):
         raise Http404(_("There is no such table or format."))
     audit.record(
-        action=audit.Action.EXPORT,
+        audit.events.REPORT_TABLE_EXPORTED,
         request=request,
         obj=obj,
-        data=f"table {key}",
-        detail={"format": fmt, "suppressed": table.suppressed},
+        detail={"table": key, "format": fmt, "suppressed": table.suppressed},
     )
     filename = f"wel-{name}-{key}"
     if fmt == "csv":
@@ -274,10 +273,9 @@ def report_download(request, pk):
     except FileNotFoundError as exc:
         raise Http404(_("The report's file is missing. Build the report again.")) from exc
     audit.record(
-        action=audit.Action.DOWNLOAD,
+        audit.events.REPORT_DOWNLOADED,
         request=request,
         obj=report,
-        data="report PDF",
         detail={"audience": report.audience},
     )
     return FileResponse(

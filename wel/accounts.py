@@ -44,11 +44,10 @@ def password_reset_completed(*, user, request: HttpRequest | None) -> int:
     with transaction.atomic():
         removed = axes_reset(username=normalise_email(user.email))
         audit.record(
-            action=audit.Action.UPDATE,
+            audit.events.PASSWORD_RESET_BY_LINK,
             request=request,
             user=user,
             obj=user,
-            data="password reset by e-mail link; login lockout lifted",
             detail={"lockout_records_removed": removed},
         )
     return removed

@@ -159,10 +159,9 @@ class UserAdmin(DjangoUserAdmin):
         if request.method == "POST" and response.status_code == 302:
             target = self.get_object(request, id)
             audit.record(
-                action=audit.Action.PASSWORD_SET,
+                audit.events.PASSWORD_SET_BY_BEHEERDER,
                 request=request,
                 obj=target,
-                data="beheer: password",
                 detail={"via": "beheer", "own_account": _is_self(request, target)},
             )
         return response
@@ -176,6 +175,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "occurred_at",
         "user_label",
         "role",
+        "type_label",
         "action",
         "outcome",
         "object_type",
@@ -183,9 +183,14 @@ class AuditEventAdmin(admin.ModelAdmin):
         "jeugdige_reference",
         "ip_address",
     ]
-    list_filter = ["action", "outcome", "object_type"]
+    list_filter = ["event_type", "action", "outcome", "object_type"]
     search_fields = ["user_label", "jeugdige_reference", "object_label"]
     date_hierarchy = "occurred_at"
+
+    @admin.display(description=_("event"), ordering="event_type")
+    def type_label(self, event) -> str:
+        registered = event.type
+        return str(registered.label) if registered is not None else event.event_type
 
     def has_add_permission(self, request):
         return False

@@ -1,10 +1,12 @@
 """Readable labels for audit events: Dutch words instead of the codes the log stores
-("kartrekker, Emmen/Borger-Odoorn" for ``kartrekker@7``, "jeugdige" for ``cases.jeugdige``,
-"voornaam, achternaam" for ``given_name, family_name``).
+("Dossier bekeken" for the type ``jeugdige.viewed``, "kartrekker, Emmen/Borger-Odoorn" for
+``kartrekker@7``, "jeugdige" for ``cases.jeugdige``, "status: Aangemeld → In beeld; voornaam"
+for the changes).
 
 The log keeps the codes (stable, machine-readable, never rewritten); the viewers translate them
 when they show a page. Region names come in at most one query per page (none for the regions
-the page already knows, such as the viewer's own).
+the page already knows, such as the viewer's own). Lines written before event types existed
+(no type) are shown by their action and their free text, as they were.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext_lazy as _
 
+from .audit import changes_model_label
 from .models import AuditEvent, NationalRole, Role
 
-# What the views write in ``data``, in words.
+# What the views wrote in ``data`` before event types existed, in words (old lines only).
 DATA_LABELS = {
     "dossier": _("case file: name, BSN, date of birth, details"),
     "history": _("case history and access log"),
@@ -50,7 +54,50 @@ def object_type_label(code: str) -> str:
     return str(model._meta.verbose_name) if model is not None else code
 
 
+def _value(field, value, label) -> str:
+    if label not in (None, "", []):
+        return ", ".join(label) if isinstance(label, list) else str(label)
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    choices = dict(field.flatchoices) if getattr(field, "choices", None) else {}
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    return str(choices.get(value, value))
+
+
+def changes_label(event: AuditEvent) -> str:
+    """The changes in words: "status: Aangemeld → In beeld; voornaam" (a field whose value
+    identifies someone is named, never shown: it was never stored)."""
+    model = _model(changes_model_label(event))
+    parts = []
+    for change in event.changes or []:
+        name = change.get("field", "")
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:  # a field that is gone, or a name given as such
+                field = None
+        if field is None:
+            label = name
+        elif field.auto_created and not field.concrete:
+            label = str(field.related_model._meta.verbose_name_plural)
+        else:
+            label = str(field.verbose_name)
+        if "old" in change or "new" in change:
+            old = _value(field, change.get("old"), change.get("old_label"))
+            new = _value(field, change.get("new"), change.get("new_label"))
+            parts.append(f"{label}: {old} → {new}")
+        else:
+            parts.append(label)
+    return "; ".join(parts)
+
+
 def _data_label(event: AuditEvent) -> str:
+    if event.event_type:
+        return changes_label(event) or event.detail.get("path", "")
     data = event.data or ""
     if data in DATA_LABELS:
         return str(DATA_LABELS[data])
@@ -70,7 +117,9 @@ def _data_label(event: AuditEvent) -> str:
 def label_events(
     events: Iterable[AuditEvent], known_regions: Mapping[int, str] | None = None
 ) -> list[AuditEvent]:
-    """Set ``role_display``, ``object_type_display`` and ``data_display`` on each event.
+    """Set ``type_display`` (the type's label; the action's on an old line), ``role_display``,
+    ``object_type_display`` and ``data_display`` (the changes; an old line's free text) on
+    each event.
 
     A role names its region by pk (``lpa@7``); the names are read in one query, except those
     in ``known_regions`` (pk → current name, e.g. the viewer's own regions from the scope, read
@@ -99,4 +148,8 @@ def label_events(
         event.role_display = "; ".join(parts)
         event.object_type_display = object_type_label(event.object_type)
         event.data_display = _data_label(event)
+        registered = event.type
+        event.type_display = (
+            str(registered.label) if registered is not None else event.get_action_display()
+        )
     return events

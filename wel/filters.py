@@ -4,6 +4,7 @@ import django_filters
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from . import audit_events
 from .forms import WelFormMixin
 from .models import AuditEvent
 
@@ -47,7 +48,10 @@ class WelFilterSet(django_filters.FilterSet):
 
 
 class AuditEventFilter(WelFilterSet):
-    action = django_filters.ChoiceFilter(label=_("Event"), choices=AuditEvent.Action.choices)
+    """Lines written before event types existed have no type: the action filter finds them."""
+
+    event_type = django_filters.ChoiceFilter(label=_("Event"), choices=audit_events.choices)
+    action = django_filters.ChoiceFilter(label=_("Action"), choices=AuditEvent.Action.choices)
     outcome = django_filters.ChoiceFilter(label=_("Outcome"), choices=AuditEvent.Outcome.choices)
     user_label = django_filters.CharFilter(label=_("User"), lookup_expr="icontains")
     jeugdige_reference = django_filters.CharFilter(
@@ -62,7 +66,15 @@ class AuditEventFilter(WelFilterSet):
 
     class Meta:
         model = AuditEvent
-        fields = ["action", "outcome", "user_label", "jeugdige_reference", "since", "until"]
+        fields = [
+            "event_type",
+            "action",
+            "outcome",
+            "user_label",
+            "jeugdige_reference",
+            "since",
+            "until",
+        ]
 
 
 class YesNoAllWidget(django_filters.widgets.BooleanWidget):

@@ -223,6 +223,15 @@ class AuditEvent(models.Model):
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     jeugdige_id = models.BigIntegerField(_("jeugdige id"), null=True, blank=True, db_index=True)
     jeugdige_reference = models.CharField(_("jeugdige"), max_length=40, blank=True)
+    # The registered type (wel/audit_events.py); empty on lines written before types existed
+    # (migration 0008): those keep their action and the free text in ``data``.
+    # Database defaults too, so a process of the previous release that is still running while
+    # migration 0008 is applied goes on writing lines (without a type).
+    event_type = models.CharField(_("event type"), max_length=60, blank=True, db_default="")
+    # Old and new values of what changed: [{"field", "old", "new"}], or only {"field"} for a
+    # field whose value could identify someone (wel.audit.record says which).
+    changes = models.JSONField(_("changes"), default=list, blank=True, db_default=[])
+    # Free text of lines written before event types existed; new lines leave it empty.
     data = models.CharField(_("data"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("network address"), null=True, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
@@ -237,7 +246,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return (
-            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.user_label} {self.action} {self.object_label}"
+            f"{self.occurred_at:%Y-%m-%d %H:%M} {self.user_label} "
+            f"{self.event_type or self.action} {self.object_label}"
         )
 
     def save(self, *args, **kwargs):
@@ -247,3 +257,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+    @property
+    def type(self):
+        """The registered :class:`~wel.audit_events.EventType`, or ``None`` on an old line."""
+        from .audit_events import get
+
+        return get(self.event_type)

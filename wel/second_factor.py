@@ -121,13 +121,7 @@ def totp_enrol(*, user, key_hex: str, token: str, request: HttpRequest | None) -
     )
     if request is not None:
         otp_login(request, device)
-    audit.record(
-        action=audit.Action.CREATE,
-        request=request,
-        user=user,
-        obj=device,
-        data="second factor enrolled: authenticator app",
-    )
+    audit.record(audit.events.SECOND_FACTOR_ENROLLED, request=request, user=user, obj=device)
     return device
 
 
@@ -146,11 +140,10 @@ def recovery_codes_renew(*, user, request: HttpRequest | None) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     audit.record(
-        action=audit.Action.CREATE,
+        audit.events.SECOND_FACTOR_RECOVERY_CODES_RENEWED,
         request=request,
         user=user,
         obj=device,
-        data="second factor: new recovery codes",
         detail={"count": len(codes)},
     )
     return codes
@@ -173,22 +166,21 @@ def second_factor_verify(*, user, token: str, request: HttpRequest):
                 break
     if verified is None:
         audit.record(
-            action=audit.Action.LOGIN_FAILED,
+            audit.events.SECOND_FACTOR_FAILED,
             request=request,
             user=user,
             outcome=audit.Outcome.FAILURE,
-            data="second factor: wrong code",
         )
         return None
     request.session.cycle_key()  # a new session id for the raised privilege (no fixation)
     otp_login(request, verified)
     kind = "recovery code" if isinstance(verified, StaticDevice) else "authenticator app"
     audit.record(
-        action=audit.Action.LOGIN,
+        audit.events.SECOND_FACTOR_VERIFIED,
         request=request,
         user=user,
         obj=verified,
-        data=f"second factor verified: {kind}",
+        detail={"device": kind},
     )
     return verified
 
@@ -233,12 +225,11 @@ def second_factor_reset(*, user, by, request: HttpRequest | None) -> int:
         refusal = _("You cannot reset your own second factor. Ask another administrator.")
     if refusal is not None:
         audit.record(
-            action=audit.Action.DELETE,
+            audit.events.SECOND_FACTOR_RESET,
             outcome=audit.Outcome.DENIED,
             request=request,
             user=by,
             obj=user,
-            data="second factor reset refused",
         )
         raise PermissionDenied(refusal)
     with transaction.atomic():
@@ -247,11 +238,10 @@ def second_factor_reset(*, user, by, request: HttpRequest | None) -> int:
             count, _details = model.objects.filter(user=user).delete()
             removed += count
         audit.record(
-            action=audit.Action.DELETE,
+            audit.events.SECOND_FACTOR_RESET,
             request=request,
             user=by,
             obj=user,
-            data="second factor reset by administrator",
             detail={"records_removed": removed},
         )
     return removed

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,20 +27,21 @@ def user_set_language(*, user: User, language: str) -> User:
     return user
 
 
-def assign(instance, data: dict, fields) -> list[str]:
+def assign(instance, data: Mapping[str, Any], fields) -> dict[str, tuple[Any, Any]]:
     """Set ``fields`` of ``instance`` from ``data`` (plain values, as a service receives them);
-    returns the names whose value changed (all of them given for a new instance). Many-to-many
-    fields are not set here: the caller sets them after saving."""
-    changed = []
+    returns ``{field: (old, new)}`` for each value that changed (every one given, for a new
+    instance), as ``wel.audit.record`` takes them. Many-to-many fields are not set here: the
+    caller sets them after saving."""
+    changes: dict[str, tuple[Any, Any]] = {}
     creating = instance.pk is None
     for name in fields:
         if name not in data:
             continue
-        value = data[name]
-        if creating or getattr(instance, name) != value:
+        old, value = (None if creating else getattr(instance, name)), data[name]
+        if creating or old != value:
             setattr(instance, name, value)
-            changed.append(name)
-    return changed
+            changes[name] = (old, value)
+    return changes
 
 
 def validate(instance, fields) -> None:

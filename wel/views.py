@@ -46,7 +46,7 @@ def account_settings(request):
         {
             "form": form,
             "memberships": selectors.memberships_of(user=request.user),
-            "access_changes": list(selectors.access_changes(user=request.user)),
+            "access_changes": label_events(selectors.access_changes(user=request.user)),
         },
     )
 
@@ -76,7 +76,7 @@ def render_audit_log(request, queryset, *, title: str, export_url: str, scope_no
     )
 
 
-def audit_csv(request, queryset, *, filename: str, what: str) -> HttpResponse:
+def audit_csv(request, queryset, *, filename: str, event: audit.EventType) -> HttpResponse:
     """The filtered audit log as CSV (semicolons, as Dutch Excel opens it); the export is
     itself an audit event."""
     audit_filter = AuditEventFilter(request.GET, queryset=queryset)
@@ -89,11 +89,13 @@ def audit_csv(request, queryset, *, filename: str, what: str) -> HttpResponse:
             _("User"),
             _("Role"),
             _("Event"),
+            _("Event type (code)"),
+            _("Action"),
             _("Outcome"),
             _("Object type"),
             _("Object"),
             _("Jeugdige"),
-            _("Data"),
+            _("Details"),
             _("On behalf of"),
             _("Network address"),
         ]
@@ -104,6 +106,8 @@ def audit_csv(request, queryset, *, filename: str, what: str) -> HttpResponse:
                 timezone.localtime(e.occurred_at).strftime("%d-%m-%Y %H:%M:%S"),
                 e.user_label,
                 e.role_display,
+                e.type_display,
+                e.event_type,
                 e.get_action_display(),
                 e.get_outcome_display(),
                 e.object_type_display,
@@ -116,9 +120,8 @@ def audit_csv(request, queryset, *, filename: str, what: str) -> HttpResponse:
         )
     filters = {k: v for k, v in request.GET.items() if v and k != "page"}
     audit.record(
-        action=audit.Action.EXPORT,
+        event,
         request=request,
-        data=what,
         detail={"filters": filters, "rows": len(events), "format": "csv"},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -140,7 +143,12 @@ def audit_log(request):
 
 @require(lambda scope: scope.is_beheerder)
 def audit_export(request):
-    return audit_csv(request, AuditEvent.objects.all(), filename="auditlog", what="audit log")
+    return audit_csv(
+        request,
+        AuditEvent.objects.all(),
+        filename="auditlog",
+        event=audit.events.AUDIT_LOG_EXPORTED,
+    )
 
 
 @login_not_required

@@ -139,12 +139,11 @@ def _write(result: ImportResult, *, region, by, filename: str, request, report) 
     result.created = len(created)
     result.references = references
     audit.record(
-        action=audit.Action.IMPORT,
+        audit.events.JEUGDIGEN_IMPORTED,
         request=request,
         user=by,
         user_label="" if by is not None else "manage.py import_jeugdigen",
         obj=region,
-        data="jeugdigen",
         detail={
             "rows": len(result.rows),
             "created": len(created),

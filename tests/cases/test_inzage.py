@@ -97,9 +97,9 @@ def test_downloads_are_audited_as_exports(client_for, full_case):
     events = AuditEvent.objects.filter(
         jeugdige_id=full_case.pk, action=AuditEvent.Action.EXPORT
     ).order_by("pk")
-    assert [e.data for e in events] == [
-        "inzage (AVG art. 15): everything held, pdf",
-        "inzage (AVG art. 15): everything held, json",
+    assert [(e.event_type, e.detail) for e in events] == [
+        ("inzage.exported", {"format": "pdf"}),
+        ("inzage.exported", {"format": "json"}),
     ]
 
 

@@ -83,13 +83,15 @@ def test_parent_answers_and_the_lpa_sees_it_in_their_own_words(
     assert "Fenna helpt graag op de boerderij." in detail
     assert "chosen by the parents" in detail
     events = AuditEvent.objects.filter(jeugdige_id=case.pk)
-    assert events.filter(data__startswith="uitnodiging geopend", outcome="success").exists()
-    assert events.filter(data="uitnodiging: code juist", outcome="success").exists()
-    assert events.filter(data__startswith="in eigen woorden", outcome="success").exists()
-    # Every change the family's answer made is logged as theirs, none anonymously.
+    assert events.filter(event_type="invitation.opened", outcome="success").exists()
+    assert events.filter(event_type="invitation.code_accepted", outcome="success").exists()
+    assert events.filter(event_type="contribution.submitted", outcome="success").exists()
+    # Every change the family's answer made is logged as theirs, none anonymously; the consent
+    # (a date and the parent's name) by field name only.
     label = f"ouder via uitnodiging {invitation.pk}"
-    assert events.filter(user_label=label, data="consent_date, consent_by").exists()
-    assert events.filter(user_label=label, data__startswith="betrokkenen:").exists()
+    consent = events.get(user_label=label, event_type="jeugdige.updated")
+    assert consent.changes == [{"field": "consent_date"}, {"field": "consent_by"}]
+    assert events.filter(user_label=label, event_type="betrokkenen.invited_by_parents").exists()
     assert not events.filter(user_label="", user=None).exists()
 
 

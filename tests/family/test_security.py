@@ -53,14 +53,18 @@ def test_an_unknown_or_malformed_token_is_a_404_that_names_nothing(link):
         response = client.get(f"/uitnodiging/{token}/")
         assert response.status_code in (400, 404), (token, response.status_code)
     _refused(client, "A" * 43)
-    assert AuditEvent.objects.filter(data="uitnodiging: onbekende link", outcome="denied").exists()
+    assert AuditEvent.objects.filter(
+        event_type="invitation.opened", object_id="", outcome="denied"
+    ).exists()
 
 
 def test_an_expired_link_is_refused(link):
     token, code = link
     Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     _refused(Client(), token)
-    assert AuditEvent.objects.filter(data="uitnodiging geopend (expired)", outcome="denied")
+    assert AuditEvent.objects.filter(
+        event_type="invitation.opened", detail__state="expired", outcome="denied"
+    )
 
 
 def test_the_link_expires_after_the_setting(link):
@@ -79,7 +83,7 @@ def test_a_revoked_link_is_refused_even_mid_session(client_for, case, link):
     assert response.status_code == 302
     _refused(family, token)
     assert not Contribution.objects.exists()
-    assert AuditEvent.objects.filter(data="uitnodiging ingetrokken").exists()
+    assert AuditEvent.objects.filter(event_type="invitation.revoked").exists()
 
 
 def test_another_region_cannot_revoke(client_for, case, link):
@@ -118,7 +122,7 @@ def test_wrong_codes_until_the_limit_lock_the_link(link):
     response = client.post(reverse("family:open", args=[token]), {"code": code})
     assert response.status_code == 404
     assert FAMILY_SESSION_KEY not in client.session
-    failures = AuditEvent.objects.filter(data="uitnodiging: code onjuist", outcome="failure")
+    failures = AuditEvent.objects.filter(event_type="invitation.code_failed", outcome="failure")
     assert failures.count() == 5
     assert failures.order_by("-pk").first().detail == {"attempt": 5, "locked": True}
 

@@ -40,9 +40,8 @@ class Command(BaseCommand):
             if dry_run:
                 plan = retention.retention_plan()
                 audit.record(
-                    action=audit.Action.VIEW,
+                    audit.events.RETENTION_PREVIEWED,
                     user=operator,
-                    data="retention dry run: references past their term",
                     detail={"expired": len(plan.expired), "open": len(plan.open_past_term)},
                 )
                 self._print_plan(plan)

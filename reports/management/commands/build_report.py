@@ -75,11 +75,10 @@ class Command(BaseCommand):
         if report.status != Report.Status.DONE:
             raise CommandError(f"Report {report.pk} failed: {report.error}")
         audit.record(
-            action=audit.Action.EXPORT,
+            audit.events.REPORT_BUILT,
             user=by,
             obj=report,
             on_behalf_of="manage.py build_report",
-            data="report PDF",
             detail={"kind": report.kind, "scope": scope},
         )
         self.stderr.write(f"report {report.pk} built in {seconds:.1f} s")
