@@ -340,10 +340,11 @@ def policy_world(world):
         "phase",
     )
     published = tag(LearningFactory(author=users["lpa_b"], region=world.region_b), "published")
-    for persona in ("lpa_a", "kartrekker_a"):
+    # A draft of someone who no longer holds a role: not even its author sees it now.
+    for persona in ("lpa_a", "kartrekker_a", "no_role"):
         draft = tag(
             LearningFactory(
-                author=users[persona],
+                author=personas[persona],
                 region=world.region_a,
                 status=Learning.Status.DRAFT,
                 published_at=None,
