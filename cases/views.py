@@ -73,17 +73,20 @@ def jeugdige_list(request):
 @require_GET
 def worklist(request):
     work = selectors.worklist(user=request.user)
+    review, review_total = selectors.review_list(user=request.user)
     audit.record(
         action=audit.Action.VIEW,
         request=request,
         data="worklist: reference, name",
-        detail={"rows": work.total},
+        detail={"rows": work.total + len(review)},
     )
     return render(
         request,
         "cases/worklist.html",
         {
             "work": work,
+            "review": review,
+            "review_total": review_total,
             "focus_regions": selectors.focus_panel(user=request.user),
             "renewal_soon_days": rules.RENEWAL_SOON_DAYS,
         },
@@ -174,10 +177,14 @@ def jeugdige_create(request):
                 by=request.user,
                 data=data,
                 allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                confirm_warnings=form.confirmed_warnings(),
                 request=request,
             )
         except PermissionDenied:
             form.add_error("gemeente", _("You do not work on cases in this municipality."))
+        except services.RuleError as exc:
+            for finding in exc.findings:
+                form.add_error(None, finding.message)
         except services.CaseError as exc:
             duplicates = _visible_duplicates(request.user, region, form.cleaned_data)
             if exc.code == "duplicate_name":
@@ -254,11 +261,15 @@ def jeugdige_update(request, reference):
                 data=form.service_data(),
                 version=form.cleaned_data.get("version") or 0,
                 by=request.user,
+                confirm_warnings=form.confirmed_warnings(),
                 request=request,
             )
         except services.ConcurrentEditError as exc:
             changes = exc.changes
             form.add_error(None, exc.messages[0])
+        except services.RuleError as exc:
+            for finding in exc.findings:
+                form.add_error(None, finding.message)
         except PermissionDenied:
             form.add_error("gemeente", _("You do not work on cases in this municipality."))
         except ValidationError as exc:
@@ -450,7 +461,9 @@ def import_upload(request):
             token = ""
             # Kept for the confirmation, or to confirm which columns may be ignored; a file
             # with row errors must be corrected and uploaded again.
-            if not result.bad_rows and (result.new_rows or not result.columns_ok):
+            if not result.bad_rows and (
+                result.new_rows or not result.columns_ok or result.undecided
+            ):
                 token = secrets.token_urlsafe(24)
                 default_storage.save(_import_path(request.user, token), ContentFile(data))
                 request.session[IMPORT_SESSION_KEY] = {
@@ -459,6 +472,7 @@ def import_upload(request):
                     "filename": upload.name[:200],
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "ignore_columns": [],
+                    "decisions": {},
                     "new": len(result.new_rows),
                 }
             return _render_preview(request, result, region, upload.name, token)
@@ -473,7 +487,7 @@ def import_upload(request):
     )
 
 
-def _check_file(request, data, filename, region, *, ignore_columns):
+def _check_file(request, data, filename, region, *, ignore_columns, decisions=None):
     return importer.run_import(
         data,
         filename=filename,
@@ -481,6 +495,7 @@ def _check_file(request, data, filename, region, *, ignore_columns):
         by=request.user,
         allowed_gemeente_ids=scope_for(request.user).gemeente_ids_for_cases(region.pk),
         ignore_columns=ignore_columns,
+        decisions=decisions,
         commit=False,
     )
 
@@ -500,7 +515,18 @@ def _preview_context(result, region, filename, token) -> dict:
     remarks = [
         (row.number, column, remark) for row in result.remark_rows for column, remark in row.remarks
     ]
+    warnings = [
+        (row.number, column, reason)
+        for row in result.warning_rows
+        for column, _code, reason in row.warnings
+    ]
     return {
+        "warnings": warnings[:IMPORT_MAX_ERRORS_SHOWN],
+        "warnings_total": len(warnings),
+        "hidden": [(row.number, row.hidden) for row in result.hidden_in_file][
+            :IMPORT_MAX_ERRORS_SHOWN
+        ],
+        "hidden_undecided": result.hidden_rows == "ask" and bool(result.hidden_in_file),
         "result": result,
         "region": region,
         "filename": filename,
@@ -511,6 +537,9 @@ def _preview_context(result, region, filename, token) -> dict:
         "columns_to_confirm": result.unplaced_columns
         + [c for _target, columns in result.conflicting_columns for c in columns],
         "can_confirm": bool(token) and result.ok and bool(result.new_rows),
+        "needs_decision": bool(token)
+        and not result.bad_rows
+        and (not result.columns_ok or result.undecided),
         "errors": errors[:IMPORT_MAX_ERRORS_SHOWN],
         "errors_total": len(errors),
         "remarks": remarks[:IMPORT_MAX_ERRORS_SHOWN],
@@ -548,21 +577,35 @@ def _pending_file(request):
 @case_worker
 @require_POST
 def import_ignore_columns(request):
-    """Step 2b: the user confirms that columns the import cannot place may be ignored; the
-    file is checked again with them left out (still nothing written)."""
+    """Step 2b: the user decides what only they can: columns the import cannot place may be
+    ignored, the rows' warnings were checked, hidden rows are imported or left out; the file
+    is checked again with those decisions (still nothing written)."""
     found = _pending_file(request)
     if found is None:
         messages.error(request, _("This import has expired. Upload the file again."))
         return redirect("cases:import")
     pending, region, data = found
     chosen = [c for c in request.POST.getlist("ignore_column") if c][:50]
+    hidden = request.POST.get("hidden_rows", "")
+    decisions = {
+        "confirm_warnings": request.POST.get("confirm_warnings") == "1",
+        "hidden_rows": hidden if hidden in ("import", "skip") else "ask",
+    }
     try:
-        result = _check_file(request, data, pending["filename"], region, ignore_columns=chosen)
+        result = _check_file(
+            request,
+            data,
+            pending["filename"],
+            region,
+            ignore_columns=chosen,
+            decisions=decisions,
+        )
     except importer.ImportRefused as exc:
         _discard_pending(request)
         messages.error(request, str(exc))
         return redirect("cases:import")
     pending["ignore_columns"] = chosen
+    pending["decisions"] = decisions
     pending["new"] = len(result.new_rows)
     request.session[IMPORT_SESSION_KEY] = pending
     return _render_preview(request, result, region, pending["filename"], pending["token"])
@@ -588,6 +631,7 @@ def import_confirm(request):
             path=_import_path(request.user, pending["token"]),
             sha256=pending["sha256"],
             ignore_columns=pending.get("ignore_columns", []),
+            decisions=pending.get("decisions", {}),
         )
         request.session.pop(IMPORT_SESSION_KEY, None)  # the job owns the stored file now
         return redirect("cases:import_job", pk=job.pk)
@@ -599,6 +643,7 @@ def import_confirm(request):
             by=request.user,
             allowed_gemeente_ids=scope_for(request.user).gemeente_ids_for_cases(region.pk),
             ignore_columns=pending.get("ignore_columns", []),
+            decisions=pending.get("decisions", {}),
             commit=True,
             request=request,
         )
