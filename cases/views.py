@@ -721,3 +721,110 @@ def inzage_download(request, reference, fmt):
     response["Content-Disposition"] = f'attachment; filename="inzage-{jeugdige.reference}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# -- the year overview per gemeente (Lpw art. 25) ------------------------------------------------
+def _telling_request(request):
+    """(gemeenten, gemeente, year) of the request; 404 for a gemeente outside the user's
+    scope or an unreadable school year."""
+    from django.http import Http404
+
+    from . import telling as year_overview
+
+    gemeenten = list(year_overview.telling_gemeenten(user=request.user))
+    code = request.GET.get("gemeente") or (gemeenten[0].cbs_code if gemeenten else "")
+    gemeente = next((g for g in gemeenten if g.cbs_code == code), None)
+    if gemeente is None:
+        raise Http404
+    text = request.GET.get("schooljaar")
+    try:
+        year = rules.SchoolYear.parse(text) if text else year_overview.default_year()
+    except ValueError as exc:
+        raise Http404 from exc
+    if not 2000 <= year.first <= timezone.localdate().year:
+        raise Http404
+    return gemeenten, gemeente, year
+
+
+@case_worker
+@require_GET
+def leerplichttelling(request):
+    """The year overview of one gemeente and school year: counts, each linked to its cases."""
+    from . import telling as year_overview
+
+    gemeenten, gemeente, year = _telling_request(request)
+    overview = year_overview.telling_for(user=request.user, gemeente=gemeente, year=year)
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        data="leerplichttelling: counts",
+        detail={"gemeente": gemeente.cbs_code, "schooljaar": year.label},
+    )
+    this = rules.SchoolYear.containing(timezone.localdate())
+    years = [rules.SchoolYear(this.first - n) for n in range(0, 6)]
+    return render(
+        request,
+        "cases/leerplichttelling.html",
+        {
+            "telling": overview,
+            "gemeenten": gemeenten,
+            "years": years,
+            "formats": year_overview.FORMATS,
+        },
+    )
+
+
+@case_worker
+@require_GET
+def leerplichttelling_download(request, fmt):
+    from . import telling as year_overview
+
+    _gemeenten, gemeente, year = _telling_request(request)
+    overview = year_overview.telling_for(user=request.user, gemeente=gemeente, year=year)
+    body, content_type = year_overview.telling_file(overview, fmt)
+    audit.record(
+        action=audit.Action.EXPORT,
+        request=request,
+        data="leerplichttelling: counts",
+        detail={"gemeente": gemeente.cbs_code, "schooljaar": year.label, "format": fmt},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    name = year_overview.filename(overview, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@case_worker
+@require_GET
+def leerplichttelling_cases(request, key):
+    """The cases one figure of the overview counts (the click from a count)."""
+    from django.http import Http404
+
+    from . import telling as year_overview
+
+    if key not in rules.COUNT_KEYS:
+        raise Http404
+    _gemeenten, gemeente, year = _telling_request(request)
+    overview = year_overview.telling_for(user=request.user, gemeente=gemeente, year=year)
+    row = overview.row(key)
+    cases = list(
+        selectors.jeugdigen_for_user(request.user)
+        .filter(pk__in=list(row.ids))
+        .order_by("reference")
+    )
+    audit.record(
+        action=audit.Action.VIEW,
+        request=request,
+        data="leerplichttelling: cases of a count (reference, name)",
+        detail={
+            "gemeente": gemeente.cbs_code,
+            "schooljaar": year.label,
+            "figure": key,
+            "rows": len(cases),
+        },
+    )
+    return render(
+        request,
+        "cases/leerplichttelling_cases.html",
+        {"telling": overview, "row": row, "cases": cases},
+    )
