@@ -258,7 +258,7 @@ class JeugdigeForm(WelModelForm):
                 field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
                 self.add_error(
                     "confirm_warnings",
-                    _("Check the warnings below and tick each one to save the case as it is."),
+                    _("Check the warnings above and tick each one to save the case as it is."),
                 )
 
     def _post_clean(self):

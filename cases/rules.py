@@ -830,18 +830,21 @@ def in_school_year_q(year: SchoolYear, prefix: str = "") -> Q:
     )
 
 
-def absence_longer_than_three_months(c: CountFacts, year: SchoolYear) -> bool:
+def absence_longer_than_three_months(
+    c: CountFacts, year: SchoolYear, as_of: dt.date | None = None
+) -> bool:
     """Absoluut verzuim of the school year that lasted longer than three calendar months by
-    its closing or, still open, by the end of the school year: ended after the same day three
-    months after registration (registered 1 March: long from 2 June on; 30 November: from
-    1 March, three months being 28/29 February)."""
+    its closing or, still open, by the end of the school year (of a school year still
+    running: by ``as_of``, today): ended after the same day three months after registration
+    (registered 1 March: long from 2 June on; 30 November: from 1 March, three months being
+    28/29 February)."""
     if c.grondslag != GRONDSLAG_ABSOLUUT_VERZUIM or not in_school_year(c, year):
         return False
-    until = min(c.closed_on, year.end) if c.closed_on else year.end
+    until = min(d for d in (c.closed_on, year.end, as_of) if d is not None)
     return until > add_months(c.registered_on, ABSENCE_LONG_MONTHS)
 
 
-def absence_solved_in_year(c: CountFacts, year: SchoolYear) -> bool:
+def absence_solved_in_year(c: CountFacts, year: SchoolYear, as_of: dt.date | None = None) -> bool:
     """Absoluut verzuim of the school year that ended in it because the young person is
     enrolled at a school again (closing reason "enrolled at a school", closed between
     1 August and 31 July): the "weer ingeschreven" of the opgave under art. 25 lid 2."""
@@ -855,7 +858,7 @@ def absence_solved_in_year(c: CountFacts, year: SchoolYear) -> bool:
 
 
 def _of(grondslag: str):
-    def rule(c: CountFacts, year: SchoolYear) -> bool:
+    def rule(c: CountFacts, year: SchoolYear, as_of: dt.date | None = None) -> bool:
         return c.grondslag == grondslag and in_school_year(c, year)
 
     return rule
@@ -867,7 +870,7 @@ class CountRow:
 
     key: str
     grondslag: str
-    rule: object  # (CountFacts, SchoolYear) -> bool
+    rule: object  # (CountFacts, SchoolYear, as_of) -> bool
 
 
 # The categories of the opgave under Lpw art. 25 lid 2 as the reports ask them (absoluut

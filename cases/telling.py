@@ -133,9 +133,10 @@ def telling_for(*, user, gemeente, year: rules.SchoolYear) -> Telling:
         "closing_reason",
     )
     facts = [(v["pk"], count_facts(v)) for v in values]
+    today = timezone.localdate()
     rows = []
     for count_row in rules.COUNT_ROWS:
-        ids = tuple(sorted(pk for pk, f in facts if count_row.rule(f, year)))
+        ids = tuple(sorted(pk for pk, f in facts if count_row.rule(f, year, today)))
         label, source = LABELS[count_row.key]
         rows.append(TellingRow(count_row.key, str(label), source, len(ids), ids))
     return Telling(gemeente=gemeente, year=year, rows=tuple(rows), made_at=timezone.now())

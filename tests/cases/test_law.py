@@ -424,8 +424,22 @@ def test_in_school_year(kw, counted):
 def test_absence_longer_than_three_months(registered, closed, long):
     c = facts(registered_on=registered, closed_on=closed)
     assert rules.absence_longer_than_three_months(c, Y) is long
+    assert rules.absence_longer_than_three_months(c, Y, as_of=D(2026, 8, 15)) is long
     other = facts(registered_on=registered, closed_on=closed, grondslag=A5)
     assert not rules.absence_longer_than_three_months(other, Y)
+
+
+@pytest.mark.parametrize(
+    "as_of, long",
+    [
+        (D(2026, 6, 1), False),  # a school year still running: counted to today
+        (D(2026, 6, 2), True),
+        (None, True),
+    ],
+)
+def test_absence_in_a_running_school_year_is_counted_to_today(as_of, long):
+    c = facts(registered_on=D(2026, 3, 1))
+    assert rules.absence_longer_than_three_months(c, Y, as_of=as_of) is long
 
 
 @pytest.mark.parametrize(
