@@ -629,7 +629,7 @@ class RuleFinding(models.Model):
     )
     code = models.CharField(_("rule"), max_length=40)
     level = models.CharField(max_length=10)
-    found_on = models.DateField(_("found on"), default=timezone.localdate)
+    found_on = models.DateField(_("found on"), default=timezone.localdate, editable=False)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -637,7 +637,7 @@ class RuleFinding(models.Model):
         blank=True,
         related_name="+",
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["jeugdige", "code"]

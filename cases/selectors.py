@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models import CharField, Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -305,19 +305,15 @@ class ReviewItem:
 def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
     """Open cases on the user's worklist whose recorded values do not meet a condition of the
     law (``RuleFinding``, not confirmed): the first ``limit`` by reference, and how many cases
-    there are in all (for a kartrekker: the whole region). Two queries."""
+    there are in all (for a kartrekker: the whole region). One query; a second one only to
+    count when there are more findings than one page reads."""
     from .law_messages import TITLES
     from .models import RuleFinding
 
-    cases = worklist_queryset(user=user).filter(
-        Exists(RuleFinding.objects.filter(jeugdige=OuterRef("pk"), confirmed_at__isnull=True))
-    )
-    total = cases.count()
-    rows = (
-        RuleFinding.objects.filter(
-            confirmed_at__isnull=True,
-            jeugdige__in=cases.order_by("reference").values("pk")[:limit],
-        )
+    cases = worklist_queryset(user=user).order_by()
+    read = limit * len(rules.CONDITION_CODES)
+    rows = list(
+        RuleFinding.objects.filter(confirmed_at__isnull=True, jeugdige__in=cases.values("pk"))
         .order_by("jeugdige__reference", "code")
         .values_list(
             "jeugdige__reference",
@@ -325,12 +321,20 @@ def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
             "jeugdige__family_name",
             "jeugdige__gemeente__name",
             "code",
-        )
+        )[: read + 1]
     )
     items: dict[str, ReviewItem] = {}
-    for reference, given, family, gemeente, code in rows:
+    for reference, given, family, gemeente, code in rows[:read]:
         item = items.get(reference) or ReviewItem(reference, f"{given} {family}", gemeente, ())
         items[reference] = ReviewItem(
             item.reference, item.name, item.gemeente, (*item.titles, str(TITLES.get(code, code)))
         )
-    return list(items.values()), total
+    total = len(items)
+    if len(rows) > read:
+        total = (
+            RuleFinding.objects.filter(confirmed_at__isnull=True, jeugdige__in=cases.values("pk"))
+            .values("jeugdige")
+            .distinct()
+            .count()
+        )
+    return list(items.values())[:limit], total

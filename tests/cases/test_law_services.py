@@ -202,3 +202,18 @@ def test_the_form_offers_3a_and_3b_not_the_older_value(world, client_for):
     j = legacy(world, grondslag=Grondslag.VERVANGENDE_LEERPLICHT)
     form = client_for("lpa_a").get(reverse("cases:update", args=[j.reference])).context["form"]
     assert Grondslag.VERVANGENDE_LEERPLICHT in [v for v, _l in form.fields["grondslag"].choices]
+
+
+def test_review_list_shows_a_page_and_counts_them_all(world):
+    from cases import selectors
+    from tests.cases.factories import JeugdigeFactory
+
+    for n in range(14):
+        j = JeugdigeFactory(
+            region=world.region_a, gemeente=world.emmen, reference=f"EMM-2026-{n:04d}"
+        )
+        RuleFinding.objects.create(jeugdige=j, code="vervangend_article", level="review")
+    items, total = selectors.review_list(user=world.user("kartrekker_a"), limit=1)
+    assert total == 14 and [i.reference for i in items] == ["EMM-2026-0000"]
+    items, total = selectors.review_list(user=world.user("kartrekker_a"), limit=20)
+    assert total == 14 and len(items) == 14
