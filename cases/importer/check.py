@@ -563,7 +563,7 @@ def _check_new_row(row: Row, today: dt.date) -> None:
                 "geboortedatum",
                 _(
                     "this young person is 18 or older: the kwalificatieplicht has ended "
-                    "(Leerplichtwet art. 4a) and the law no longer applies. Remove the row."
+                    "(Leerplichtwet art. 4b) and the law no longer applies. Remove the row."
                 ),
             )
         )
