@@ -52,7 +52,7 @@ GRONDSLAGEN = (
         Grondslag.VRIJSTELLING_5B,
         Grondslag.VRIJSTELLING_5C,
         Grondslag.ARTIKEL_15,
-        Grondslag.VERVANGENDE_LEERPLICHT,
+        Grondslag.VERVANGENDE_LEERPLICHT_3A,
     ]
 )
 SCHOOLS = [

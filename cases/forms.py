@@ -18,7 +18,9 @@ from wel.models import Role, User
 
 from . import rules, services
 from .importer import MAX_BYTES
+from .law_messages import TITLES
 from .models import (
+    GRONDSLAG_INPUT_CHOICES,
     Betrokkene,
     ClosingReason,
     ContactMoment,
@@ -26,7 +28,7 @@ from .models import (
     Ontwikkelactiviteit,
     Status,
 )
-from .services import EDITABLE_FIELDS, exemption_5a_too_long_message
+from .services import EDITABLE_FIELDS
 
 DATE = {"type": "date"}
 
@@ -73,6 +75,13 @@ class JeugdigeForm(WelModelForm):
         label=_("I checked the existing case: this is a different young person."),
         required=False,
     )
+    confirm_warnings = forms.MultipleChoiceField(
+        label=_("Warnings I have checked"),
+        required=False,
+        choices=[(code, TITLES[code]) for code in rules.CONDITION_CODES],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick each warning you checked; the case is then saved as it is."),
+    )
 
     class Meta:
         model = Jeugdige
@@ -86,10 +95,15 @@ class JeugdigeForm(WelModelForm):
                 "exemption_start",
                 "exemption_end",
                 "renewal_due",
+                "advice_date",
+                "startkwalificatie_on",
                 "consent_date",
                 "next_contact_due",
             )
-        } | {"notes": forms.Textarea(attrs={"rows": 4})}
+        } | {
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "advice_conclusion": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, user, show_confirm: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +124,16 @@ class JeugdigeForm(WelModelForm):
             self.fields["gemeente"].queryset = gemeenten_for(user)
         if not show_confirm:
             del self.fields["confirm_duplicate"]
+        # New input chooses vervangende leerplicht 3a or 3b; an older case keeps its value.
+        current = self.instance.grondslag if editing else ""
+        self.fields["grondslag"].choices = [("", "---------")] + [
+            c
+            for c in self.fields["grondslag"].choices
+            if c[0] and (c[0] in dict(GRONDSLAG_INPUT_CHOICES) or c[0] == current)
+        ]
+        self.warnings: list = []
+        # Shown (as tick boxes) only when the input has warnings to confirm.
+        self.fields["confirm_warnings"].widget = forms.MultipleHiddenInput()
         self.fields["assigned_lpa"].queryset = lpas_for(user)
         self.fields["bsn"].validators.append(NLBSNFieldValidator())
         self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
@@ -137,6 +161,23 @@ class JeugdigeForm(WelModelForm):
                 "last_school",
             ),
             Fieldset(
+                _("Educational advice (onderwijskundig perspectief)"),
+                Div(
+                    Div("advice_date", css_class="col-md-6"),
+                    Div("advice_by", css_class="col-md-6"),
+                    css_class="row",
+                ),
+                "advice_conclusion",
+            ),
+            Fieldset(
+                _("Kwalificatieplicht"),
+                Div(
+                    Div("startkwalificatie_on", css_class="col-md-6"),
+                    Div("kwalificatieplicht_exempt", css_class="col-md-6"),
+                    css_class="row",
+                ),
+            ),
+            Fieldset(
                 _("Follow-up"),
                 "assigned_lpa",
                 Div(
@@ -153,6 +194,7 @@ class JeugdigeForm(WelModelForm):
             layout.append("version")
         if show_confirm:
             layout.insert(0, "confirm_duplicate")
+        layout.insert(0, "confirm_warnings")
         layout.append(Submit("save", _("Save")))
         self.helper.layout = Layout(*layout)
 
@@ -176,14 +218,48 @@ class JeugdigeForm(WelModelForm):
         start, end = cleaned.get("exemption_start"), cleaned.get("exemption_end")
         if start and end and end < start:
             self.add_error("exemption_end", _("The exemption cannot end before it starts."))
-        elif rules.exemption_5a_exceeds_school_year(
-            grondslag=cleaned.get("grondslag") or "",
-            start=start,
-            end=end,
-            duration=cleaned.get("exemption_duration") or "",
-        ):
-            self.add_error("exemption_end", exemption_5a_too_long_message(start))
+        elif not self.errors:
+            self._check_rules(cleaned)
         return cleaned
+
+    def _check_rules(self, cleaned) -> None:
+        """The grondslag's conditions, by the services' own function: errors at their field;
+        warnings listed above the form until each is ticked as checked. Editing, only the
+        conditions about a changed field are checked."""
+        values = (
+            {name: getattr(self.instance, name, None) for name in rules.Facts.__dataclass_fields__}
+            if self.instance.pk
+            else {}
+        )
+        values |= {k: v for k, v in cleaned.items() if k in rules.Facts.__dataclass_fields__}
+        if not values.get("renewal_due"):
+            values["renewal_due"] = services.default_renewal_due(
+                grondslag=values.get("grondslag") or "",
+                start=values.get("exemption_start"),
+                end=values.get("exemption_end"),
+                duration=values.get("exemption_duration") or "",
+            )
+        changed = set(self.changed_data) if self.instance.pk else None
+        if changed is not None and not cleaned.get("renewal_due"):
+            changed.discard("renewal_due")
+        confirmed = cleaned.get("confirm_warnings") or []
+        try:
+            services.check_rules(values, changed=changed, confirm_warnings=confirmed)
+        except services.RuleError as exc:
+            for finding in exc.findings:
+                if finding.level == rules.ERROR:
+                    self.add_error(
+                        finding.field if finding.field in self.fields else None, finding.message
+                    )
+            if exc.warnings_only:
+                self.warnings = exc.findings
+                field = self.fields["confirm_warnings"]
+                field.choices = [(f.code, TITLES[f.code]) for f in exc.findings]
+                field.widget = forms.CheckboxSelectMultiple(choices=field.choices)
+                self.add_error(
+                    "confirm_warnings",
+                    _("Check the warnings above and tick each one to save the case as it is."),
+                )
 
     def _post_clean(self):
         # Model validation (unique reference, constraints) is the service's job: the instance
@@ -192,6 +268,9 @@ class JeugdigeForm(WelModelForm):
 
     def service_data(self) -> dict:
         return {k: self.cleaned_data[k] for k in EDITABLE_FIELDS if k in self.cleaned_data}
+
+    def confirmed_warnings(self) -> list[str]:
+        return list(self.cleaned_data.get("confirm_warnings") or [])
 
 
 def _helper(submit_label) -> FormHelper:

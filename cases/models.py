@@ -35,7 +35,19 @@ class Grondslag(models.TextChoices):
     VRIJSTELLING_5B = "vrijstelling_5b", _("Vrijstelling 5 onder b")
     VRIJSTELLING_5C = "vrijstelling_5c", _("Vrijstelling 5 onder c")
     ARTIKEL_15 = "artikel_15", _("Vrijstelling artikel 15")
+    # Older records said "vervangende leerplicht" without the article; they are listed for
+    # review (cases.rules "vervangend_article") and new input chooses 3a or 3b.
     VERVANGENDE_LEERPLICHT = "vervangende_leerplicht", _("Vervangende leerplicht")
+    ARTIKEL_5A = "artikel_5a", _("Vrijstelling artikel 5a (trekkend bestaan)")
+    VERVANGENDE_LEERPLICHT_3A = "vervangende_leerplicht_3a", _("Vervangende leerplicht art. 3a")
+    VERVANGENDE_LEERPLICHT_3B = (
+        "vervangende_leerplicht_3b",
+        _("Vervangende leerplicht art. 3b (last school year)"),
+    )
+
+
+# Grondslagen new input may choose (the older, article-less vervangende leerplicht is not one).
+GRONDSLAG_INPUT_CHOICES = [c for c in Grondslag.choices if c[0] != Grondslag.VERVANGENDE_LEERPLICHT]
 
 
 class Status(models.TextChoices):
@@ -65,6 +77,16 @@ class ClosingReason(models.TextChoices):
 class ExemptionDuration(models.TextChoices):
     SCHOOL_YEAR = "school_year", _("One school year")
     WHOLE_PERIOD = "whole_period", _("The whole leerplicht period")
+
+
+class KwalificatieplichtExempt(models.TextChoices):
+    """Leerplichtwet art. 4a lid 2: young people to whom the kwalificatieplicht does not apply."""
+
+    PRAKTIJKONDERWIJS = "praktijkonderwijs", _("Certificate or diploma of praktijkonderwijs")
+    VSO_UITSTROOMPROFIEL = (
+        "vso_uitstroomprofiel",
+        _("VSO in the uitstroomprofiel arbeidsmarkt or dagbesteding"),
+    )
 
 
 class StatementExpert(models.TextChoices):
@@ -218,6 +240,39 @@ class Jeugdige(models.Model):
         ),
     )
 
+    # The educational advice (onderwijskundig perspectief) next to the expert's statement of a
+    # 5 onder a; compulsory from settings.WEL_ADVICE_REQUIRED_FROM (Kamerstuk 36 663).
+    advice_date = models.DateField(
+        _("date of the educational advice"),
+        validators=[validation.EVENT],
+        null=True,
+        blank=True,
+    )
+    advice_by = models.CharField(
+        _("educational advice by"),
+        max_length=200,
+        blank=True,
+        default="",
+        help_text=_("Who gave the advice, e.g. the samenwerkingsverband's orthopedagoog."),
+    )
+    advice_conclusion = models.TextField(
+        _("conclusion of the educational advice"), blank=True, default=""
+    )
+    startkwalificatie_on = models.DateField(
+        _("startkwalificatie obtained on"),
+        validators=[validation.EVENT],
+        null=True,
+        blank=True,
+        help_text=_("The kwalificatieplicht ends then (Leerplichtwet art. 4b)."),
+    )
+    kwalificatieplicht_exempt = models.CharField(
+        _("not kwalificatieplichtig (art. 4a lid 2)"),
+        max_length=30,
+        choices=KwalificatieplichtExempt.choices,
+        blank=True,
+        default="",
+    )
+
     last_school = models.CharField(_("last school"), max_length=200, blank=True, default="")
     assigned_lpa = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -365,7 +420,7 @@ class Jeugdige(models.Model):
 
     @property
     def kwalificatieplicht_end(self) -> dt.date:
-        return rules.kwalificatieplicht_end(self.date_of_birth)
+        return rules.kwalificatieplicht_end(self.date_of_birth, self.startkwalificatie_on)
 
     @property
     def contact_overdue(self) -> bool:
@@ -387,14 +442,10 @@ class Jeugdige(models.Model):
             self.renewal_due, timezone.localdate()
         )
 
-    @property
-    def exemption_exceeds_school_year(self) -> bool:
-        """A 5a exemption past one school year without "whole period" (flagged on the page)."""
-        return rules.exemption_5a_exceeds_school_year(
-            grondslag=self.grondslag,
-            start=self.exemption_start,
-            end=self.exemption_end,
-            duration=self.exemption_duration,
+    def findings(self) -> list:
+        """Every condition of its grondslag this case does not meet (``rules.findings``)."""
+        return rules.findings(
+            rules.Facts.of(self), advice_required_from=settings.WEL_ADVICE_REQUIRED_FROM
         )
 
 
@@ -587,6 +638,53 @@ class TimelineEntry(models.Model):
         return f"{self.at:%d-%m-%Y %H:%M} {self.get_kind_display()}"
 
 
+class RuleFinding(models.Model):
+    """A condition of the law (``cases.rules.CONDITIONS``) that a case's recorded values do not
+    meet: listed for review on its LPA's worklist and counted for the kartrekker, never a
+    reason to refuse unrelated work on the case. Written by ``cases.services.findings_refresh``
+    (after every save, the import, the data migration and ``manage.py law_review``); a
+    warning the user confirmed stays, marked confirmed, and is no longer listed."""
+
+    jeugdige = models.ForeignKey(
+        Jeugdige, on_delete=models.CASCADE, related_name="rule_findings", verbose_name=_("jeugdige")
+    )
+    code = models.CharField(_("rule"), max_length=40)
+    level = models.CharField(max_length=10)
+    found_on = models.DateField(_("found on"), default=timezone.localdate, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CaseRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["jeugdige", "code"]
+        verbose_name = _("rule finding")
+        verbose_name_plural = _("rule findings")
+        constraints = [
+            models.UniqueConstraint(fields=["jeugdige", "code"], name="rulefinding_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["jeugdige"],
+                condition=Q(confirmed_at__isnull=True),
+                name="rulefinding_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jeugdige_id}: {self.code}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
 class ImportJob(models.Model):
     """A confirmed import too big to write inside the web request (over
     ``settings.IMPORT_JOB_THRESHOLD`` new rows): a Celery task writes it, all rows or none,
@@ -613,6 +711,8 @@ class ImportJob(models.Model):
     path = models.CharField(max_length=300)  # the uploaded file in default_storage
     sha256 = models.CharField(max_length=64)
     ignore_columns = models.JSONField(default=list, blank=True)
+    # The user's other decisions in the preview: {"confirm_warnings": bool, "hidden_rows": ...}
+    decisions = models.JSONField(default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -66,8 +66,11 @@ def _status_cell(cells: dict[str, str], status: str) -> str:
     return f'<span class="status-badge status-{escape(status)}">{escape(status)}</span>'
 
 
+# Translated strings stand outside the f-strings: xgettext (makemessages) loses its way in an
+# f-string that calls _() and then misses the strings after it.
 def _overdue_badge() -> str:
-    return f'<span class="badge text-bg-danger">{escape(_("overdue"))}</span>'
+    label = escape(_("overdue"))
+    return f'<span class="badge text-bg-danger">{label}</span>'
 
 
 def case_list_rows(cases: Iterable[Jeugdige], *, today: dt.date) -> SafeString:
@@ -77,10 +80,8 @@ def case_list_rows(cases: Iterable[Jeugdige], *, today: dt.date) -> SafeString:
     ``today``) and the assigned LPA. Needs ``gemeente`` and ``assigned_lpa`` selected with the
     cases. One row saying nothing matches when ``cases`` is empty."""
     overdue, dash = _overdue_badge(), "–"
-    focus = (
-        f' <span class="badge text-bg-warning" title="{escape(_("Focus case"))}">'
-        f"{escape(_('focus'))}</span>"
-    )
+    title, label = escape(_("Focus case")), escape(_("focus"))
+    focus = f' <span class="badge text-bg-warning" title="{title}">{label}</span>'
     url, cells, out = detail_url_maker(), _status_cells(), []
     grondslagen = {key: escape(label) for key, label in _GRONDSLAG.items()}
     for j in cases:
@@ -107,7 +108,8 @@ def case_list_rows(cases: Iterable[Jeugdige], *, today: dt.date) -> SafeString:
             f"<td>{lpa}</td></tr>"
         )
     if not out:
-        out.append(f'<tr><td colspan="9">{escape(_("No jeugdigen match this filter."))}</td></tr>')
+        nothing = escape(_("No jeugdigen match this filter."))
+        out.append(f'<tr><td colspan="9">{nothing}</td></tr>')
     return mark_safe("\n".join(out))  # noqa: S308 - every value from the database is escaped
 
 

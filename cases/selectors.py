@@ -292,3 +292,49 @@ def focus_panel(*, user) -> list[Region]:
         region.focus_cases = by_region.get(region.pk, [])
         region.focus_warning = region.focus_count != region.focus_target
     return regions
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    reference: str
+    name: str
+    gemeente: str
+    titles: tuple[str, ...]
+
+
+def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
+    """Open cases on the user's worklist whose recorded values do not meet a condition of the
+    law (``RuleFinding``, not confirmed): the first ``limit`` by reference, and how many cases
+    there are in all (for a kartrekker: the whole region). One query; a second one only to
+    count when there are more findings than one page reads."""
+    from .law_messages import TITLES
+    from .models import RuleFinding
+
+    cases = worklist_queryset(user=user).order_by()
+    read = limit * len(rules.CONDITION_CODES)
+    rows = list(
+        RuleFinding.objects.filter(confirmed_at__isnull=True, jeugdige__in=cases.values("pk"))
+        .order_by("jeugdige__reference", "code")
+        .values_list(
+            "jeugdige__reference",
+            "jeugdige__given_name",
+            "jeugdige__family_name",
+            "jeugdige__gemeente__name",
+            "code",
+        )[: read + 1]
+    )
+    items: dict[str, ReviewItem] = {}
+    for reference, given, family, gemeente, code in rows[:read]:
+        item = items.get(reference) or ReviewItem(reference, f"{given} {family}", gemeente, ())
+        items[reference] = ReviewItem(
+            item.reference, item.name, item.gemeente, (*item.titles, str(TITLES.get(code, code)))
+        )
+    total = len(items)
+    if len(rows) > read:
+        total = (
+            RuleFinding.objects.filter(confirmed_at__isnull=True, jeugdige__in=cases.values("pk"))
+            .values("jeugdige")
+            .distinct()
+            .count()
+        )
+    return list(items.values())[:limit], total

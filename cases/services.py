@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from .models import (
     Jeugdige,
     Ontwikkelactiviteit,
     ReferenceCounter,
+    RuleFinding,
     Status,
     TimelineEntry,
 )
@@ -60,6 +62,11 @@ EDITABLE_FIELDS = (
     "exemption_start",
     "exemption_end",
     "renewal_due",
+    "advice_date",
+    "advice_by",
+    "advice_conclusion",
+    "startkwalificatie_on",
+    "kwalificatieplicht_exempt",
     "last_school",
     "assigned_lpa",
     "consent_date",
@@ -72,6 +79,23 @@ EDITABLE_FIELDS = (
 
 class CaseError(ValidationError):
     """A write refused for a reason the user can act on."""
+
+
+class RuleError(CaseError):
+    """The input breaks a condition of its grondslag (``cases.rules.CONDITIONS``).
+
+    ``findings`` are the conditions not met: with ``level == "error"`` the input is refused;
+    only warnings means the user must confirm them (``confirm_warnings``) to save. The
+    message dict has the form fields as keys, so every caller can show each at its field."""
+
+    def __init__(self, found: list):
+        self.findings = found
+        self.warnings_only = all(f.level == rules.WARNING for f in found)
+        by_field: dict[str, list[str]] = {}
+        for finding in found:
+            by_field.setdefault(finding.field, []).append(finding.message)
+        super().__init__(by_field)
+        self.code = "confirm" if self.warnings_only else "rules"
 
 
 @dataclass(frozen=True)
@@ -106,9 +130,63 @@ def allowed_transitions(status: str) -> tuple[str, ...]:
 def default_renewal_due(
     *, grondslag: str, start: dt.date | None, end: dt.date | None, duration: str = ""
 ) -> dt.date | None:
-    """The renewal date a new case gets when none is given: :func:`cases.rules.renewal_due_5a`
+    """The renewal date a new case gets when none is given: :func:`cases.rules.renewal_due`
     (kept under this name for the importer)."""
-    return rules.renewal_due_5a(grondslag=grondslag, start=start, end=end, duration=duration)
+    return rules.renewal_due(grondslag=grondslag, start=start, end=end, duration=duration)
+
+
+def check_rules(
+    values, *, changed=None, confirm_warnings=(), include_warnings: bool = True
+) -> list:
+    """The conditions of the grondslag that ``values`` (a case, a form's or a row's data) do
+    not meet, checking only those that read a field in ``changed`` (``None``: all).
+
+    Raises :class:`RuleError` on any error, or on warnings not named in
+    ``confirm_warnings``; returns the warnings. Findings of level "review" are not input
+    checks (they are listed for review only). The form, the services, the import and any
+    later API call this one function."""
+    found = rules.findings(
+        rules.Facts.of(values),
+        changed=changed,
+        advice_required_from=settings.WEL_ADVICE_REQUIRED_FROM,
+    )
+    errors = [f for f in found if f.level == rules.ERROR]
+    unconfirmed = [
+        f for f in found if f.level == rules.WARNING and f.code not in set(confirm_warnings)
+    ]
+    if errors or (include_warnings and unconfirmed):
+        raise RuleError(errors + (unconfirmed if include_warnings else []))
+    return [f for f in found if f.level == rules.WARNING]
+
+
+def findings_refresh(*, jeugdige: Jeugdige, confirmed=(), by=None) -> list[RuleFinding]:
+    """Bring the case's review list (``RuleFinding``) in line with its values: conditions it
+    now meets are removed, new ones added; those in ``confirmed`` (warnings the user just
+    confirmed) are marked confirmed. Returns the open (unconfirmed) findings."""
+    found = {f.code: f for f in jeugdige.findings()}
+    existing = {r.code: r for r in RuleFinding.objects.filter(jeugdige=jeugdige)}
+    gone = [r.pk for code, r in existing.items() if code not in found]
+    if gone:
+        RuleFinding.objects.filter(pk__in=gone).delete()
+    now = timezone.now()
+    for code, finding in found.items():
+        row = existing.get(code)
+        confirm = code in set(confirmed) and finding.level == rules.WARNING
+        if row is None:
+            RuleFinding.objects.create(
+                jeugdige=jeugdige,
+                code=code,
+                level=finding.level,
+                confirmed_by=by if confirm and getattr(by, "pk", None) else None,
+                confirmed_at=now if confirm else None,
+            )
+        elif confirm and row.confirmed_at is None:
+            row.confirmed_at = now
+            row.confirmed_by = by if getattr(by, "pk", None) else None
+            row.save(update_fields=["confirmed_at", "confirmed_by"])
+    return list(
+        RuleFinding.objects.filter(jeugdige=jeugdige, confirmed_at__isnull=True).order_by("code")
+    )
 
 
 def next_references(*, region, count: int = 1, year: int | None = None) -> list[str]:
@@ -216,12 +294,15 @@ def jeugdige_create(
     by,
     data: dict[str, Any],
     allow_duplicate: bool = False,
+    confirm_warnings=(),
     request=None,
 ) -> Jeugdige:
     """Register a new jeugdige with a fresh reference.
 
     Refuses a BSN that already exists in the region; refuses a name + date of birth that
     exists unless ``allow_duplicate`` (the user looked at the existing case and confirmed).
+    Every condition of the grondslag is checked (:func:`check_rules`): errors refuse, warnings
+    must be named in ``confirm_warnings``.
     """
     _check_gemeente_in_region(region, gemeente)
     _check_may_work(by, region, gemeente)
@@ -269,9 +350,10 @@ def jeugdige_create(
         status_changed_at=now,
         **fields,
     )
-    _validate(jeugdige)
+    _validate(jeugdige, changed=None, confirm_warnings=confirm_warnings)
     jeugdige._history_user = by
     _save_unique_bsn(jeugdige)
+    findings_refresh(jeugdige=jeugdige, confirmed=confirm_warnings, by=by)
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.CREATED,
@@ -314,26 +396,16 @@ def _save_unique_bsn(jeugdige: Jeugdige) -> None:
         ) from None
 
 
-def _validate(jeugdige: Jeugdige) -> None:
+def _validate(jeugdige: Jeugdige, *, changed=None, confirm_warnings=()) -> None:
     """Field validation; the constraints are checked here in Python (cheaper than Django's
-    per-constraint queries) and enforced by the database anyway."""
+    per-constraint queries) and enforced by the database anyway. The grondslag's conditions
+    are checked for the fields in ``changed`` only (``None``: all): a rule never refuses a
+    write that is not about its input (docs/cases.md)."""
     jeugdige.full_clean(validate_unique=False, validate_constraints=False)
     start, end = jeugdige.exemption_start, jeugdige.exemption_end
     if start and end and end < start:
         raise CaseError(_("The exemption cannot end before it starts."), code="dates")
-    if rules.exemption_5a_exceeds_school_year(
-        grondslag=jeugdige.grondslag, start=start, end=end, duration=jeugdige.exemption_duration
-    ):
-        raise CaseError(exemption_5a_too_long_message(start), code="dates")
-
-
-def exemption_5a_too_long_message(start: dt.date) -> str:
-    """Why a 5a exemption past one school year is refused, and what to do instead."""
-    return _(
-        "A vrijstelling 5 onder a holds for one school year and is renewed every year before "
-        "1 July. Let it end on or before %(end)s, or choose “The whole leerplicht period” when "
-        "the expert's statement says the child will never be able to attend a school."
-    ) % {"end": rules.school_year_end(start).strftime("%d-%m-%Y")}
+    check_rules(jeugdige, changed=changed, confirm_warnings=confirm_warnings)
 
 
 def _locked(jeugdige: Jeugdige, version: int | None) -> Jeugdige:
@@ -381,13 +453,16 @@ def jeugdige_update(
     data: dict[str, Any],
     version: int,
     by,
+    confirm_warnings=(),
     request=None,
     actor_label: str = "",
 ) -> Jeugdige:
     """Save edited fields when nobody saved the case since ``version`` (optimistic locking).
 
     When the exemption changes and no renewal date is given, the rule's date is filled in
-    (:func:`cases.rules.renewal_due_5a`), as on create.
+    (:func:`cases.rules.renewal_due`), as on create. Only the conditions that read a changed
+    field are checked: a consent or a note is saved on a case whose older exemption breaks a
+    newer rule (that case is on its LPA's review list instead).
 
     Raises ``OutOfScope`` (a ``PermissionDenied``) when ``by`` does not work on the case, or
     on the gemeente it is moved to; ``CaseError``/``ConcurrentEditError`` as the form shows."""
@@ -425,11 +500,12 @@ def jeugdige_update(
                 % {"ref": clash.reference},
                 code="duplicate_bsn",
             )
-    _validate(current)
+    _validate(current, changed=set(changed), confirm_warnings=confirm_warnings)
     current.version += 1
     current.updated_at = timezone.now()
     current._history_user = by
     _save_unique_bsn(current)
+    findings_refresh(jeugdige=current, confirmed=confirm_warnings, by=by)
     labels = ", ".join(str(Jeugdige._meta.get_field(n).verbose_name) for n in changed)
     timeline_add(
         jeugdige=current,

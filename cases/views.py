@@ -73,16 +73,19 @@ def jeugdige_list(request):
 @require_GET
 def worklist(request):
     work = selectors.worklist(user=request.user)
+    review, review_total = selectors.review_list(user=request.user)
     audit.record(
         audit.events.WORKLIST_VIEWED,
         request=request,
-        detail={"rows": work.total},
+        detail={"rows": work.total + len(review)},
     )
     return render(
         request,
         "cases/worklist.html",
         {
             "work": work,
+            "review": review,
+            "review_total": review_total,
             "focus_regions": selectors.focus_panel(user=request.user),
             "renewal_soon_days": rules.RENEWAL_SOON_DAYS,
         },
@@ -172,10 +175,14 @@ def jeugdige_create(request):
                 by=request.user,
                 data=data,
                 allow_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                confirm_warnings=form.confirmed_warnings(),
                 request=request,
             )
         except PermissionDenied:
             form.add_error("gemeente", _("You do not work on cases in this municipality."))
+        except services.RuleError as exc:
+            for finding in exc.findings:
+                form.add_error(None, finding.message)
         except services.CaseError as exc:
             duplicates = _visible_duplicates(request.user, region, form.cleaned_data)
             if exc.code == "duplicate_name":
@@ -246,11 +253,15 @@ def jeugdige_update(request, reference):
                 data=form.service_data(),
                 version=form.cleaned_data.get("version") or 0,
                 by=request.user,
+                confirm_warnings=form.confirmed_warnings(),
                 request=request,
             )
         except services.ConcurrentEditError as exc:
             changes = exc.changes
             form.add_error(None, exc.messages[0])
+        except services.RuleError as exc:
+            for finding in exc.findings:
+                form.add_error(None, finding.message)
         except PermissionDenied:
             form.add_error("gemeente", _("You do not work on cases in this municipality."))
         except ValidationError as exc:
@@ -438,7 +449,9 @@ def import_upload(request):
             token = ""
             # Kept for the confirmation, or to confirm which columns may be ignored; a file
             # with row errors must be corrected and uploaded again.
-            if not result.bad_rows and (result.new_rows or not result.columns_ok):
+            if not result.bad_rows and (
+                result.new_rows or not result.columns_ok or result.undecided
+            ):
                 token = secrets.token_urlsafe(24)
                 default_storage.save(_import_path(request.user, token), ContentFile(data))
                 request.session[IMPORT_SESSION_KEY] = {
@@ -447,6 +460,7 @@ def import_upload(request):
                     "filename": upload.name[:200],
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "ignore_columns": [],
+                    "decisions": {},
                     "new": len(result.new_rows),
                 }
             return _render_preview(request, result, region, upload.name, token)
@@ -461,7 +475,7 @@ def import_upload(request):
     )
 
 
-def _check_file(request, data, filename, region, *, ignore_columns):
+def _check_file(request, data, filename, region, *, ignore_columns, decisions=None):
     return importer.run_import(
         data,
         filename=filename,
@@ -469,6 +483,7 @@ def _check_file(request, data, filename, region, *, ignore_columns):
         by=request.user,
         allowed_gemeente_ids=scope_for(request.user).gemeente_ids_for_cases(region.pk),
         ignore_columns=ignore_columns,
+        decisions=decisions,
         commit=False,
     )
 
@@ -488,7 +503,18 @@ def _preview_context(result, region, filename, token) -> dict:
     remarks = [
         (row.number, column, remark) for row in result.remark_rows for column, remark in row.remarks
     ]
+    warnings = [
+        (row.number, column, reason)
+        for row in result.warning_rows
+        for column, _code, reason in row.warnings
+    ]
     return {
+        "warnings": warnings[:IMPORT_MAX_ERRORS_SHOWN],
+        "warnings_total": len(warnings),
+        "hidden": [(row.number, row.hidden) for row in result.hidden_in_file][
+            :IMPORT_MAX_ERRORS_SHOWN
+        ],
+        "hidden_undecided": result.hidden_rows == "ask" and bool(result.hidden_in_file),
         "result": result,
         "region": region,
         "filename": filename,
@@ -499,6 +525,9 @@ def _preview_context(result, region, filename, token) -> dict:
         "columns_to_confirm": result.unplaced_columns
         + [c for _target, columns in result.conflicting_columns for c in columns],
         "can_confirm": bool(token) and result.ok and bool(result.new_rows),
+        "needs_decision": bool(token)
+        and not result.bad_rows
+        and (not result.columns_ok or result.undecided),
         "errors": errors[:IMPORT_MAX_ERRORS_SHOWN],
         "errors_total": len(errors),
         "remarks": remarks[:IMPORT_MAX_ERRORS_SHOWN],
@@ -536,21 +565,35 @@ def _pending_file(request):
 @case_worker
 @require_POST
 def import_ignore_columns(request):
-    """Step 2b: the user confirms that columns the import cannot place may be ignored; the
-    file is checked again with them left out (still nothing written)."""
+    """Step 2b: the user decides what only they can: columns the import cannot place may be
+    ignored, the rows' warnings were checked, hidden rows are imported or left out; the file
+    is checked again with those decisions (still nothing written)."""
     found = _pending_file(request)
     if found is None:
         messages.error(request, _("This import has expired. Upload the file again."))
         return redirect("cases:import")
     pending, region, data = found
     chosen = [c for c in request.POST.getlist("ignore_column") if c][:50]
+    hidden = request.POST.get("hidden_rows", "")
+    decisions = {
+        "confirm_warnings": request.POST.get("confirm_warnings") == "1",
+        "hidden_rows": hidden if hidden in ("import", "skip") else "ask",
+    }
     try:
-        result = _check_file(request, data, pending["filename"], region, ignore_columns=chosen)
+        result = _check_file(
+            request,
+            data,
+            pending["filename"],
+            region,
+            ignore_columns=chosen,
+            decisions=decisions,
+        )
     except importer.ImportRefused as exc:
         _discard_pending(request)
         messages.error(request, str(exc))
         return redirect("cases:import")
     pending["ignore_columns"] = chosen
+    pending["decisions"] = decisions
     pending["new"] = len(result.new_rows)
     request.session[IMPORT_SESSION_KEY] = pending
     return _render_preview(request, result, region, pending["filename"], pending["token"])
@@ -576,6 +619,7 @@ def import_confirm(request):
             path=_import_path(request.user, pending["token"]),
             sha256=pending["sha256"],
             ignore_columns=pending.get("ignore_columns", []),
+            decisions=pending.get("decisions", {}),
         )
         request.session.pop(IMPORT_SESSION_KEY, None)  # the job owns the stored file now
         return redirect("cases:import_job", pk=job.pk)
@@ -587,6 +631,7 @@ def import_confirm(request):
             by=request.user,
             allowed_gemeente_ids=scope_for(request.user).gemeente_ids_for_cases(region.pk),
             ignore_columns=pending.get("ignore_columns", []),
+            decisions=pending.get("decisions", {}),
             commit=True,
             request=request,
         )
@@ -662,3 +707,107 @@ def inzage_download(request, reference, fmt):
     response["Content-Disposition"] = f'attachment; filename="inzage-{jeugdige.reference}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# -- the year overview per gemeente (Lpw art. 25) ------------------------------------------------
+def _telling_request(request):
+    """(gemeenten, gemeente, year) of the request; 404 for a gemeente outside the user's
+    scope or an unreadable school year."""
+    from django.http import Http404
+
+    from . import telling as year_overview
+
+    gemeenten = list(year_overview.telling_gemeenten(user=request.user))
+    code = request.GET.get("gemeente") or (gemeenten[0].cbs_code if gemeenten else "")
+    gemeente = next((g for g in gemeenten if g.cbs_code == code), None)
+    if gemeente is None:
+        raise Http404
+    text = request.GET.get("schooljaar")
+    try:
+        year = rules.SchoolYear.parse(text) if text else year_overview.default_year()
+    except ValueError as exc:
+        raise Http404 from exc
+    if not 2000 <= year.first <= timezone.localdate().year:
+        raise Http404
+    return gemeenten, gemeente, year
+
+
+@case_worker
+@require_GET
+def leerplichttelling(request):
+    """The year overview of one gemeente and school year: counts, each linked to its cases."""
+    from . import telling as year_overview
+
+    gemeenten, gemeente, year = _telling_request(request)
+    overview = year_overview.telling_for(user=request.user, gemeente=gemeente, year=year)
+    audit.record(
+        audit.events.YEAR_OVERVIEW_VIEWED,
+        request=request,
+        detail={"gemeente": gemeente.cbs_code, "schooljaar": year.label},
+    )
+    this = rules.SchoolYear.containing(timezone.localdate())
+    years = [rules.SchoolYear(this.first - n) for n in range(0, 6)]
+    return render(
+        request,
+        "cases/leerplichttelling.html",
+        {
+            "telling": overview,
+            "gemeenten": gemeenten,
+            "years": years,
+            "formats": year_overview.FORMATS,
+        },
+    )
+
+
+@case_worker
+@require_GET
+def leerplichttelling_download(request, fmt):
+    from . import telling as year_overview
+
+    _gemeenten, gemeente, year = _telling_request(request)
+    overview = year_overview.telling_for(user=request.user, gemeente=gemeente, year=year)
+    body, content_type = year_overview.telling_file(overview, fmt)
+    audit.record(
+        audit.events.YEAR_OVERVIEW_EXPORTED,
+        request=request,
+        detail={"gemeente": gemeente.cbs_code, "schooljaar": year.label, "format": fmt},
+    )
+    response = HttpResponse(body, content_type=content_type)
+    name = year_overview.filename(overview, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@case_worker
+@require_GET
+def leerplichttelling_cases(request, key):
+    """The cases one figure of the overview counts (the click from a count)."""
+    from django.http import Http404
+
+    from . import telling as year_overview
+
+    if key not in rules.COUNT_KEYS:
+        raise Http404
+    _gemeenten, gemeente, year = _telling_request(request)
+    overview = year_overview.telling_for(user=request.user, gemeente=gemeente, year=year)
+    row = overview.row(key)
+    cases = list(
+        selectors.jeugdigen_for_user(request.user)
+        .filter(pk__in=list(row.ids))
+        .order_by("reference")
+    )
+    audit.record(
+        audit.events.YEAR_OVERVIEW_CASES_VIEWED,
+        request=request,
+        detail={
+            "gemeente": gemeente.cbs_code,
+            "schooljaar": year.label,
+            "figure": key,
+            "rows": len(cases),
+        },
+    )
+    return render(
+        request,
+        "cases/leerplichttelling_cases.html",
+        {"telling": overview, "row": row, "cases": cases},
+    )

@@ -28,8 +28,9 @@ PAGES = [
     ("kartrekker_a", "cases:list", [], 10, 9),
     ("lpa_a", "cases:list", [], 10, 9),
     # the four sections in one UNION ALL (+3 where parts of a union cannot be ordered: SQLite)
-    ("kartrekker_a", "cases:worklist", [], 12, 11),
-    ("lpa_a", "cases:worklist", [], 12, 11),
+    # and the cases to review (one query, cases.selectors.review_list)
+    ("kartrekker_a", "cases:worklist", [], 13, 12),
+    ("lpa_a", "cases:worklist", [], 13, 12),
     # figures: one query per table of the database (reports.metrics: interviews, obstacles,
     # family, activities each counted once with conditional counts)
     ("kartrekker_a", "reports:region_dashboard", ["region_a"], 15, 14),

@@ -59,6 +59,8 @@ HOSTILE_PARAMS = (
     "next",
     "sort",
     "p",
+    "gemeente",
+    "schooljaar",
 )
 
 # Combinations that one value per kind does not produce: periods at the ends of the calendar.

@@ -177,6 +177,18 @@ CASE_LIST_EXPORTED = _type(
     "case_list.exported", Action.EXPORT, "", _("Case list exported, with BSN")
 )
 WORKLIST_VIEWED = _type("worklist.viewed", Action.VIEW, "", _("Worklist viewed (reference, name)"))
+YEAR_OVERVIEW_VIEWED = _type(
+    "year_overview.viewed", Action.VIEW, "", _("Year overview (Leerplichttelling) viewed")
+)
+YEAR_OVERVIEW_EXPORTED = _type(
+    "year_overview.exported", Action.EXPORT, "", _("Year overview (Leerplichttelling) exported")
+)
+YEAR_OVERVIEW_CASES_VIEWED = _type(
+    "year_overview.cases_viewed",
+    Action.VIEW,
+    "",
+    _("Cases of a year overview figure viewed (reference, name)"),
+)
 JEUGDIGE_VIEWED = _type(
     "jeugdige.viewed",
     Action.VIEW,

@@ -20,9 +20,10 @@ from localflavor.nl.validators import NLBSNFieldValidator
 from regions.herindeling import successors
 
 from .. import rules
-from ..models import Jeugdige, Status
-from ..services import default_renewal_due
+from ..models import Grondslag, Jeugdige, Status
+from ..services import RuleError, check_rules, default_renewal_due
 from .columns import EXPORT_ONLY, header_key, normalise_grondslag, status_value, yes_no
+from .gemeenten import GemeenteNames
 from .read import MAX_ROWS, ImportRefused, Table, cell_text
 
 _DATE_RE = (
@@ -39,7 +40,10 @@ class Row:
     cleaned: dict = field(default_factory=dict)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, reason)
     remarks: list[tuple[str, str]] = field(default_factory=list)  # (column, remark)
+    # (column, code, reason): conditions of the grondslag the user must confirm
+    warnings: list[tuple[str, str, str]] = field(default_factory=list)
     duplicate_of: str = ""  # reference of an existing case: skipped, not an error
+    hidden: str = ""  # "hidden" or "filtered": the row is not shown in the XLSX file
 
     @property
     def ok(self) -> bool:
@@ -58,6 +62,23 @@ class ImportResult:
     conflicting_columns: list[tuple[str, list[str]]] = field(default_factory=list)
     created: int = 0
     references: list[str] = field(default_factory=list)
+    confirm_warnings: bool = False  # the user confirmed every row's warnings
+    hidden_rows: str = "ask"  # hidden/filtered XLSX rows: "ask", "import" or "skip"
+    skipped_hidden: list[Row] = field(default_factory=list)  # left out on the user's word
+
+    @property
+    def warning_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.warnings and not r.errors and not r.duplicate_of]
+
+    @property
+    def hidden_in_file(self) -> list[Row]:
+        return [r for r in self.rows if r.hidden] + self.skipped_hidden
+
+    @property
+    def undecided(self) -> bool:
+        """Something only the user can decide: warnings to confirm, hidden rows."""
+        hidden_open = self.hidden_rows == "ask" and any(r.hidden for r in self.rows)
+        return hidden_open or (bool(self.warning_rows) and not self.confirm_warnings)
 
     @property
     def bad_rows(self) -> list[Row]:
@@ -81,7 +102,35 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.rows) and not self.bad_rows and self.columns_ok
+        return bool(self.rows) and not self.bad_rows and self.columns_ok and not self.undecided
+
+
+# The product's export puts ' before text that a spreadsheet would run as a formula
+# (cases/exporter.py); read back, that ' is the product's own and is taken off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def unguard(text: str) -> str:
+    """Text without the leading ' the export adds to formula-like cells ("'=1+1" -> "=1+1");
+    other text as it is ("'t Hart" stays)."""
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r\n":
+        return text[1:]
+    return text
+
+
+def join_prefix(prefix: str, name: str) -> str:
+    """The family name from the BRP's voorvoegsel and geslachtsnaam, as the BRP writes it
+    in a name: "van der" + "Berg" = "van der Berg"; after an elision no space: "d'" +
+    "Ancona" = "d'Ancona", "l'" + "Écluse" = "l'Écluse". A voorvoegsel is written in lower
+    case after a given name ("Van der" -> "van der")."""
+    prefix = re.sub(r"\s+", " ", prefix or "").strip().replace("\u2019", "'")
+    name = re.sub(r"\s+", " ", name or "").strip()
+    if not prefix:
+        return name
+    prefix = prefix.lower()
+    if prefix.endswith("'") and not prefix.endswith(" '"):
+        return f"{prefix}{name}" if name else prefix
+    return f"{prefix} {name}".strip()
 
 
 def parse_date(value) -> dt.date | None:
@@ -146,8 +195,14 @@ def check_table(
     ignore_columns: frozenset[str] = frozenset(),
     today: dt.date | None = None,
     progress=None,
+    confirm_warnings: bool = False,
+    hidden_rows: str = "ask",
 ) -> ImportResult:
-    """Check every row; each problem is recorded as (column, reason). Nothing is written."""
+    """Check every row; each problem is recorded as (column, reason). Nothing is written.
+
+    ``confirm_warnings``: the user confirmed the rows' warnings. ``hidden_rows``: what to do
+    with rows the XLSX file hides (by hand or by a filter): "ask" (the preview names them and
+    nothing is written until the user decides), "import" or "skip"."""
     index, ignored, unplaced, conflicting = _place_columns(table, ignore_columns)
     body = [(n, r) for n, r in table.body if any(cell_text(c) for c in r)]
     if not body:
@@ -166,26 +221,38 @@ def check_table(
         encoding=table.encoding,
         unplaced_columns=unplaced,
         conflicting_columns=conflicting,
+        confirm_warnings=confirm_warnings,
+        hidden_rows=hidden_rows,
     )
     gemeenten = list(region.gemeenten.all())
     by_code = {g.cbs_code: g for g in gemeenten}
-    by_name = {g.name.lower(): g for g in gemeenten}
+    names = GemeenteNames(gemeenten)
     today = today or timezone.localdate()
+    hidden = table.hidden_rows or {}
     for count, (number, raw) in enumerate(body):
         if progress is not None and count % 2000 == 0:
             progress(count, len(body))
-        values = {name: cell_text(raw[i]) if i < len(raw) else "" for name, i in index.items()}
+        values = {
+            name: unguard(cell_text(raw[i])) if i < len(raw) else "" for name, i in index.items()
+        }
         raw_values = {name: raw[i] if i < len(raw) else None for name, i in index.items()}
-        row = Row(number=number, values=values)
-        _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, today)
+        row = Row(number=number, values=values, hidden=hidden.get(number, ""))
+        if row.hidden and hidden_rows == "skip":
+            result.skipped_hidden.append(row)
+            continue
+        _check_row(row, raw_values, by_code, names, region, allowed_gemeente_ids, today)
         result.rows.append(row)
+    if not result.rows:
+        raise ImportRefused(
+            _("Every row of the file is hidden and was left out. Nothing to import.")
+        )
     _mark_duplicates(result.rows, region)
     for row in result.new_rows:
         _check_new_row(row, today)
     return result
 
 
-def _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, today) -> None:
+def _check_row(row, raw_values, by_code, names, region, allowed_gemeente_ids, today) -> None:
     values = row.values
     err = row.errors.append
     c = row.cleaned
@@ -193,9 +260,8 @@ def _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, 
     for name in ("voornaam", "achternaam"):
         if not values.get(name):
             err((name, _("is required")))
-    # BRP style: "van der" + "Berg" is the family name "van der Berg".
-    parts = (values.get("tussenvoegsel", ""), values.get("achternaam", ""))
-    family = re.sub(r"\s+", " ", " ".join(p for p in parts if p))
+    # BRP style: "van der" + "Berg" is "van der Berg", "d'" + "Ancona" is "d'Ancona".
+    family = join_prefix(values.get("tussenvoegsel", ""), values.get("achternaam", ""))
     c["given_name"] = values.get("voornaam", "")
     c["family_name"] = family if values.get("achternaam") else ""
     limits = (("voornaam", "given_name", 100), ("achternaam", "family_name", 150))
@@ -216,7 +282,7 @@ def _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, 
             err(("geboortedatum", _("is more than 30 years ago; check the year")))
         c["date_of_birth"] = dob
 
-    c["gemeente"] = _gemeente(row, values.get("gemeente", ""), by_code, by_name, region)
+    c["gemeente"] = _gemeente(row, values.get("gemeente", ""), by_code, names, region)
     gemeente = c["gemeente"]
     if (
         gemeente is not None
@@ -241,20 +307,36 @@ def _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, 
             )
         c["grondslag"] = grondslag
 
-    bsn = re.sub(r"[\s.]", "", values.get("bsn", ""))
+    # "123.456.782", "123 456 782" and "123-456-782" are one BSN.
+    written = values.get("bsn", "")
+    bsn = re.sub(r"[\s.\-\u2010-\u2013]", "", written)
     if bsn:
         if bsn.isdigit() and len(bsn) == 8:
             bsn = "0" + bsn  # Excel drops the leading zero
-        try:
-            _bsn_validator(bsn)
-        except Exception:  # noqa: BLE001 - the validator raises ValidationError
-            err(("bsn", _("is not a valid BSN (nine digits that pass the 11-test)")))
+        if not bsn.isdigit() or len(bsn) != 9:
+            err(
+                (
+                    "bsn",
+                    _(
+                        "“%(value)s” is not written as a BSN: nine digits, optionally "
+                        "grouped with dots, spaces or hyphens"
+                    )
+                    % {"value": written},
+                )
+            )
+        else:
+            try:
+                _bsn_validator(bsn)
+            except Exception:  # noqa: BLE001 - the validator raises ValidationError
+                err(("bsn", _("is not a valid BSN (nine digits that pass the 11-test)")))
     c["bsn"] = bsn
 
     for column, target in (
         ("vrijstelling_ingang", "exemption_start"),
         ("vrijstelling_einde", "exemption_end"),
         ("verlenging_nodig", "renewal_due_given"),
+        ("datum_kennisgeving", "notice_date"),
+        ("datum_verklaring", "doctor_statement_date"),
     ):
         c[target] = None
         if values.get(column):
@@ -273,9 +355,11 @@ def _check_row(row, raw_values, by_code, by_name, region, allowed_gemeente_ids, 
     c["reference"] = values.get("referentie", "").strip().upper()
 
 
-def _gemeente(row: Row, value: str, by_code, by_name, region):
-    """The gemeente of the region a cell names (CBS code "0114"/"GM0114"/"114", or name),
-    following a herindeling since 2019 to the successor, with a remark saying so."""
+def _gemeente(row: Row, value: str, by_code, names: GemeenteNames, region):
+    """The gemeente of the region a cell names (CBS code "0114"/"GM0114"/"114", or a name as
+    people write it: "Den Haag", "Den Bosch", "’s-Hertogenbosch", "Sudwest-Fryslan"), following
+    a herindeling since 2019 to the successor, with a remark saying so. Nothing matching: the
+    nearest gemeente of the region is suggested."""
     err = row.errors.append
     if not value:
         err(("gemeente", _("is required")))
@@ -283,7 +367,7 @@ def _gemeente(row: Row, value: str, by_code, by_name, region):
     code = re.sub(r"^gm", "", value.lower()).strip()
     is_code = code.isdigit() and len(code) <= 4
     key = code.zfill(4) if is_code else value.strip().lower()
-    gemeente = by_code.get(key) if is_code else by_name.get(key)
+    gemeente = by_code.get(key) if is_code else names.find(value)
     if gemeente is not None:
         return gemeente
     merged = successors(key)
@@ -321,6 +405,24 @@ def _gemeente(row: Row, value: str, by_code, by_name, region):
                     "old_code": merged[0].old_code,
                     "date": merged[0].date.strftime("%d-%m-%Y"),
                     "names": ", ".join(h.new_name for h in merged),
+                },
+            )
+        )
+        return None
+    nearest = None if is_code else names.nearest(value)
+    if nearest is not None:
+        err(
+            (
+                "gemeente",
+                _(
+                    "“%(value)s” is not a municipality of region %(region)s. Did you mean "
+                    "%(name)s (%(code)s)? Write its name or CBS code."
+                )
+                % {
+                    "value": value,
+                    "region": region.name,
+                    "name": nearest.name,
+                    "code": nearest.cbs_code,
                 },
             )
         )
@@ -461,7 +563,7 @@ def _check_new_row(row: Row, today: dt.date) -> None:
                 "geboortedatum",
                 _(
                     "this young person is 18 or older: the kwalificatieplicht has ended "
-                    "(Leerplichtwet art. 4a) and the law no longer applies. Remove the row."
+                    "(Leerplichtwet art. 4b) and the law no longer applies. Remove the row."
                 ),
             )
         )
@@ -486,6 +588,24 @@ def _check_new_row(row: Row, today: dt.date) -> None:
                 % {"value": value},
             )
         )
+    if c.get("grondslag") == Grondslag.VERVANGENDE_LEERPLICHT:
+        err(
+            (
+                "grondslag",
+                _(
+                    "say which vervangende leerplicht: write “3a” (a programme with practical "
+                    "work at the school, from 14) or “3b” (the last school year at an MBO "
+                    "institution), as it was granted"
+                ),
+            )
+        )
+    elif c.get("grondslag"):
+        _check_conditions(row)
+    if c.get("grondslag"):
+        c["renewal_due"] = default_renewal_due(
+            grondslag=c["grondslag"], start=c.get("exemption_start"), end=c.get("exemption_end")
+        )
+        c["grondslag_label"] = str(Grondslag(c["grondslag"]).label)
     given = c.get("renewal_due_given")
     if given and c.get("grondslag"):
         due = default_renewal_due(
@@ -505,3 +625,43 @@ def _check_new_row(row: Row, today: dt.date) -> None:
                     },
                 )
             )
+
+
+# Where each condition's field is in the import file.
+_RULE_COLUMNS = {
+    "grondslag": "grondslag",
+    "exemption_start": "vrijstelling_ingang",
+    "exemption_end": "vrijstelling_einde",
+    "exemption_duration": "grondslag",
+    "renewal_due": "verlenging_nodig",
+    "doctor_statement_date": "datum_verklaring",
+    "notice_date": "datum_kennisgeving",
+    "advice_date": "grondslag",
+}
+
+
+def _check_conditions(row: Row) -> None:
+    """The grondslag's conditions (cases.rules.CONDITIONS, through the services' own
+    ``check_rules``): errors are row errors, warnings need the user's confirmation."""
+    c = row.cleaned
+    values = {
+        "grondslag": c["grondslag"],
+        "date_of_birth": c.get("date_of_birth"),
+        "exemption_start": c.get("exemption_start"),
+        "exemption_end": c.get("exemption_end"),
+        "notice_date": c.get("notice_date"),
+        "doctor_statement_date": c.get("doctor_statement_date"),
+    }
+    values["renewal_due"] = default_renewal_due(
+        grondslag=c["grondslag"], start=values["exemption_start"], end=values["exemption_end"]
+    )
+    try:
+        confirmed = check_rules(values, include_warnings=False)
+    except RuleError as exc:
+        for finding in exc.findings:
+            row.errors.append((_RULE_COLUMNS.get(finding.field, "grondslag"), finding.message))
+        return
+    for finding in confirmed:
+        row.warnings.append(
+            (_RULE_COLUMNS.get(finding.field, "grondslag"), finding.code, finding.message)
+        )

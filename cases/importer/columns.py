@@ -30,6 +30,9 @@ COLUMNS = (
     "laatste_school",
     "toelichting",
 )
+# Dates of the notice (kennisgeving) and the expert's statement, when the system exports them:
+# the statement may be at most three months old at the notice (Leerplichtwet art. 7).
+DATE_COLUMNS = ("datum_kennisgeving", "datum_verklaring")
 REQUIRED = ("voornaam", "achternaam", "geboortedatum", "gemeente", "grondslag")
 # Read as part of another column: the tussenvoegsel goes in front of the achternaam.
 EXTRA_COLUMNS = ("tussenvoegsel",)
@@ -46,7 +49,7 @@ EXPORT_ONLY = (
     "volgend_contact",
     "laatste_contact",
 )
-KNOWN = COLUMNS + EXTRA_COLUMNS + EXPORT_ONLY
+KNOWN = COLUMNS + DATE_COLUMNS + EXTRA_COLUMNS + EXPORT_ONLY
 
 # Aliases as people and systems write them (already normalised: see ``header_key``).
 ALIASES = {
@@ -92,6 +95,20 @@ ALIASES = {
         "einddatumvrijstelling",
     ),
     "laatste_school": ("laatsteschool", "school"),
+    "datum_kennisgeving": (
+        "datumkennisgeving",
+        "kennisgeving",
+        "kennisgevingsdatum",
+        "datumkennisgevingvrijstelling",
+        "dateofnotice",
+    ),
+    "datum_verklaring": (
+        "datumverklaring",
+        "verklaringsdatum",
+        "datumverklaringdeskundige",
+        "datumverklaringarts",
+        "datumvandeverklaring",
+    ),
     "toelichting": ("toelichting", "opmerking", "opmerkingen"),
     "referentie": ("referentie",),
     "verlenging_nodig": ("verlengingnodig", "verlengingvoor"),
@@ -157,8 +174,15 @@ def column_for(header) -> str | None:
 # -- values ---------------------------------------------------------------------------------
 # The grondslag as people and decisions write it, normalised to letters and digits only
 # ("art. 5 sub a" -> "art5suba"). The product's own labels, in each language, are added below.
+#
+# Artikel 5 onder a (physical or psychological grounds) and artikel 5a (trekkend bestaan) are
+# different grounds. A citation of the article — "artikel 5a", "Art. 5a Lpw", "5a
+# Leerplichtwet" — is artikel 5a; the shorthand "5a" / "vrijstelling 5a" that municipal systems
+# and the programme use for 5 onder a stays 5 onder a (it never names the article). The Lpw has
+# no article 5b or 5c, so "artikel 5b" can only mean 5 onder b.
 _GRONDSLAG_SPELLINGS = {
-    Grondslag.VRIJSTELLING_5A: ("5a", "vrijstelling5a", "artikel5a", "art5a"),
+    Grondslag.VRIJSTELLING_5A: ("5a", "vrijstelling5a"),
+    Grondslag.ARTIKEL_5A: ("trekkendbestaan", "vrijstellingtrekkendbestaan"),
     Grondslag.ABSOLUUT_VERZUIM: ("absoluutverzuim", "av", "absoluutverzuimer", "thuiszitter"),
     Grondslag.NOG_NIET_LEERPLICHTIG: (
         "nognietleerplichtig",
@@ -167,24 +191,40 @@ _GRONDSLAG_SPELLINGS = {
         "4jarig",
         "nietleerplichtig",
     ),
-    Grondslag.VRIJSTELLING_5B: ("5b", "vrijstelling5b", "artikel5b", "art5b"),
-    Grondslag.VRIJSTELLING_5C: ("5c", "vrijstelling5c", "artikel5c", "art5c"),
+    Grondslag.VRIJSTELLING_5B: ("5b", "vrijstelling5b"),
+    Grondslag.VRIJSTELLING_5C: ("5c", "vrijstelling5c"),
     Grondslag.ARTIKEL_15: ("15", "artikel15", "art15", "vrijstelling15", "vrijstellingartikel15"),
-    Grondslag.VERVANGENDE_LEERPLICHT: (
-        "vervangendeleerplicht",
+    Grondslag.VERVANGENDE_LEERPLICHT: ("vervangendeleerplicht",),
+    Grondslag.VERVANGENDE_LEERPLICHT_3A: (
         "3a",
-        "3b",
         "artikel3a",
-        "artikel3b",
         "art3a",
+        "vervangendeleerplicht3a",
+        "vervangendeleerplichtart3a",
+        "vervangendeleerplichtartikel3a",
+    ),
+    Grondslag.VERVANGENDE_LEERPLICHT_3B: (
+        "3b",
+        "artikel3b",
         "art3b",
+        "vervangendeleerplicht3b",
+        "vervangendeleerplichtart3b",
+        "vervangendeleerplichtartikel3b",
     ),
 }
-# "Vrijstelling artikel 5 onder a Leerplichtwet 1969": the article, an optional "onder"/"sub"/
-# "lid", the letter, and optionally the name of the law, each part optional around it.
+_LAW = r"(?:leerplichtwet(?:1969)?|lpw(?:1969)?)"
+# "Vrijstelling artikel 5 onder a Leerplichtwet 1969": the article, "onder"/"sub"/"lid", the
+# letter, and optionally the name of the law. Without "onder" (etc.) only b and c: "art. 5a"
+# is article 5a.
 _ARTICLE_5 = re.compile(
-    r"^(?:vrijstelling)?(?:opgrondvan)?(?:art(?:ikel)?)?5(?:onder|sub|lid)?([abc])"
-    r"(?:leerplichtwet(?:1969)?|lpw(?:1969)?)?$"
+    r"^(?:vrijstelling)?(?:opgrondvan)?(?:art(?:ikel)?)?5(?:onder|sub|lid)([abc])" + _LAW + r"?$"
+    r"|^(?:vrijstelling)?(?:opgrondvan)?(?:art(?:ikel)?)?5([bc])" + _LAW + r"?$"
+)
+# Artikel 5a: the article named ("art. 5a", "artikel 5a", "5a Lpw"), optionally with the law
+# and "trekkend bestaan".
+_ARTICLE_5A = re.compile(
+    r"^(?:vrijstelling)?(?:opgrondvan)?(?:art(?:ikel)?5a" + _LAW + r"?|5a" + _LAW + r")"
+    r"(?:trekkendbestaan)?$"
 )
 
 
@@ -206,18 +246,22 @@ def _grondslag_map(languages: tuple[str, ...]) -> dict[str, str]:
 
 def normalise_grondslag(value: str) -> str | None:
     """The Grondslag for a spelling ("5a", "art. 5 sub a", "artikel 5 onder a Leerplichtwet",
-    the product's own labels in each language), or None when it is not known."""
+    "Art. 5a Lpw" = artikel 5a, the product's own labels in each language), or None when it
+    is not known."""
     key = grondslag_key(value)
     found = _grondslag_map(tuple(_languages())).get(key)
     if found:
         return found
+    if _ARTICLE_5A.match(key):
+        return Grondslag.ARTIKEL_5A
     match = _ARTICLE_5.match(key)
     if match:
+        letter = match.group(1) or match.group(2)
         return {
             "a": Grondslag.VRIJSTELLING_5A,
             "b": Grondslag.VRIJSTELLING_5B,
             "c": Grondslag.VRIJSTELLING_5C,
-        }[match.group(1)]
+        }[letter]
     return None
 
 

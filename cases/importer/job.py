@@ -18,7 +18,14 @@ from .write import run_import
 
 
 def import_job_create(
-    *, region, by, filename: str, path: str, sha256: str, ignore_columns: list[str]
+    *,
+    region,
+    by,
+    filename: str,
+    path: str,
+    sha256: str,
+    ignore_columns: list[str],
+    decisions: dict | None = None,
 ) -> ImportJob:
     """Record the job and queue its task once the transaction commits."""
     from ..tasks import run_import_job
@@ -30,6 +37,7 @@ def import_job_create(
         path=path,
         sha256=sha256,
         ignore_columns=list(ignore_columns),
+        decisions=dict(decisions or {}),
     )
     transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk))
     return job
@@ -68,6 +76,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             by=job.created_by,
             allowed_gemeente_ids=scope_for(job.created_by).gemeente_ids_for_cases(job.region.pk),
             ignore_columns=job.ignore_columns,
+            decisions=job.decisions,
             commit=True,
             progress=progress,
         )

@@ -7,6 +7,10 @@ from django.utils.translation import ngettext
 
 from .check import ImportResult
 
+# The command names the grondslag and renewal date of the first new rows (the preview shows
+# the same first rows).
+SHOWN_NEW_ROWS = 20
+
 
 def where_read(result: ImportResult) -> str:
     """Which sheet and row the column names were read from (and the CSV's encoding)."""
@@ -83,7 +87,50 @@ def summary_lines(result: ImportResult) -> dict:
             _("line %(n)d: already registered as %(reference)s, skipped")
             % {"n": row.number, "reference": row.duplicate_of}
         )
+    for row in result.new_rows[:SHOWN_NEW_ROWS]:
+        info.append(
+            _("line %(n)d: %(grondslag)s, renewal due %(due)s")
+            % {
+                "n": row.number,
+                "grondslag": row.cleaned.get("grondslag_label", ""),
+                "due": row.cleaned["renewal_due"].strftime("%d-%m-%Y")
+                if row.cleaned.get("renewal_due")
+                else _("none"),
+            }
+        )
+    for row in result.hidden_in_file:
+        info.append(
+            (
+                _("line %(n)d: filtered out in the file")
+                if row.hidden == "filtered"
+                else _("line %(n)d: hidden in the file")
+            )
+            % {"n": row.number}
+            + (" " + _("(left out)") if result.hidden_rows == "skip" else "")
+        )
     problems = column_problems(result)
+    if result.hidden_rows == "ask" and result.hidden_in_file:
+        problems.append(
+            _(
+                "The file hides rows (listed above). Decide: --hidden-rows import, or "
+                "--hidden-rows skip."
+            )
+        )
+    for row in result.warning_rows:
+        for column, _code, reason in row.warnings:
+            line = _("line %(n)d, %(column)s: %(reason)s") % {
+                "n": row.number,
+                "column": column,
+                "reason": reason,
+            }
+            if result.confirm_warnings:
+                info.append(line)
+            else:
+                problems.append(line)
+    if result.warning_rows and not result.confirm_warnings:
+        problems.append(
+            _("Check the warnings; to import these rows as they are, add --confirm-warnings.")
+        )
     for row in result.bad_rows:
         for column, reason in row.errors:
             problems.append(

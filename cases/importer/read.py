@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class Sheet:
     name: str  # the worksheet's name; "" for a CSV file
     rows: list[list]
     first_row_number: int = 1  # the file's line/row number of rows[0]
+    hidden: dict[int, str] = field(default_factory=dict)  # row number -> "hidden"/"filtered"
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Table:
     body: list[tuple[int, list]]  # (row/line number, cells)
     encoding: str = ""
     skipped_sheets: list[str] = field(default_factory=list)
+    hidden_rows: dict[int, str] = field(default_factory=dict)  # row number -> "hidden"/"filtered"
 
 
 def _check_zip(data: bytes) -> None:
@@ -81,6 +84,30 @@ def _check_zip(data: bytes) -> None:
         raise ImportRefused(_("This is not an Excel workbook (.xlsx). Upload a CSV or XLSX file."))
 
 
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_ROW_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_AUTOFILTER = re.compile(rb"<(?:\w+:)?autoFilter\b")
+
+
+def _hidden_rows(archive: zipfile.ZipFile, path: str) -> dict[int, str]:
+    """The rows a worksheet part hides: "filtered" when the sheet has a filter (a filter hides
+    rows that way), "hidden" otherwise. openpyxl's read-only mode does not read row
+    properties, so the part's ``<row r=".." hidden="1">`` tags are read here."""
+    try:
+        part = archive.read(path.lstrip("/"))
+    except KeyError:
+        return {}
+    kind = "filtered" if _AUTOFILTER.search(part) else "hidden"
+    hidden = {}
+    for match in _ROW_TAG.finditer(part):
+        attributes = match.group(1)
+        number = _ROW_NUMBER.search(attributes)
+        if number and _ROW_HIDDEN.search(attributes):
+            hidden[int(number.group(1))] = kind
+    return hidden
+
+
 def _read_xlsx(data: bytes) -> list[Sheet]:
     """Every worksheet's cells. The sheet's stored ``<dimension>`` is not trusted: some
     exporters understate it (A1:F2 over 4 rows x 8 columns), and openpyxl's read-only mode
@@ -95,6 +122,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
             _("This Excel file cannot be read. Save it again as .xlsx or as CSV.")
         ) from exc
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
         sheets = []
         for worksheet in workbook.worksheets:
             worksheet.reset_dimensions()
@@ -103,7 +131,9 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 rows.append(list(row))
                 if len(rows) > MAX_ROWS + HEADER_SEARCH_ROWS:
                     break
-            sheets.append(Sheet(name=worksheet.title, rows=rows))
+            path = getattr(worksheet, "_worksheet_path", "")
+            hidden = _hidden_rows(archive, path) if path else {}
+            sheets.append(Sheet(name=worksheet.title, rows=rows, hidden=hidden))
         return sheets
     except Exception as exc:  # noqa: BLE001 - a broken sheet part: refuse, never half-read
         raise ImportRefused(
@@ -150,22 +180,14 @@ def _legacy_readings(data: bytes) -> dict[str, str]:
     return readings
 
 
-def _latin(text: str) -> bool:
-    """Only Latin script (with its accents), common punctuation and the euro sign."""
-    return all(
-        ord(c) <= 0x24F or 0x1E00 <= ord(c) <= 0x1EFF or 0x2000 <= ord(c) <= 0x206F or c == "€"
-        for c in text
-    )
-
-
 def decode(data: bytes) -> tuple[str, str]:
     """The text and the encoding it was read in, decided from the bytes; refuses when the
     bytes do not tell.
 
-    A byte-order mark decides (UTF-8, UTF-16, UTF-32). Without one, text that is valid UTF-8
-    in Latin script is UTF-8 (UTF-8 outside it is refused when a code page also reads the
-    bytes plausibly), and charset-normalizer recognises UTF-16 without a mark. Otherwise the file is
-    from a program that saves in a single-byte code page: each code page Dutch spreadsheets
+    A byte-order mark decides (UTF-8, UTF-16, UTF-32). Without one, bytes that decode as
+    strict UTF-8 are UTF-8, and charset-normalizer recognises UTF-16 without a mark.
+    Otherwise the file is from a program that saves in a single-byte code page: each code
+    page Dutch spreadsheets
     use (Windows-1252, Mac Roman) is tried, and the text is accepted only when exactly one of
     them gives plausible text (charset-normalizer's mess measure and the letter checks of
     ``_plausible_legacy_text``). "Zoë" saved as Mac Roman is byte 0x91, which Windows-1252
@@ -191,16 +213,12 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise refused from exc
     try:
-        text = data.decode("utf-8")
+        # Bytes that decode as strict UTF-8 are UTF-8, whatever script they hold (a Chinese
+        # name, a full-width "＝"): a code-page file that happens to be valid UTF-8 needs
+        # byte pairs no Dutch export writes.
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    else:
-        # A few code-page byte pairs are valid UTF-8 too (Mac Roman "Àç" is UTF-8 "ˍ"). Text
-        # that is Latin script as UTF-8 is taken as UTF-8; text that is not, while a code page
-        # reads it plausibly, cannot be decided.
-        if _latin(text) or not any(_legacy_readings(data)):
-            return text, "utf-8"
-        raise refused
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
@@ -335,6 +353,7 @@ def find_table(kind: str, sheets: list[Sheet], encoding: str = "") -> Table:
                     body=body,
                     encoding=encoding,
                     skipped_sheets=skipped,
+                    hidden_rows=sheet.hidden,
                 )
             if len(named & set(KNOWN)) >= 2 and partial is None:
                 partial = (sheet, sheet.first_row_number + offset, sorted(named))

@@ -12,7 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from wel import audit
 
-from ..models import Jeugdige, Status, TimelineEntry
+from ..models import Jeugdige, RuleFinding, Status, TimelineEntry
 from ..services import default_renewal_due, next_references
 from .check import ImportResult, check_table
 from .columns import COLUMNS
@@ -44,6 +44,7 @@ def run_import(
     request=None,
     ignore_columns=(),
     progress=None,
+    decisions: dict | None = None,
 ) -> ImportResult:
     """Read and check the file; when every row is fine and ``commit``, write all new rows.
 
@@ -51,7 +52,12 @@ def run_import(
     one bad row, or a column with data the import cannot place (unless named in
     ``ignore_columns``), means nothing is written. ``progress(percent, note)`` is called
     while reading, checking and writing. Raises ImportRefused for an unreadable file.
+
+    ``decisions`` holds what the user decided in the preview: ``confirm_warnings`` (the rows'
+    warnings were checked) and ``hidden_rows`` ("import" or "skip" the rows the XLSX file
+    hides; until then, "ask": nothing is written).
     """
+    decisions = decisions or {}
 
     def report(percent: int, note: str = "") -> None:
         if progress is not None:
@@ -67,6 +73,8 @@ def run_import(
         allowed_gemeente_ids=allowed_gemeente_ids,
         ignore_columns=frozenset(ignore_columns),
         progress=lambda done, total: report(5 + 45 * done // max(total, 1), _("Checking the rows")),
+        confirm_warnings=bool(decisions.get("confirm_warnings")),
+        hidden_rows=decisions.get("hidden_rows") or "ask",
     )
     if not result.ok or not commit:
         return result
@@ -96,6 +104,8 @@ def _write(result: ImportResult, *, region, by, filename: str, request, report) 
                 grondslag=c["grondslag"],
                 exemption_start=c["exemption_start"],
                 exemption_end=c["exemption_end"],
+                notice_date=c.get("notice_date"),
+                doctor_statement_date=c.get("doctor_statement_date"),
                 renewal_due=default_renewal_due(
                     grondslag=c["grondslag"], start=c["exemption_start"], end=c["exemption_end"]
                 ),
@@ -136,6 +146,20 @@ def _write(result: ImportResult, *, region, by, filename: str, request, report) 
         ],
         batch_size=2000,
     )
+    # Warnings the user confirmed in the preview are recorded as confirmed review findings.
+    by_reference = {j.reference: j.pk for j in created}
+    confirmed = [
+        RuleFinding(
+            jeugdige_id=by_reference[reference],
+            code=code,
+            level="warning",
+            confirmed_by=by if getattr(by, "pk", None) else None,
+            confirmed_at=now,
+        )
+        for row, reference in zip(new, references, strict=True)
+        for _column, code, _reason in row.warnings
+    ]
+    RuleFinding.objects.bulk_create(confirmed, batch_size=2000, ignore_conflicts=True)
     result.created = len(created)
     result.references = references
     audit.record(
@@ -152,6 +176,9 @@ def _write(result: ImportResult, *, region, by, filename: str, request, report) 
             "sheet": result.sheet,
             "header_row": result.header_row,
             "ignored_columns": result.ignored_columns[:50],
+            "confirmed_warnings": sum(len(r.warnings) for r in new),
+            "hidden_rows": result.hidden_rows,
+            "hidden_skipped": len(result.skipped_hidden),
             "first": references[0] if references else "",
             "last": references[-1] if references else "",
         },

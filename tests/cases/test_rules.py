@@ -179,53 +179,7 @@ def test_kwalificatieplicht_ended(dob, on, ended):
     assert rules.kwalificatieplicht_end(dob) == rules.add_years(dob, 18)
 
 
-# -- vrijstelling 5 onder a ------------------------------------------------------------------
-A5 = Grondslag.VRIJSTELLING_5A
-
-
-@pytest.mark.parametrize(
-    "grondslag, start, end, duration, due",
-    [
-        # field case 14: three school years, but renewed every year
-        (A5, D(2026, 8, 1), D(2029, 7, 31), "", D(2027, 7, 1)),
-        (A5, D(2026, 8, 1), D(2029, 7, 31), "school_year", D(2027, 7, 1)),
-        (A5, D(2026, 8, 1), D(2027, 7, 31), "", D(2027, 7, 1)),
-        (A5, D(2026, 8, 1), None, "", D(2027, 7, 1)),
-        (A5, D(2026, 7, 31), None, "", D(2026, 7, 1)),  # last day of the school year before
-        (A5, D(2027, 7, 1), None, "", D(2027, 7, 1)),
-        (A5, D(2027, 6, 30), None, "", D(2027, 7, 1)),
-        (A5, D(2028, 2, 29), None, "", D(2028, 7, 1)),
-        (A5, D(2026, 9, 15), D(2026, 12, 31), "", D(2027, 1, 1)),  # ends before 1 July
-        (A5, D(2026, 8, 1), D(2027, 6, 30), "", D(2027, 7, 1)),
-        (A5, D(2026, 8, 1), D(2027, 7, 1), "", D(2027, 7, 1)),
-        (A5, None, D(2027, 7, 31), "", D(2027, 7, 1)),
-        (A5, None, None, "", None),
-        (A5, D(2026, 8, 1), D(2029, 7, 31), "whole_period", None),
-        (Grondslag.ABSOLUUT_VERZUIM, D(2026, 8, 1), D(2027, 7, 31), "", None),
-        (Grondslag.VRIJSTELLING_5B, D(2026, 8, 1), D(2027, 7, 31), "", None),
-    ],
-)
-def test_renewal_due_5a(grondslag, start, end, duration, due):
-    kw = {"grondslag": grondslag, "start": start, "end": end, "duration": duration}
-    assert rules.renewal_due_5a(**kw) == due
-
-
-@pytest.mark.parametrize(
-    "start, end, duration, exceeds",
-    [
-        (D(2026, 8, 1), D(2027, 7, 31), "", False),
-        (D(2026, 8, 1), D(2027, 8, 1), "", True),  # one day into the next school year
-        (D(2026, 8, 1), D(2029, 7, 31), "school_year", True),
-        (D(2026, 8, 1), D(2029, 7, 31), "whole_period", False),
-        (D(2027, 7, 31), D(2027, 8, 1), "", True),
-        (D(2026, 8, 1), None, "", False),
-        (None, D(2029, 7, 31), "", False),
-    ],
-)
-def test_exemption_5a_exceeds_school_year(start, end, duration, exceeds):
-    kw = {"start": start, "end": end, "duration": duration}
-    assert rules.exemption_5a_exceeds_school_year(grondslag=A5, **kw) is exceeds
-    assert not rules.exemption_5a_exceeds_school_year(grondslag="absoluut_verzuim", **kw)
+# -- the yearly notice and the 5a duration: tests/cases/test_law.py --------------------------
 
 
 @pytest.mark.parametrize(

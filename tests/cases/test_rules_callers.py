@@ -51,20 +51,21 @@ def test_field_case_14_import_renews_a_multi_year_5a_every_school_year(world):
     assert not result.bad_rows
     due = dict(Jeugdige.objects.values_list("family_name", "renewal_due"))
     assert due == {"Driejaar": D(2027, 7, 1), "Eenjaar": D(2027, 7, 1), "Open": D(2027, 7, 1)}
-    flagged = {j.family_name for j in Jeugdige.objects.all() if j.exemption_exceeds_school_year}
-    assert flagged == {"Driejaar"}
+    # The Leerplichtwet sets no maximum on a 5 onder a (art. 5 "zolang"); it asks the yearly
+    # notice (art. 6 lid 2 onder b): three school years is not flagged, the renewal is.
+    assert not [f for j in Jeugdige.objects.all() for f in j.findings()]
 
 
-def test_case_page_flags_an_imported_5a_longer_than_a_school_year(world, client_for):
+def test_case_page_shows_what_to_review_of_an_older_record(world, client_for):
     j = f.jeugdige(
         world.region_a,
         world.emmen,
-        exemption_start=D(2026, 8, 1),
-        exemption_end=D(2029, 7, 31),
-        renewal_due=D(2027, 7, 1),
+        exemption_start=D(2027, 7, 10),
+        exemption_end=D(2028, 7, 31),
+        renewal_due=D(2027, 7, 1),  # before the start: field case 23's old date
     )
     page = client_for("lpa_a").get(j.get_absolute_url()).content.decode()
-    assert "runs past one school year" in page
+    assert 'id="rule-findings"' in page and "01-07-2028" in page
 
 
 def _form_data(world, **kw) -> dict:
@@ -81,23 +82,21 @@ def _form_data(world, **kw) -> dict:
     } | kw
 
 
-def test_form_refuses_a_5a_longer_than_one_school_year_unless_whole_period(world):
-    # before: accepted, with renewal due 01-07-2029
+def test_form_accepts_a_multi_year_5a_and_refuses_whole_period_on_another_ground(world):
+    # before: a 5a past one school year was refused citing art. 7, which is about the statement
     lpa = world.user("lpa_a")
     form = JeugdigeForm(data=_form_data(world), user=lpa)
-    assert not form.is_valid()
-    message = " ".join(form.errors["exemption_end"])
-    assert "holds for one school year" in message and "31-07-2027" in message
-    whole = JeugdigeForm(data=_form_data(world, exemption_duration="whole_period"), user=lpa)
-    assert whole.is_valid(), whole.errors
-    one = JeugdigeForm(data=_form_data(world, exemption_end="2027-07-31"), user=lpa)
-    assert one.is_valid(), one.errors
+    assert form.is_valid(), form.errors
+    other = JeugdigeForm(
+        data=_form_data(world, grondslag="vrijstelling_5b", exemption_duration="whole_period"),
+        user=lpa,
+    )
+    assert not other.is_valid()
+    assert "art. 6 lid 3" in " ".join(other.errors["exemption_duration"])
 
 
 def test_create_view_sets_the_renewal_and_records_the_expert(world, client_for):
     client = client_for("lpa_a")
-    response = client.post(reverse("cases:create"), _form_data(world))
-    assert response.status_code == 200 and not Jeugdige.objects.exists()
     data = _form_data(world, exemption_end="2027-07-31", statement_expert="psycholoog")
     assert client.post(reverse("cases:create"), data).status_code == 302
     j = Jeugdige.objects.get()
@@ -110,15 +109,15 @@ def test_create_view_sets_the_renewal_and_records_the_expert(world, client_for):
     assert "Statement by" in text.splitlines()[0] and "Psychologist" in text
 
 
-def test_service_refuses_a_5a_longer_than_one_school_year(world):
-    with pytest.raises(services.CaseError, match="one school year"):
+def test_service_refuses_a_statement_older_than_three_months(world):
+    with pytest.raises(services.RuleError, match="art. 7"):
         make_jeugdige(
             world,
-            exemption_start=D(2026, 8, 1),
-            exemption_end=D(2029, 7, 31),
-            exemption_duration="school_year",
+            notice_date=D(2026, 6, 2),
+            doctor_statement_date=D(2026, 3, 1),
         )
     assert not Jeugdige.objects.exists()
+    assert make_jeugdige(world, notice_date=D(2026, 6, 1), doctor_statement_date=D(2026, 3, 1))
 
 
 def test_renewal_due_on_1_july_is_overdue_on_1_july_everywhere(world):

@@ -82,6 +82,16 @@ WALK = {
     "cases:inzage": Route(get=case(), **ref),
     "cases:inzage_pdf": Route(get=case(), **ref),
     "cases:inzage_json": Route(get=case(), **ref),
+    # the year overview of Emmen (0114): lpa_a and kartrekker_a; lpa_b works elsewhere: 404
+    "cases:leerplichttelling": Route(get=case(), query="gemeente=0114&schooljaar=2025-2026"),
+    "cases:leerplichttelling_csv": Route(get=case(), query="gemeente=0114&schooljaar=2025-2026"),
+    "cases:leerplichttelling_xlsx": Route(get=case(), query="gemeente=0114&schooljaar=2025-2026"),
+    "cases:leerplichttelling_pdf": Route(get=case(), query="gemeente=0114&schooljaar=2025-2026"),
+    "cases:leerplichttelling_cases": Route(
+        get=case(),
+        kwargs=lambda w: {"key": "absoluut_verzuim"},
+        query="gemeente=0114&schooljaar=2025-2026",
+    ),
     "cases:region_audit": Route(get=everyone(403, kartrekker_a=200)),
     "cases:region_audit_export": Route(get=everyone(403, kartrekker_a=200)),
 }

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.models import (
     Betrokkene,
+    RuleFinding,
     ContactMoment,
     ImportJob,
     Jeugdige,
@@ -193,6 +194,7 @@ EXPECTED = {
     Ontwikkelactiviteit: CASES,
     ContactMoment: CASES,
     TimelineEntry: CASES,
+    RuleFinding: CASES,
     Interview: CASES,
     NextStep: CASES,
     Invitation: CASES,
@@ -276,6 +278,10 @@ def policy_world(world):
             label,
         )
         tag(TimelineEntry.objects.create(jeugdige=case, kind="update", text="Gewijzigd."), label)
+        tag(
+            RuleFinding.objects.create(jeugdige=case, code="renewal_due", level="review"),
+            label,
+        )
         interview = tag(
             InterviewFactory(jeugdige=case, created_by=author, interviewer=author), label
         )

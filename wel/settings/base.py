@@ -4,6 +4,7 @@ Without any environment this runs the site on SQLite in ``var/`` with Celery tas
 in-process, which is what ``make run`` relies on. See README "Configuration".
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -276,6 +277,18 @@ WEL_FAMILY_INVITATION_DAYS = env.int("WEL_FAMILY_INVITATION_DAYS", default=14)
 WEL_FAMILY_CODE_ATTEMPTS = env.int("WEL_FAMILY_CODE_ATTEMPTS", default=5)
 WEL_FAMILY_YOUNG_PERSON_MIN_AGE = env.int("WEL_FAMILY_YOUNG_PERSON_MIN_AGE", default=12)
 WEL_FAMILY_SESSION_MINUTES = env.int("WEL_FAMILY_SESSION_MINUTES", default=60)
+
+# Kamerstuk 36 663 (Wet terugdringen schoolverzuim) makes an educational advice compulsory
+# next to the expert's statement of a vrijstelling 5 onder a. It is a bill, not yet law: off
+# by default. Set the law's date of entry into force (YYYY-MM-DD) and from then every 5 onder a
+# notice needs the advice (docs/cases.md, "The 36 663 advice").
+_advice_from = env.str("WEL_ADVICE_REQUIRED_FROM", default="").strip()
+try:
+    WEL_ADVICE_REQUIRED_FROM = datetime.date.fromisoformat(_advice_from) if _advice_from else None
+except ValueError as _exc:
+    raise ImproperlyConfigured(
+        "WEL_ADVICE_REQUIRED_FROM must be a date written YYYY-MM-DD, or empty."
+    ) from _exc
 
 for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",

@@ -1,6 +1,6 @@
 """``manage.py import_jeugdigen FILE --region CODE --user EMAIL [--dry-run]
-[--ignore-column NAME ...]``: the same import as the browser, run as (and audited for) that
-user, with that user's rights.
+[--ignore-column NAME ...] [--confirm-warnings] [--hidden-rows import|skip]``: the same import
+as the browser, run as (and audited for) that user, with that user's rights.
 
 All rows or none: with any bad row, or a column holding data the import cannot place (unless
 named with ``--ignore-column``), nothing is written, every problem is printed and the command
@@ -42,6 +42,17 @@ class Command(BaseCommand):
                 "not use, confirmed to be ignored. Repeat for more columns."
             ),
         )
+        parser.add_argument(
+            "--confirm-warnings",
+            action="store_true",
+            help="The rows' warnings (conditions of the grondslag) were checked: import anyway.",
+        )
+        parser.add_argument(
+            "--hidden-rows",
+            choices=("import", "skip"),
+            default="ask",
+            help="Rows the XLSX file hides (by hand or with a filter): import or skip them.",
+        )
         add_user_argument(parser)
 
     def handle(
@@ -52,6 +63,8 @@ class Command(BaseCommand):
         dry_run: bool,
         ignore_columns: list[str],
         user: str,
+        confirm_warnings: bool = False,
+        hidden_rows: str = "ask",
         **options,
     ):
         by = operator(user)
@@ -82,6 +95,7 @@ class Command(BaseCommand):
                     allowed_gemeente_ids=allowed,
                     commit=not dry_run,
                     ignore_columns=ignore_columns,
+                    decisions={"confirm_warnings": confirm_warnings, "hidden_rows": hidden_rows},
                 )
             except importer.ImportRefused as exc:
                 raise CommandError(str(exc)) from exc
