@@ -482,3 +482,15 @@ def test_where_one_may_register_a_case_is_where_one_sees_cases(policy_world, wor
             offered = {world.emmen.pk, world.borger.pk}
         expected = {by_label[label] for label in CASES[persona] if label in by_label}
         assert set(offered) == expected, persona
+
+
+def test_the_strongest_role_in_a_region_is_kartrekker(world):
+    """Someone who is both LPA and kartrekker of a region acts there as its kartrekker (exact
+    figures, the region's lead pages); an LPA only as LPA; a non-member has no role there."""
+    both = UserFactory(email="lpa.en.kartrekker@wel.test")
+    MembershipFactory(user=both, region=world.region_a, role=Role.LPA, gemeenten=[world.emmen])
+    MembershipFactory(user=both, region=world.region_a, role=Role.KARTREKKER)
+    assert scope_for(both).role_in(world.region_a.pk) == Role.KARTREKKER
+    assert scope_for(world.user("lpa_a")).role_in(world.region_a.pk) == Role.LPA
+    assert scope_for(world.user("lpa_a")).role_in(world.region_b.pk) is None
+    assert scope_for(world.user("landelijk")).role_in(world.region_a.pk) is None
