@@ -157,7 +157,7 @@ def _expected(span: Span) -> dict:
         "interviews_total": (len(held), len({i.jeugdige_id for i in held})),
         "interviews_per_region": Counter(i.jeugdige.region_id for i in held),
     }
-    months = metrics._trend_months(span)
+    months = span.trend_months()
     out["interviews_per_month"] = [
         sum(
             (i.held_on.year, i.held_on.month) == (m.year, m.month) and i.held_on <= span.end
