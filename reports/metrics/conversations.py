@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from family.models import Contribution, Invitation
 from interviews.models import Interview, MoreelBeraad
 
-from ..tables import Table
+from ..tables import DISTINCT, TOTAL, Column, Row, Table
 from .build import choice_labels, total_row
 from .counts.interviews import InterviewCounts, interview_counts_for
 from .span import Span
@@ -20,16 +20,21 @@ def interviews_by_respondent(span: Span, interviews: InterviewCounts | None = No
     query, none with ``interviews`` (not made ``by_region``)."""
     t = interview_counts_for(span, interviews, kinds=True).total
     labels = choice_labels(Interview.RespondentKind.choices)
+    period = (span.start, span.end)
     rows = [
-        [labels[k], t[f"n{i}"], t[f"j{i}"]] for i, k in enumerate(Interview.RespondentKind.values)
+        Row(k, [labels[k], t[f"n{i}"], t[f"j{i}"]])
+        for i, k in enumerate(Interview.RespondentKind.values)
     ]
     return Table(
         key="interviews",
         caption=_("Interviews held by respondent"),
-        columns=[_("Respondent"), _("Interviews"), _("Jeugdigen")],
+        columns=[
+            Column("respondent", _("Respondent")),
+            Column("interviews", _("Interviews"), count=True, period=period),
+            Column("jeugdigen", _("Jeugdigen"), count=True, total=DISTINCT, period=period),
+        ],
         rows=rows,
-        total=[_("Total"), t["n"], t["jeugdigen"]],
-        count_columns=(1, 2),
+        total=Row(TOTAL, [_("Total"), t["n"], t["jeugdigen"]]),
     )
 
 
@@ -54,14 +59,21 @@ def family_contributions(span: Span) -> Table:
 
     (c,) = counted(("family", span), queryset, aggregates)
     labels = choice_labels(Invitation.Audience.choices)
-    rows = [[labels[k], c[f"n{i}"], c[f"j{i}"]] for i, k in enumerate(Invitation.Audience.values)]
+    period = (span.start, span.end)
+    rows = [
+        Row(k, [labels[k], c[f"n{i}"], c[f"j{i}"]])
+        for i, k in enumerate(Invitation.Audience.values)
+    ]
     return Table(
         key="family",
         caption=_("Parents and young people contributed themselves"),
-        columns=[_("Who"), _("Contributions"), _("Jeugdigen")],
+        columns=[
+            Column("audience", _("Who")),
+            Column("contributions", _("Contributions"), count=True, period=period),
+            Column("jeugdigen", _("Jeugdigen"), count=True, total=DISTINCT, period=period),
+        ],
         rows=rows,
-        total=[_("Total"), c["n"], c["j"]],
-        count_columns=(1, 2),
+        total=Row(TOTAL, [_("Total"), c["n"], c["j"]]),
     )
 
 
@@ -77,12 +89,16 @@ def moreel_beraad_held(span: Span) -> Table:
         .order_by()
     }
     labels = choice_labels(MoreelBeraad.Method.choices)
-    rows = [[labels[m], counts.get(m, 0)] for m in MoreelBeraad.Method.values]
+    rows = [Row(m, [labels[m], counts.get(m, 0)]) for m in MoreelBeraad.Method.values]
+    columns = [
+        Column("method", _("Method")),
+        Column("sessions", _("Sessions"), count=True, period=(span.start, span.end)),
+    ]
     return Table(
         key="beraad",
         caption=_("Moreel beraad sessions held, by method"),
-        columns=[_("Method"), _("Sessions")],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, (1,)),
+        total=total_row(columns, rows),
         sensitive=False,  # sessions of professionals, not counts of children
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from cases import rules
 from cases.models import Ontwikkelactiviteit
 
-from ..tables import Table
+from ..tables import DISTINCT, TOTAL, Column, Row, Table
 from .build import choice_labels
 from .span import Span
 from .sql import counted
@@ -38,13 +38,17 @@ def activities_by_kind(span: Span) -> Table:
     (c,) = counted(("activities", span), queryset, aggregates)
     labels = choice_labels(Ontwikkelactiviteit.Kind.choices)
     rows = [
-        [labels[k], c[f"j{i}"], c[f"r{i}"]] for i, k in enumerate(Ontwikkelactiviteit.Kind.values)
+        Row(k, [labels[k], c[f"j{i}"], c[f"r{i}"]])
+        for i, k in enumerate(Ontwikkelactiviteit.Kind.values)
     ]
     return Table(
         key="activities",
         caption=_("Development that is there, by kind"),
-        columns=[_("Kind"), _("Jeugdigen"), _("Recognised by education")],
+        columns=[
+            Column("kind", _("Kind")),
+            Column("jeugdigen", _("Jeugdigen"), count=True, total=DISTINCT),
+            Column("recognised", _("Recognised by education"), count=True, total=DISTINCT),
+        ],
         rows=rows,
-        total=[_("Jeugdigen with any activity"), c["j"], c["r"]],
-        count_columns=(1, 2),
+        total=Row(TOTAL, [_("Jeugdigen with any activity"), c["j"], c["r"]]),
     )

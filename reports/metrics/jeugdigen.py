@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from cases import rules
 from cases.models import Grondslag, Jeugdige, Status
 
-from ..tables import Table
+from ..tables import Column, Row, Table
 from .build import choice_labels, total_row
 from .counts.interviews import InterviewCounts, interview_counts_for
 from .counts.jeugdigen import JeugdigeCounts, jeugdige_counts_for
@@ -28,15 +28,19 @@ def jeugdigen_by_grondslag(span: Span, counts: JeugdigeCounts | None = None) -> 
     for value in Grondslag.values:
         n_open = open_.get(value, 0)
         n_closed = total.get(value, 0) - n_open
-        rows.append([labels[value], n_open, n_closed, n_open + n_closed])
+        rows.append(Row(value, [labels[value], n_open, n_closed, n_open + n_closed]))
+    columns = [
+        Column("grondslag", _("Grondslag")),
+        Column("open", _("Open"), count=True),
+        Column("closed", _("Closed"), count=True),
+        Column("total", _("Total"), count=True, sums=("open", "closed")),
+    ]
     return Table(
         key="grondslag",
         caption=_("Jeugdigen by grondslag"),
-        columns=[_("Grondslag"), _("Open"), _("Closed"), _("Total")],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, (1, 2, 3)),
-        count_columns=(1, 2, 3),
-        row_total_column=3,
+        total=total_row(columns, rows),
     )
 
 
@@ -46,14 +50,18 @@ def jeugdigen_by_status(span: Span, counts: JeugdigeCounts | None = None) -> Tab
     c = jeugdige_counts_for(span, counts)
     n, focus = c.by("status"), c.by("status", is_focus=True)
     labels = choice_labels(Status.choices)
-    rows = [[labels[s], n.get(s, 0), focus.get(s, 0)] for s in Status.values]
+    rows = [Row(s, [labels[s], n.get(s, 0), focus.get(s, 0)]) for s in Status.values]
+    columns = [
+        Column("step", _("Step")),
+        Column("jeugdigen", _("Jeugdigen"), count=True),
+        Column("focus", _("Of which focus"), count=True),
+    ]
     return Table(
         key="status",
         caption=_("Jeugdigen by step in the trajectory"),
-        columns=[_("Step"), _("Jeugdigen"), _("Of which focus")],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, (1, 2)),
-        count_columns=(1, 2),
+        total=total_row(columns, rows),
     )
 
 
@@ -62,13 +70,14 @@ def jeugdigen_by_age_band(span: Span, counts: JeugdigeCounts | None = None) -> T
     none with ``counts``."""
     c = jeugdige_counts_for(span, counts, signals=True)
     n = c.totals([f"age{i}" for i in range(len(rules.AGE_BANDS))], open_only=True)
-    rows = [[band.label, n[f"age{i}"]] for i, band in enumerate(rules.AGE_BANDS)]
+    rows = [Row(band.key, [band.label, n[f"age{i}"]]) for i, band in enumerate(rules.AGE_BANDS)]
+    columns = [Column("age", _("Age (years)")), Column("jeugdigen", _("Jeugdigen"), count=True)]
     return Table(
         key="age",
         caption=_("Open cases by age"),
-        columns=[_("Age (years)"), _("Jeugdigen")],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, (1,)),
+        total=total_row(columns, rows),
     )
 
 
@@ -86,19 +95,22 @@ def worklist(
     )
     steps = interview_counts_for(span, interviews, next_steps=True).total["next_steps"]
     rows = [
-        [_("Contact overdue"), c["contact_overdue"]],
-        [_("No contact in six months"), c["no_recent_contact"]],
-        [
-            _("Renewal due within %(n)s days") % {"n": rules.RENEWAL_SOON_DAYS},
-            c["renewal_due_soon"],
-        ],
-        [_("Renewal overdue"), c["renewal_overdue"]],
-        [_("Next step overdue"), steps],
+        Row("contact_overdue", [_("Contact overdue"), c["contact_overdue"]]),
+        Row("no_recent_contact", [_("No contact in six months"), c["no_recent_contact"]]),
+        Row(
+            "renewal_due_soon",
+            [
+                _("Renewal due within %(n)s days") % {"n": rules.RENEWAL_SOON_DAYS},
+                c["renewal_due_soon"],
+            ],
+        ),
+        Row("renewal_overdue", [_("Renewal overdue"), c["renewal_overdue"]]),
+        Row("next_step_overdue", [_("Next step overdue"), steps]),
     ]
     return Table(
         key="worklist",
         caption=_("Worklist: jeugdigen needing attention"),
-        columns=[_("Signal"), _("Jeugdigen")],
+        columns=[Column("signal", _("Signal")), Column("jeugdigen", _("Jeugdigen"), count=True)],
         rows=rows,
         description=_("Open cases per signal on %(day)s.") % {"day": today.strftime("%d-%m-%Y")},
     )
@@ -132,33 +144,35 @@ def focus_trajectories(span: Span) -> Table:
     for j in qs:
         step = TRAJECTORY.index(j["status"]) + 1 if j["status"] in TRAJECTORY else steps + 1
         rows.append(
-            [
+            Row(
                 j["reference"],
-                grondslagen.get(j["grondslag"], j["grondslag"]),
-                labels.get(j["status"], j["status"]),
-                step,
-                timezone.localtime(j["status_changed_at"]).date()
-                if j["status_changed_at"]
-                else None,
-                j["last_contact_on"],
-                j["activities"],
-            ]
+                [
+                    j["reference"],
+                    grondslagen.get(j["grondslag"], j["grondslag"]),
+                    labels.get(j["status"], j["status"]),
+                    step,
+                    timezone.localtime(j["status_changed_at"]).date()
+                    if j["status_changed_at"]
+                    else None,
+                    j["last_contact_on"],
+                    j["activities"],
+                ],
+            )
         )
     return Table(
         key="focus",
         caption=_("Focus jeugdigen through the trajectory"),
         columns=[
-            _("Reference"),
-            _("Grondslag"),
-            _("Step"),
-            _("Step number (of %(n)s)") % {"n": steps + 1},
-            _("Step since"),
-            _("Last contact"),
-            _("Current activities"),
+            Column("reference", _("Reference")),
+            Column("grondslag", _("Grondslag")),
+            Column("step", _("Step")),
+            # drawn as the bar; not a count of children
+            Column("step_number", _("Step number (of %(n)s)") % {"n": steps + 1}, count=True),
+            Column("step_since", _("Step since")),
+            Column("last_contact", _("Last contact")),
+            Column("activities", _("Current activities"), number=True),
         ],
         rows=rows,
-        count_columns=(3,),
-        number_columns=(3, 6),
         sensitive=False,  # no counts of children; references are pseudonymous (docs/security.md)
         description=_("Step reached per focus jeugdige, 1 is registered, %(n)s is closed.")
         % {"n": steps + 1},

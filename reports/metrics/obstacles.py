@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from interviews.models import AgendaStatus, BelemmerendeFactor, Category, Level
 
-from ..tables import Table
+from ..tables import Column, Row, Table
 from .build import choice_labels, total_row
 from .counts.obstacles import ObstacleCounts, obstacle_counts_for
 from .span import Span
@@ -18,14 +18,21 @@ def obstacles_by_category(span: Span, obstacles: ObstacleCounts | None = None) -
     ``obstacles``."""
     t = obstacle_counts_for(span, obstacles).total
     labels = choice_labels(Category.choices)
-    rows = [[labels[k], t[f"c{i}_open"], t[f"c{i}_closed"]] for i, k in enumerate(Category.values)]
+    rows = [
+        Row(k, [labels[k], t[f"c{i}_open"], t[f"c{i}_closed"]])
+        for i, k in enumerate(Category.values)
+    ]
+    columns = [
+        Column("category", _("Category")),
+        Column("open", _("Open"), count=True),
+        Column("closed", _("Solved or closed"), count=True),
+    ]
     return Table(
         key="obstacles",
         caption=_("Belemmerende factoren by category"),
-        columns=[_("Category"), _("Open"), _("Solved or closed")],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, (1, 2)),
-        count_columns=(1, 2),
+        total=total_row(columns, rows),
     )
 
 
@@ -37,16 +44,18 @@ def obstacles_by_level_status(span: Span, obstacles: ObstacleCounts | None = Non
     rows = []
     for i, lv in enumerate(Level.values):
         cells = [t[f"l{i}_s{j}"] for j in range(len(AgendaStatus.values))]
-        rows.append([levels[lv], *cells, sum(cells)])
-    n = len(AgendaStatus.values)
+        rows.append(Row(lv, [levels[lv], *cells, sum(cells)]))
+    columns = [
+        Column("level", _("Level")),
+        *(Column(s, statuses[s], count=True) for s in AgendaStatus.values),
+        Column("total", _("Total"), count=True, sums=tuple(AgendaStatus.values)),
+    ]
     return Table(
         key="agenda",
         caption=_("Belemmerende factoren by level and agenda status"),
-        columns=[_("Level"), *[statuses[s] for s in AgendaStatus.values], _("Total")],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, range(1, n + 2)),
-        count_columns=tuple(range(1, n + 2)),
-        row_total_column=n + 1,
+        total=total_row(columns, rows),
         chart="",
     )
 
@@ -59,33 +68,41 @@ def national_obstacle_agenda(span: Span) -> Table:
         BelemmerendeFactor.objects.filter(span.q(), level=Level.NATIONAL)
         .order_by("status", "-escalated_at", "pk")
         .values(
-            "shareable_summary", "category", "status", "region__name", "agenda_where", "agenda_on"
+            "pk",
+            "shareable_summary",
+            "category",
+            "status",
+            "region__name",
+            "agenda_where",
+            "agenda_on",
         )
     )
     rows = [
-        [
-            o["shareable_summary"],
-            categories.get(o["category"], o["category"]),
-            statuses.get(o["status"], o["status"]),
-            o["region__name"],
-            o["agenda_where"],
-            o["agenda_on"],
-        ]
+        Row(
+            o["pk"],
+            [
+                o["shareable_summary"],
+                categories.get(o["category"], o["category"]),
+                statuses.get(o["status"], o["status"]),
+                o["region__name"],
+                o["agenda_where"],
+                o["agenda_on"],
+            ],
+        )
         for o in qs
     ]
     return Table(
         key="national_agenda",
         caption=_("National obstacle agenda"),
         columns=[
-            _("Obstacle (shareable summary)"),
-            _("Category"),
-            _("Status"),
-            _("Raised by region"),
-            _("On the agenda at"),
-            _("Since"),
+            Column("summary", _("Obstacle (shareable summary)")),
+            Column("category", _("Category")),
+            Column("status", _("Status")),
+            Column("region", _("Raised by region")),
+            Column("where", _("On the agenda at")),
+            Column("since", _("Since")),
         ],
         rows=rows,
-        count_columns=(),
         chart="",
         sensitive=False,
     )

@@ -11,7 +11,7 @@ from interviews.models import MoreelBeraad
 from regions.models import Learning, Region
 from regions.selectors import rollout_progress
 
-from ..tables import Table
+from ..tables import Column, Row, Table
 from .build import total_row
 from .counts.interviews import InterviewCounts, interview_counts_for
 from .counts.jeugdigen import JeugdigeCounts, jeugdige_counts_for
@@ -21,20 +21,21 @@ from .span import Span
 
 def rollout(span: Span | None = None) -> Table:
     """Regions joined per phase against the targets 3/14/42/75 (regions.selectors)."""
-    rows = [[str(p.phase), p.joined, p.cumulative, p.target, p.percent] for p in rollout_progress()]
+    rows = [
+        Row(p.phase.number, [str(p.phase), p.joined, p.cumulative, p.target, p.percent])
+        for p in rollout_progress()
+    ]
     return Table(
         key="rollout",
         caption=_("Rollout: regions joined against the target"),
         columns=[
-            _("Phase"),
-            _("Joined in phase"),
-            _("Total joined"),
-            _("Target"),
-            _("Percentage of target"),
+            Column("phase", _("Phase")),
+            Column("joined", _("Joined in phase"), number=True),
+            Column("cumulative", _("Total joined"), count=True),  # the bar
+            Column("target", _("Target"), number=True),
+            Column("percent", _("Percentage of target"), number=True),
         ],
         rows=rows,
-        count_columns=(2,),
-        number_columns=(1, 2, 3, 4),
         sensitive=False,
     )
 
@@ -53,7 +54,7 @@ def key_counts_per_region(
         Region.objects.filter(span.region_pk_q())
         .select_related("phase")
         .order_by("phase__number", "name")
-        .values("pk", "name", "code", "phase__number")
+        .values("pk", "name", "code")
     )
 
     def grouped(qs, field: str, **aggregates) -> dict:
@@ -81,37 +82,38 @@ def key_counts_per_region(
     for r in regions:
         c = cases.get(r["pk"], {})
         rows.append(
-            [
-                r["name"],
-                c.get("open", 0),
-                c.get("focus", 0),
-                c.get("developing", 0),
-                interviews.get(r["pk"], {}).get("n", 0),
-                obstacles.get(r["pk"], {}).get("open", 0),
-                beraad.get(r["pk"], {}).get("n", 0),
-            ]
+            Row(
+                r["code"],
+                [
+                    r["name"],
+                    c.get("open", 0),
+                    c.get("focus", 0),
+                    c.get("developing", 0),
+                    interviews.get(r["pk"], {}).get("n", 0),
+                    obstacles.get(r["pk"], {}).get("open", 0),
+                    beraad.get(r["pk"], {}).get("n", 0),
+                ],
+            )
         )
+    period = (span.start, span.end)
+    columns = [
+        Column("region", _("Region")),
+        Column("open", _("Open cases"), count=True),
+        Column("focus", _("Focus"), count=True),
+        Column("developing", _("In development"), count=True),
+        Column("interviews", _("Interviews"), count=True, period=period),
+        Column("open_obstacles", _("Open obstacles"), count=True),
+        # moreel beraad sessions are not about children
+        Column("beraad", _("Moreel beraad"), number=True, period=period),
+    ]
     return Table(
         key="regions",
         caption=_("Key figures per region"),
-        columns=[
-            _("Region"),
-            _("Open cases"),
-            _("Focus"),
-            _("In development"),
-            _("Interviews"),
-            _("Open obstacles"),
-            _("Moreel beraad"),
-        ],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, range(1, 7)) if rows else None,
-        count_columns=(1, 2, 3, 4, 5),  # moreel beraad sessions are not about children
-        number_columns=(1, 2, 3, 4, 5, 6),
+        total=total_row(columns, rows, summed=[c.key for c in columns[1:]]) if rows else None,
         chart="",
-        extra={
-            "codes": [r["code"] for r in regions],
-            "phases": [r["phase__number"] for r in regions],
-        },
+        extra={"row_keys": "region codes"},  # each row links to its region's dashboard
     )
 
 
@@ -129,21 +131,29 @@ def learnings_shared(span: Span) -> Table:
         .order_by("-published_at")
     )
     rows = [
-        [
-            lr.title,
-            lr.region.name if lr.region_id else _("National team"),
-            lr.get_kind_display(),
-            ", ".join(str(t) for t in lr.theme_labels),
-            timezone.localtime(lr.published_at).date() if lr.published_at else None,
-        ]
+        Row(
+            lr.pk,
+            [
+                lr.title,
+                lr.region.name if lr.region_id else _("National team"),
+                lr.get_kind_display(),
+                ", ".join(str(t) for t in lr.theme_labels),
+                timezone.localtime(lr.published_at).date() if lr.published_at else None,
+            ],
+        )
         for lr in qs
     ]
     return Table(
         key="learnings",
         caption=_("Learnings shared"),
-        columns=[_("Title"), _("Region"), _("Kind"), _("Themes"), _("Published")],
+        columns=[
+            Column("title", _("Title")),
+            Column("region", _("Region")),
+            Column("kind", _("Kind")),
+            Column("themes", _("Themes")),
+            Column("published", _("Published")),
+        ],
         rows=rows,
-        count_columns=(),
         chart="",
         sensitive=False,
     )

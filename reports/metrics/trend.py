@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from cases.models import ContactMoment
 
-from ..tables import Table
+from ..tables import Column, Row, Table
 from .build import month_key, total_row
 from .counts.interviews import InterviewCounts, interview_counts_for
 from .counts.jeugdigen import JeugdigeCounts, jeugdige_counts_for
-from .span import Span
+from .span import Span, next_month
 
 
 def trend_per_month(
@@ -37,15 +39,25 @@ def trend_per_month(
     }
     held = interview_counts_for(span, interviews).per_month()
     rows = [
-        [m.strftime("%m-%Y"), registered.get(m, 0), contacts.get(m, 0), held.get(m, 0)]
+        Row(
+            m.strftime("%Y-%m"),
+            [m.strftime("%m-%Y"), registered.get(m, 0), contacts.get(m, 0), held.get(m, 0)],
+        )
         for m in months
+    ]
+    # the days the months count: from the first of the first month up to the period's end
+    period = (first, min(span.end, next_month(months[-1]) - timedelta(days=1)))
+    columns = [
+        Column("month", _("Month")),
+        Column("registered", _("Registered"), count=True, period=period),
+        Column("contacts", _("Contact moments"), count=True, period=period),
+        Column("interviews", _("Interviews"), count=True, period=period),
     ]
     return Table(
         key="trend",
         caption=_("Trend per month"),
-        columns=[_("Month"), _("Registered"), _("Contact moments"), _("Interviews")],
+        columns=columns,
         rows=rows,
-        total=total_row(rows, (1, 2, 3)),
-        count_columns=(1, 2, 3),
+        total=total_row(columns, rows),
         chart="columns",
     )
