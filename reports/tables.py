@@ -59,6 +59,7 @@ __all__ = [
     "Row",
     "Table",
     "links",
+    "month_row",
     "present",
     "suppress_value",
 ]
@@ -229,6 +230,11 @@ class Table:
         return [self.header, *[list(r) for r in self.lines()]]
 
 
+def month_row(day: date) -> str:
+    """The key of the row of the month ``day`` falls in, in a table per month ("2026-09")."""
+    return f"{day:%Y-%m}"
+
+
 # -- links between tables -------------------------------------------------------------------
 def links(tables: Iterable[Table]) -> list[Link]:
     """The counts that tables released together share, by name: protected as one system
@@ -306,7 +312,7 @@ def _interviews_in_the_trend(interviews: Table, trend: Table) -> list[Link]:
             t_start.month,
         )
     ):
-        first = trend.rows[0].key
+        first = month_row(t_start)  # the trend's row of the period's first month
         return [
             _link(
                 "interviews held in the period, within the trend's months",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import ContactMoment
 
-from ..tables import Column, Row, Table
+from ..tables import Column, Row, Table, month_row
 from .build import month_key, total_row
 from .counts.interviews import InterviewCounts, interview_counts_for
 from .counts.jeugdigen import JeugdigeCounts, jeugdige_counts_for
@@ -40,7 +40,7 @@ def trend_per_month(
     held = interview_counts_for(span, interviews).per_month()
     rows = [
         Row(
-            m.strftime("%Y-%m"),
+            month_row(m),
             [m.strftime("%m-%Y"), registered.get(m, 0), contacts.get(m, 0), held.get(m, 0)],
         )
         for m in months
