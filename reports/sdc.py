@@ -27,8 +27,10 @@ Wiley 2012, ch. 4; the "interval protection" rule of τ-ARGUS):
    give away — the last resort of :func:`suppression_pattern`), so it ends protected.
 
 **Cells by name.** A value is a :class:`Cell` — table key, row key, column key (the total row's
-key is ``"total"``) — never a position, so reordering a table's rows or columns changes
-nothing here.
+key is ``"total"``) — never a position, so reordering a table's rows or columns cannot unlink
+or mislabel a cell. Only a tie between equally small complementary candidates is broken by the
+order the tables are declared in (so another order may hide another cell of the same size,
+equally verified).
 
 **Linked tables** (:func:`protect_together`): tables shown together are one system, with the
 counts they share (:class:`Link`, declared by name in :func:`reports.tables.links`) as extra

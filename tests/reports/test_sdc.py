@@ -145,6 +145,17 @@ def test_distinct_total_columns_are_inequalities():
     assert_protected(t, t.suppress())
 
 
+@pytest.mark.parametrize("values,total", [([1, 1], 1), ([1, 1, 1], 2), ([2, 2, 0], 2)])
+def test_a_distinct_total_below_the_sum_bounds_every_cell(values, total):
+    """One jeugdige with two kinds of activity: 1 and 1 with "any activity" 1. Each cell is
+    at most the distinct total, so a shown total of 1 would pin both "<3" to 1."""
+    t = column(values, total=total)
+    shown = t.suppress()
+    assert [r[1] for r in shown.rows] == [SMALL if v else 0 for v in values]
+    assert shown.total[1] == HIDDEN
+    assert_protected(t, shown)
+
+
 def test_the_interval_check_is_exact_on_the_found_table():
     t = column([11, 4, 1, 0, 1])
     system = system_for(t)
@@ -154,6 +165,23 @@ def test_the_interval_check_is_exact_on_the_found_table():
     for key in hidden:
         lo, hi = feasible_range(system, hidden, key, "A")
         assert hi - lo >= 3
+
+
+@pytest.mark.parametrize("values", [[11, 4, 1, 0, 1], [5, 1, 1, 1], [1, 7, 4, 0], [2, 0]])
+def test_a_chart_draws_each_hidden_cell_over_what_a_reader_can_know(values):
+    """The ranges a chart draws (reports.charts) are the intervals of a reader who knows the
+    method, as the independent audit computes them: a "<3" from 1 to 2, an "x" from its
+    minimum to its maximum."""
+    t = column(values)
+    shown = t.suppress()
+    informed, _value = intervals(t, shown, knows_method=True)
+    hidden = {k for k, v in informed.items() if k[0] != TOTAL}
+    assert hidden and set(shown.ranges) == hidden
+    for key, (lo, hi) in shown.ranges.items():
+        want_lo, want_hi = informed[key]
+        assert (lo, hi) == (round(want_lo), want_hi if want_hi == float("inf") else round(want_hi))
+        if shown.cell(*key) == SMALL:
+            assert (lo, hi) == (1, 2)
 
 
 def test_not_sensitive_tables_are_left_alone():

@@ -153,6 +153,11 @@ def test_a_link_to_a_cell_that_is_not_there_raises():
         link = Link("wrong", (Cell("grondslag", TOTAL, "closed"),), (cell,))
         with pytest.raises(LinkError, match=why):
             protect_together([status, grondslag], [link])
+    twice = Link(
+        "twice", (Cell("grondslag", TOTAL, "closed"), Cell("grondslag", TOTAL, "closed")), ()
+    )
+    with pytest.raises(LinkError, match="names a cell twice"):
+        protect_together([status, grondslag], [twice])
     # a table released on its own links to nothing: the condition is stated, not skipped
     assert links([grondslag]) == []
     shown = replace(grondslag, suppressed=True)  # not protected here: a link to it is an error
@@ -190,6 +195,15 @@ def test_a_row_total_that_does_not_add_up_raises():
     wrong = replace(grondslag, rows=[Row("5a", ["5a", 6, 1, 8]), grondslag.rows[1]])
     wrong = replace(wrong, total=Row(TOTAL, ["T", 10, 2, 13]))
     with pytest.raises(RelationError, match="'total' is the sum of open, closed"):
+        wrong.suppress()
+
+
+@pytest.mark.parametrize("value", [None, "3", 2.0, True])
+def test_a_count_cell_that_is_not_a_whole_number_raises(value):
+    """A count column holds whole numbers; anything else is a bug in the figures."""
+    status, _grondslag, _links = status_and_grondslag()
+    wrong = replace(status, rows=[Row("aangemeld", ["a", value]), *status.rows[1:]])
+    with pytest.raises(RelationError, match="not a count"):
         wrong.suppress()
 
 
