@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from .sdc import (
     DISTINCT,
@@ -196,17 +197,17 @@ class Table:
             yield self.total
 
     # -- for drawing ---------------------------------------------------------------------------
-    @property
+    @cached_property
     def header(self) -> list[str]:
         """The columns' labels, as the header row shows them."""
         return [c.label for c in self.columns]
 
-    @property
+    @cached_property
     def count_columns(self) -> tuple[int, ...]:
         """Positions of the count columns (what a chart draws)."""
         return tuple(i for i, c in enumerate(self.columns) if c.count)
 
-    @property
+    @cached_property
     def right_columns(self) -> tuple[int, ...]:
         """Positions of the right-aligned (number) columns."""
         return tuple(i for i, c in enumerate(self.columns) if c.right)
