@@ -148,7 +148,7 @@ class Table:
             if c.total not in (SUM, DISTINCT):
                 problems.append(f"column {c.key!r}: total {c.total!r} is neither SUM nor DISTINCT")
             if not set(c.sums) <= counts - {c.key}:
-                problems.append(f"column {c.key!r} sums {c.sums}, not all other count columns")
+                problems.append(f"column {c.key!r} sums {c.sums}: not all other count columns")
         seen = set()
         for row in [*self.rows, *([self.total] if self.total is not None else [])]:
             if not isinstance(row, Row):
@@ -228,7 +228,7 @@ class Table:
 
     def as_rows(self) -> list[list]:
         """Header, rows and the total row: what an export writes."""
-        return [self.header, *[list(r) for r in self.lines()]]
+        return [list(self.header), *[list(r) for r in self.lines()]]
 
 
 def month_row(day: date) -> str:
