@@ -5,7 +5,7 @@ table it was drawn from, which is the text alternative. Colours are SVG presenta
 attributes, not ``style=`` (the CSP forbids inline styles).
 
 A suppressed cell is drawn as a hatched, outlined *range* with its mark as the label: "<3" from
-1 to 2, an "x" over its feasible interval (``table.extra["ranges"]``, computed by reports.sdc
+1 to 2, an "x" over its feasible interval (``table.ranges``, computed by reports.sdc
 from what is published anyway), open-ended up to the axis when it has no upper bound. So the
 chart shows no more than the table, and nothing goes missing.
 
@@ -112,11 +112,14 @@ def _num(value) -> int:
 
 
 def _range(table: Table, r: int, c: int) -> tuple[float, float] | None:
-    """The range a suppressed cell is drawn over, or None for a shown value."""
-    value = table.rows[r][c]
+    """The range a suppressed cell (row ``r``, column ``c`` as drawn) is drawn over, or None
+    for a shown value. The protection gives the ranges by row and column key."""
+    row = table.rows[r]
+    value = row[c]
     if value not in (SMALL, HIDDEN):
         return None
-    lo, hi = table.extra.get("ranges", {}).get((r, c), (1, 2) if value == SMALL else (0, INF))
+    default = (1, 2) if value == SMALL else (0, INF)
+    lo, hi = table.ranges.get((row.key, table.columns[c].key), default)
     return float(lo), float(hi)
 
 
@@ -168,7 +171,7 @@ def _describe(table: Table) -> str:
         return table.description
     parts = []
     for row in table.rows[:30]:
-        values = ", ".join(f"{table.columns[i]}: {row[i]}" for i in table.count_columns)
+        values = ", ".join(f"{table.header[i]}: {row[i]}" for i in table.count_columns)
         parts.append(f"{row[0]}: {values}")
     return "; ".join(parts) or "—"
 
@@ -268,7 +271,7 @@ def column_chart(table: Table, *, width: int = 460) -> SafeString:
     left = math.ceil(text_width(str(round(top)), size)) + 8  # room for the axis maximum
     plot_h = 150
     plot_w = width - left - pad
-    legend = [wrap(table.columns[c], width - left - 18 - pad, size) for c in series]
+    legend = [wrap(table.header[c], width - left - 18 - pad, size) for c in series]
     legend_hs = [max(18, math.ceil(len(lines) * LINE * size + 4)) for lines in legend]
     height = plot_h + bottom + sum(legend_hs) + pad
     group_w = plot_w / max(len(groups), 1)

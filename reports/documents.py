@@ -26,7 +26,7 @@ from wel.models import Role
 from . import metrics
 from .charts import chart_for
 from .models import Report
-from .tables import Table, present
+from .tables import Column, Row, Table, present
 
 Progress = Callable[[int, str], None]
 
@@ -115,23 +115,24 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     progress(10, _("Region by region"))
     sections = []
     n = len(per_region.rows) or 1
-    columns = per_region.columns
+    counts = [c for c in per_region.columns if c.count]
     for i, row in enumerate(per_region.rows):
-        code = per_region.extra["codes"][i]
+        code = row.key
         # The region's own key figures, exactly as protected in the table of all regions: a
         # separate breakdown per region could be subtracted from them (linked tables).
         table = Table(
             key=f"region-{code.lower()}",
             caption=str(row[0]),
-            columns=[_("Figure"), _("Number")],
-            rows=[[str(columns[c]), row[c]] for c in per_region.count_columns],
+            columns=[
+                Column("figure", _("Figure")),
+                Column("number", _("Number"), count=True),
+            ],
+            rows=[Row(c.key, [str(c.label), per_region.cell(code, c.key)]) for c in counts],
             suppressed=True,
-            extra={
-                "ranges": {
-                    (j, 1): rng
-                    for j, c in enumerate(per_region.count_columns)
-                    if (rng := per_region.extra.get("ranges", {}).get((i, c)))
-                }
+            ranges={
+                (c.key, "number"): rng
+                for c in counts
+                if (rng := per_region.ranges.get((code, c.key)))
             },
         )
         sections.append(
@@ -140,7 +141,7 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
                 {
                     "name": row[0],
                     "code": code,
-                    "pairs": list(zip(per_region.columns[1:], row[1:], strict=True)),
+                    "pairs": list(zip(per_region.header[1:], row[1:], strict=True)),
                     "figure": Figure(table=table, chart=chart_for(table)),
                 },
             )

@@ -72,7 +72,7 @@ def table_body(table: Table, links: list[str | None]) -> SafeString:
     texts = _Texts(context)
     right = set(table.right_columns)
     out = ["<thead><tr>"]
-    for i, c in enumerate(table.columns):
+    for i, c in enumerate(table.header):
         cls = ' class="text-end"' if i in right else ""
         out.append(f'<th scope="col"{cls}>{texts.text(c)}</th>')
     out.append("</tr></thead>\n          <tbody>\n          ")

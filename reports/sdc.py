@@ -26,19 +26,29 @@ Wiley 2012, ch. 4; the "interval protection" rule of τ-ARGUS):
    passes both models (for linked tables after showing as "x" a "<3" that another table would
    give away — the last resort of :func:`suppression_pattern`), so it ends protected.
 
+**Cells by name.** A value is a :class:`Cell` — table key, row key, column key (the total row's
+key is ``"total"``) — never a position, so reordering a table's rows or columns cannot unlink
+or mislabel a cell. Only a tie between equally small complementary candidates is broken by the
+order the tables are declared in (so another order may hide another cell of the same size,
+equally verified).
+
 **Linked tables** (:func:`protect_together`): tables shown together are one system, with the
-counts they share (:class:`Link`) as extra equations.
+counts they share (:class:`Link`, declared by name in :func:`reports.tables.links`) as extra
+equations (or inequalities). A link must bind: a cell it names that is not there, or exact
+figures that do not satisfy it, raise :class:`LinkError`.
 
 **Zeros stay visible 0.** A 0 names nobody; it is one more exact figure in the equations above,
 so the check already accounts for what it tells about the other cells, and a reader may rely on
 "a hidden value is never 0" (model B). A zero is never used as a complementary cell: hiding it
 would show "x" where nothing is (the issue's "a real 0 shown as x").
 
-**Which relations a reader knows.** A column whose total row equals its sum is an equation; a
-column whose total is a distinct count (e.g. "jeugdigen with any activity") gives the reader
-"each cell <= total <= sum of the cells"; a row-total column equal to the sum of the row's
-other count columns is an equation, also in the total row (the grand total). A relation is
-assumed whenever the exact figures satisfy it, which can only make the check stricter.
+**Which relations a reader knows** — what the table declares (reports.tables): a column whose
+total-row cell is its sum (``SUM``) is an equation; a column whose total is a distinct count
+(``DISTINCT``, e.g. "jeugdigen with any activity") gives the reader "each cell <= total <= sum
+of the cells", and the equation where the figures make it one (stricter); a row-total column
+(``Column.sums``) is an equation in every row and in the total row (the grand total). Exact
+figures that do not satisfy what their table declares raise :class:`RelationError`: a bug,
+never a relation quietly left out.
 
 Pure Python apart from the LP; small tables (at most a few hundred cells) only.
 """
@@ -48,7 +58,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from .tables import Table
@@ -58,15 +68,36 @@ SMALL = "<3"
 HIDDEN = "x"
 INF = float("inf")
 EPS = 1e-6
+TOTAL = "total"  # the key of a table's total row (reports.tables.TOTAL)
+SUM, DISTINCT = "sum", "distinct"  # what a total-row cell is (reports.tables)
 
 
 class SuppressionError(RuntimeError):
     """The table could not be protected (cannot happen for tables of counts >= 0)."""
 
 
+class RelationError(ValueError):
+    """The exact figures do not satisfy a relation their tables declare (a total that is not
+    the sum it says it is, a row total that does not add up), or a cell is not a count: a bug
+    in the figures or in the declaration. Never quietly left out of the protection."""
+
+
+class LinkError(RelationError):
+    """A link between tables released together names a cell that is not there, or the exact
+    figures do not satisfy it."""
+
+
+class Cell(NamedTuple):
+    """A cell by name: table key, row key (``"total"`` for the total row), column key."""
+
+    table: str
+    row: Hashable
+    column: str
+
+
 @dataclass(frozen=True)
 class Var:
-    key: Hashable
+    key: Cell
     value: int
     is_total: bool
 
@@ -110,43 +141,87 @@ def _holds(rel: Relation, values: dict) -> bool:
     return s == 0 if rel.kind == "eq" else s <= 0
 
 
-def system_for(table: Table) -> System:
-    """Variables and relations of a :class:`~reports.tables.Table` (see the module docstring)."""
-    rt = table.row_total_column
-    counts = list(table.count_columns)
+@dataclass(frozen=True)
+class Frame:
+    """What the protection reads of a table, by name (hashable: patterns are memoised per
+    frame): its count columns as ``(key, total kind, the columns a row total sums)``, and its
+    rows as ``(key, counts in those columns)``, the total row (key ``"total"``) last."""
+
+    key: str
+    columns: tuple[tuple[str, str, tuple[str, ...]], ...]
+    rows: tuple[tuple[Hashable, tuple[int, ...]], ...]
+    has_total: bool
+
+
+def frame(table: Table) -> Frame:
+    """The :class:`Frame` of a table; a count cell that is not a whole number raises."""
+    counted = [(i, c) for i, c in enumerate(table.columns) if c.count]
+    rows = []
+    for row in table.lines():
+        values = tuple(row[i] for i, _c in counted)
+        for (_i, c), v in zip(counted, values, strict=True):
+            if not _int(v):
+                raise RelationError(
+                    f"table {table.key!r}: cell ({row.key!r}, {c.key!r}) is {v!r}, not a count"
+                )
+        rows.append((row.key, values))
+    return Frame(
+        key=table.key,
+        columns=tuple((c.key, c.total, tuple(c.sums)) for _i, c in counted),
+        rows=tuple(rows),
+        has_total=table.total is not None,
+    )
+
+
+def system_for(table: Table | Frame) -> System:
+    """Variables and relations of a table (see the module docstring): every count cell by
+    name, the relations its columns declare. Figures that break them raise
+    :class:`RelationError`."""
+    f = table if isinstance(table, Frame) else frame(table)
+    row_totals = {key for key, _kind, sums in f.columns if sums}
     vars_: dict[Hashable, Var] = {}
-    for r, row in enumerate(table.rows):
-        for c in counts:
-            if c < len(row) and _int(row[c]):
-                vars_[("c", r, c)] = Var(("c", r, c), row[c], is_total=(c == rt))
-    total = table.total
-    if total is not None:
-        for c in counts:
-            if c < len(total) and _int(total[c]):
-                vars_[("t", c)] = Var(("t", c), total[c], is_total=True)
+    for row, values in f.rows:
+        for (column, _kind, _sums), value in zip(f.columns, values, strict=True):
+            cell = Cell(f.key, row, column)
+            vars_[cell] = Var(cell, value, is_total=(row == TOTAL or column in row_totals))
     values = {k: v.value for k, v in vars_.items()}
-    candidates: list[Relation] = []
-    n = len(table.rows)
-    for c in counts:
-        t = ("t", c)
-        cells = [("c", r, c) for r in range(n)]
-        if t not in vars_ or not all(k in vars_ for k in cells):
+    inner = [row for row, _values in f.rows if not (f.has_total and row == TOTAL)]
+    relations: list[Relation] = []
+
+    def must_hold(rel: Relation, what: str) -> Relation:
+        if not _holds(rel, values):
+            shown = ", ".join(f"{k.row}/{k.column} = {values[k]}" for k, _c in rel.coefs)
+            raise RelationError(f"table {f.key!r}: {what} does not hold ({shown})")
+        return rel
+
+    if f.has_total:
+        for column, kind, _sums in f.columns:
+            t = Cell(f.key, TOTAL, column)
+            cells = [Cell(f.key, row, column) for row in inner]
+            column_sum = Relation(tuple((k, 1) for k in cells) + ((t, -1),))
+            if kind == SUM:
+                relations.append(must_hold(column_sum, f"column {column!r} sums to its total"))
+            elif _holds(column_sum, values):  # a distinct count that is the sum: stricter
+                relations.append(column_sum)
+            else:  # a distinct count: each cell <= total <= the cells' sum
+                relations.extend(
+                    must_hold(Relation(((k, 1), (t, -1)), "le"), f"{k.row!r} <= the distinct total")
+                    for k in cells
+                )
+                relations.append(
+                    must_hold(
+                        Relation(((t, 1), *((k, -1) for k in cells)), "le"),
+                        f"the distinct total of {column!r} <= the sum",
+                    )
+                )
+    for column, _kind, sums in f.columns:
+        if not sums:
             continue
-        column_sum = Relation(tuple((k, 1) for k in cells) + ((t, -1),))
-        if _holds(column_sum, values):
-            candidates.append(column_sum)
-        else:  # a distinct count: each cell <= total <= the cells' sum
-            candidates.extend(Relation(((k, 1), (t, -1)), "le") for k in cells)
-            candidates.append(Relation(((t, 1), *((k, -1) for k in cells)), "le"))
-    if rt is not None:
-        parts = [c for c in counts if c != rt]
-        lines = [("c", r) for r in range(n)] + ([("t",)] if total is not None else [])
-        for line in lines:
-            keys = [(*line, c) for c in parts]
-            whole = (*line, rt)
-            if whole in vars_ and all(k in vars_ for k in keys):
-                candidates.append(Relation(tuple((k, 1) for k in keys) + ((whole, -1),)))
-    relations = [rel for rel in candidates if _holds(rel, values)]
+        for row, _values in f.rows:
+            keys = [Cell(f.key, row, part) for part in sums]
+            whole = Cell(f.key, row, column)
+            rel = Relation(tuple((k, 1) for k in keys) + ((whole, -1),))
+            relations.append(must_hold(rel, f"{column!r} is the sum of {', '.join(sums)}"))
     return System(vars=vars_, relations=relations)
 
 
@@ -351,162 +426,158 @@ def audit(system: System, hidden: set) -> dict:
     }
 
 
-def _signature(table: Table) -> tuple:
-    """Everything the pattern depends on: the counts, the totals and the table's shape."""
-
-    def counts(row):
-        return tuple(row[c] if c < len(row) and _int(row[c]) else None for c in table.count_columns)
-
-    return (
-        tuple(counts(r) for r in table.rows),
-        counts(table.total) if table.total is not None else None,
-        tuple(table.count_columns),
-        table.row_total_column,
-        bool(table.chart),
-    )
-
-
-@lru_cache(maxsize=2048)
-def _protected(signature: tuple) -> tuple[dict, dict]:
-    """``({key: label}, {(row, column): range})`` for a signature: a pure function of the
-    counts, kept for repeated views of the same figures (aggregates only, in memory)."""
-    rows, total, count_columns, rt, charted = signature
-    shape = _Shape(rows, total, count_columns, rt)
-    system = system_for(shape)
-    hidden = suppression_pattern(system)
+# -- one table ----------------------------------------------------------------------------------
+def _marks(system: System, hidden: set, charted: dict) -> tuple[dict, dict]:
+    """``({cell: label}, {cell: range})`` of the hidden cells: "<3" for a small inner value,
+    "x" for any other; the range a chart draws for each hidden cell of a row (not the total
+    row), computed by linear program only for tables with a chart (``charted`` by table key)."""
     labels, ranges = {}, {}
-    for key in hidden:
-        var = system.vars[key]
-        labels[key] = HIDDEN if var.is_total or not var.primary else SMALL
-        if key[0] == "c":
-            if labels[key] == SMALL:
-                ranges[key[1:]] = (1, 2)
-            elif (rng := _shown_range(system, hidden, key, lp=charted)) is not None:
-                ranges[key[1:]] = rng
+    for cell in hidden:
+        var = system.vars[cell]
+        labels[cell] = HIDDEN if var.is_total or not var.primary else SMALL
+        if cell.row == TOTAL:
+            continue
+        if labels[cell] == SMALL:
+            ranges[cell] = (1, 2)
+        elif (rng := _shown_range(system, hidden, cell, lp=charted[cell.table])) is not None:
+            ranges[cell] = rng
     return labels, ranges
 
 
-@dataclass(frozen=True)
-class _Shape:
-    """A table's counts laid out as in the table (columns by index), for :func:`system_for`."""
-
-    counts: tuple
-    totals: tuple | None
-    count_columns: tuple
-    row_total_column: int | None
-
-    def _row(self, values) -> list:
-        out = [None] * (max(self.count_columns, default=0) + 1)
-        for c, v in zip(self.count_columns, values, strict=True):
-            out[c] = v
-        return out
-
-    @property
-    def rows(self) -> list[list]:
-        return [self._row(r) for r in self.counts]
-
-    @property
-    def total(self) -> list | None:
-        return None if self.totals is None else self._row(self.totals)
+@lru_cache(maxsize=2048)
+def _protected(f: Frame, charted: bool) -> tuple[dict, dict]:
+    """The marks (:func:`_marks`) of one table's frame: a pure function of the counts and the
+    table's declared shape, kept for repeated views of the same figures (aggregates only, in
+    memory)."""
+    system = system_for(f)
+    hidden = suppression_pattern(system)
+    return _marks(system, hidden, {f.key: charted})
 
 
 def protect(table: Table) -> Table:
     """The table as published to a reader without exact access (see the module docstring).
 
-    The returned table's ``extra["ranges"]`` maps ``(row, column)`` of each hidden inner cell
-    to its feasible interval for a reader who knows the method (model B): what a chart draws
+    The returned table's ``ranges`` maps (row key, column key) of each hidden inner cell to
+    its feasible interval for a reader who knows the method (model B): what a chart draws
     (computed by linear program only for tables with a chart).
     """
-    labels, ranges = _protected(_signature(table))
-    return _apply(table, labels, dict(ranges))
+    labels, ranges = _protected(frame(table), bool(table.chart))
+    return _apply(table, labels, ranges)
 
 
 # -- linked tables ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Link:
-    """The same count in two tables shown together: ``sum(left) == sum(right)``, each side a
-    tuple of ``(table key, cell key)`` with cell keys ``("c", row, column)`` or
-    ``("t", column)`` (the total row). Used only when the exact figures satisfy it."""
+    """A count that two tables released together share, by name: ``sum(left) == sum(right)``
+    (``kind`` "eq") or ``sum(left) <= sum(right)`` ("le"), each side a tuple of
+    :class:`Cell`. ``name`` says which count it is. It must bind: see :func:`bind`."""
 
-    left: tuple
-    right: tuple
+    name: str
+    left: tuple[Cell, ...]
+    right: tuple[Cell, ...]
+    kind: str = "eq"
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        return (*self.left, *self.right)
+
+    @property
+    def tables(self) -> set[str]:
+        return {cell.table for cell in self.cells}
+
+    def relation(self) -> Relation:
+        coefs = tuple((c, 1) for c in self.left) + tuple((c, -1) for c in self.right)
+        return Relation(coefs, self.kind)
+
+
+def bind(link: Link, tables: dict[str, Table]) -> Relation:
+    """The link's relation among the counts of ``tables`` (protected tables by key). Raises
+    :class:`LinkError` when a table, row or count column it names is not there, a cell is
+    named twice, or the exact figures do not satisfy it."""
+    if link.kind not in ("eq", "le"):
+        raise LinkError(f"link {link.name!r}: kind {link.kind!r} is neither 'eq' nor 'le'")
+    if len(set(link.cells)) != len(link.cells):
+        raise LinkError(f"link {link.name!r} names a cell twice")
+    values = {}
+    for cell in link.cells:
+        table = tables.get(cell.table)
+        if table is None:
+            raise LinkError(
+                f"link {link.name!r} names table {cell.table!r}, which is not protected with "
+                "it (not released together, not sensitive, or already suppressed)"
+            )
+        try:
+            column = table.column(cell.column)
+            value = table.cell(cell.row, cell.column)
+        except KeyError as exc:
+            raise LinkError(f"link {link.name!r}: {exc.args[0]}") from exc
+        if not column.count or not _int(value):
+            raise LinkError(f"link {link.name!r}: {cell} is not a count ({value!r})")
+        values[cell] = value
+    rel = link.relation()
+    if not _holds(rel, values):
+        left = " + ".join(f"{c.table}[{c.row}, {c.column}] {values[c]}" for c in link.left)
+        right = " + ".join(f"{c.table}[{c.row}, {c.column}] {values[c]}" for c in link.right)
+        op = "==" if link.kind == "eq" else "<="
+        raise LinkError(f"link {link.name!r} does not hold: {left} {op} {right} is false")
+    return rel
 
 
 def protect_together(tables: list[Table], links: Iterable[Link] = ()) -> list[Table]:
     """Tables shown together, protected as one system: a cell hidden in one table cannot be
     read off another (e.g. closed cases in the status table and the grondslag table's
-    "Closed" total). A linked cell counts as a total (hidden as "x", never "<3": as "<3" it
-    would bound the other table's total to 1 or 2). Tables that are not sensitive (or already
-    suppressed) are left as they are; without links this is :func:`protect` per table."""
+    "Closed" total). A cell of an equation link counts as a total (hidden as "x", never
+    "<3": as "<3" it would bound the other table's total to 1 or 2). Every link must bind
+    (:func:`bind`). Tables that are not sensitive (or already suppressed) are left as they
+    are; without links this is :func:`protect` per table."""
     todo = [t for t in tables if t.sensitive and not t.suppressed]
-    keys = {t.key for t in todo}
-    links = tuple(
-        link for link in links if all(k in keys for k, _cell in (*link.left, *link.right))
-    )
+    by_key = {t.key: t for t in todo}
+    if len(by_key) != len(todo):
+        raise ValueError(f"tables protected together share a key: {[t.key for t in todo]}")
+    links = tuple(links)
+    for link in links:
+        bind(link, by_key)
+    protected = {id(t) for t in todo}
     if not links:
-        return [protect(t) if t in todo else t for t in tables]
-    signature = (tuple((t.key, _signature(t)) for t in todo), links)
-    labels, ranges = _protected_together(signature)
-    out = []
-    for t in tables:
-        if t not in todo:
-            out.append(t)
-            continue
-        out.append(_apply(t, labels.get(t.key, {}), ranges.get(t.key, {})))
-    return out
+        return [protect(t) if id(t) in protected else t for t in tables]
+    labels, ranges = _protected_together(
+        tuple(frame(t) for t in todo), tuple(bool(t.chart) for t in todo), links
+    )
+    return [_apply(t, labels, ranges) if id(t) in protected else t for t in tables]
 
 
 @lru_cache(maxsize=512)
-def _protected_together(signature: tuple) -> tuple[dict, dict]:
-    parts, links = signature
+def _protected_together(frames: tuple[Frame, ...], charted: tuple, links: tuple) -> tuple:
     vars_: dict = {}
     relations: list[Relation] = []
-    charted = {}
-    for key, sig in parts:
-        rows, total, count_columns, rt, chart = sig
-        charted[key] = chart
-        system = system_for(_Shape(rows, total, count_columns, rt))
-        for k, v in system.vars.items():
-            vars_[(key, k)] = replace(v, key=(key, k))
-        relations += [
-            Relation(tuple(((key, k), c) for k, c in rel.coefs), rel.kind)
-            for rel in system.relations
-        ]
-    values = {k: v.value for k, v in vars_.items()}
+    for f in frames:
+        system = system_for(f)
+        vars_.update(system.vars)
+        relations += system.relations
     for link in links:
-        coefs = tuple((k, 1) for k in link.left) + tuple((k, -1) for k in link.right)
-        if all(k in vars_ for k, _c in coefs) and _holds(Relation(coefs), values):
-            relations.append(Relation(coefs))
-            for k, _c in coefs:  # a count that sums another table's cells is a total there:
-                vars_[k] = replace(vars_[k], is_total=True)  # "x" when hidden, not "<3"
+        relations.append(link.relation())
+        if link.kind == "eq":  # a count that sums another table's cells is a total there:
+            for cell in link.cells:  # "x" when hidden, not "<3"
+                vars_[cell] = replace(vars_[cell], is_total=True)
     system = System(vars=vars_, relations=relations)
     hidden = suppression_pattern(system)
-    labels: dict = {}
-    ranges: dict = {}
-    for full in hidden:
-        table, key = full
-        var = system.vars[full]
-        label = HIDDEN if var.is_total or not var.primary else SMALL
-        labels.setdefault(table, {})[key] = label
-        if key[0] == "c":
-            if label == SMALL:
-                ranges.setdefault(table, {})[key[1:]] = (1, 2)
-            elif (rng := _shown_range(system, hidden, full, lp=charted[table])) is not None:
-                ranges.setdefault(table, {})[key[1:]] = rng
-    return labels, ranges
+    return _marks(system, hidden, {f.key: c for f, c in zip(frames, charted, strict=True)})
 
 
 def _apply(table: Table, labels: dict, ranges: dict) -> Table:
-    rows = [list(r) for r in table.rows]
-    total = list(table.total) if table.total is not None else None
-    for key, label in labels.items():
-        if key[0] == "c":
-            rows[key[1]][key[2]] = label
-        else:
-            total[key[1]] = label
-    return replace(
-        table, rows=rows, total=total, suppressed=True, extra={**table.extra, "ranges": ranges}
-    )
+    """The table with the hidden cells' marks in place (``labels`` and ``ranges`` by
+    :class:`Cell`; cells of other tables are ignored)."""
+    from .tables import Row
+
+    rows = {row.key: Row(row.key, row) for row in table.lines()}
+    for cell, label in labels.items():
+        if cell.table == table.key:
+            rows[cell.row][table.index(cell.column)] = label
+    total = rows.pop(TOTAL) if table.total is not None else None
+    shown = {
+        (cell.row, cell.column): rng for cell, rng in ranges.items() if cell.table == table.key
+    }
+    return replace(table, rows=list(rows.values()), total=total, suppressed=True, ranges=shown)
 
 
 def _shown_range(system: System, hidden: set, key, *, lp: bool) -> tuple[int, float] | None:

@@ -78,13 +78,13 @@ class Shown:
 
     @property
     def linked_rows(self) -> list[tuple[list, str | None]]:
-        """Rows with a link for the row label: a region's dashboard in "per region" tables."""
-        codes = self.table.extra.get("codes")
-        if not codes:
+        """Rows with a link for the row label: a region's dashboard in "per region" tables
+        (whose row keys are the regions' codes)."""
+        if self.table.extra.get("row_keys") != "region codes":
             return [(row, None) for row in self.table.rows]
         return [
-            (row, reverse("reports:region_dashboard", kwargs={"code": code}))
-            for row, code in zip(self.table.rows, codes, strict=True)
+            (row, reverse("reports:region_dashboard", kwargs={"code": row.key}))
+            for row in self.table.rows
         ]
 
     @property

@@ -1,16 +1,21 @@
-"""An independent audit of a published (suppressed) table, for the tests.
+"""An independent audit of published (suppressed) tables, for the tests.
 
-It does not use reports.sdc: from the exact table (for the structure a reader knows: which
-columns add up to their total, which rows to their row total) and the published one (numbers,
-"<3", "x"), it writes the linear program itself and asks scipy.optimize.linprog for the minimum
-and maximum of every hidden value, always by LP (no closed forms).
+It does not use reports.sdc's algorithm: from the exact tables (for the structure a reader
+knows: what each column's total row is, which columns a row total sums, which counts two
+tables share) and the published ones (numbers, "<3", "x"), it writes the linear program itself
+and asks scipy.optimize.linprog for the minimum and maximum of every hidden value, always by LP
+(no closed forms). Cells are named (table, row key, column key), as the tables name them.
+
+A relation the exact figures do not satisfy is a failure here too, never left out: a total
+declared as a sum that is not one, a row total that does not add up, a link whose cells are not
+there or whose figures disagree.
 """
 
 from __future__ import annotations
 
 from scipy.optimize import linprog
 
-from reports.tables import HIDDEN, SMALL, Table
+from reports.tables import DISTINCT, HIDDEN, SMALL, TOTAL, Table
 
 THRESHOLD = 3
 
@@ -19,82 +24,92 @@ def _is_count(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
-def relations(exact: Table) -> tuple[list, list]:
-    """``(equalities, inequalities)`` as lists of ``{cell: coefficient}`` (sum == 0 / <= 0)."""
+def cells(table: Table) -> dict:
+    """``{(table, row, column): value}`` of every count cell, the total row included."""
+    out = {}
+    for row in table.lines():
+        for column in table.columns:
+            if column.count:
+                out[(table.key, row.key, column.key)] = row[table.index(column.key)]
+    return out
+
+
+def relations(exact: Table) -> tuple[list, list, dict]:
+    """``(equalities, inequalities, values)``; relations as ``{cell: coefficient}`` meaning
+    sum == 0 / <= 0. Asserts that the exact figures satisfy what the table declares."""
+    value = cells(exact)
+    for k, v in value.items():
+        assert _is_count(v), (k, v)
     eqs, les = [], []
-    n, rt = len(exact.rows), exact.row_total_column
-    value = {}
-    for r, row in enumerate(exact.rows):
-        for c in exact.count_columns:
-            if _is_count(row[c]):
-                value[(r, c)] = row[c]
+    key = exact.key
+    inner = [row.key for row in exact.rows]
+    counts = [c for c in exact.columns if c.count]
     if exact.total is not None:
-        for c in exact.count_columns:
-            if _is_count(exact.total[c]):
-                value[("T", c)] = exact.total[c]
-    for c in exact.count_columns:
-        cells = [(r, c) for r in range(n)]
-        if ("T", c) not in value or any(k not in value for k in cells):
+        for column in counts:
+            t = (key, TOTAL, column.key)
+            parts = [(key, r, column.key) for r in inner]
+            s = sum(value[k] for k in parts)
+            if s == value[t]:
+                eqs.append({**dict.fromkeys(parts, 1), t: -1})
+            else:
+                assert column.total == DISTINCT, f"{t}: {value[t]} is not the sum {s}"
+                for k in parts:
+                    assert value[k] <= value[t], (k, value[k], t, value[t])
+                    les.append({k: 1, t: -1})
+                assert value[t] <= s, (t, value[t], s)
+                les.append({t: 1, **dict.fromkeys(parts, -1)})
+    for column in counts:
+        if not column.sums:
             continue
-        s = sum(value[k] for k in cells)
-        if s == value[("T", c)]:
-            eqs.append({**dict.fromkeys(cells, 1), ("T", c): -1})
-        else:
-            for k in cells:
-                if value[k] <= value[("T", c)]:
-                    les.append({k: 1, ("T", c): -1})
-            if value[("T", c)] <= s:
-                les.append({("T", c): 1, **dict.fromkeys(cells, -1)})
-    if rt is not None:
-        parts = [c for c in exact.count_columns if c != rt]
-        for r in [*range(n), "T"]:
-            keys = [(r, c) for c in parts]
-            known = (r, rt) in value and all(k in value for k in keys)
-            if known and sum(value[k] for k in keys) == value[(r, rt)]:
-                eqs.append({**dict.fromkeys(keys, 1), (r, rt): -1})
+        for row in [*inner, *([TOTAL] if exact.total is not None else [])]:
+            parts = [(key, row, c) for c in column.sums]
+            whole = (key, row, column.key)
+            assert sum(value[k] for k in parts) == value[whole], (whole, column.sums)
+            eqs.append({**dict.fromkeys(parts, 1), whole: -1})
     return eqs, les, value
 
 
 def published(shown: Table) -> dict:
-    out = {}
-    for r, row in enumerate(shown.rows):
-        for c in shown.count_columns:
-            out[(r, c)] = row[c]
-    if shown.total is not None:
-        for c in shown.count_columns:
-            out[("T", c)] = shown.total[c]
-    return out
+    return cells(shown)
 
 
 def intervals(exact: Table, shown: Table, *, knows_method: bool = False) -> tuple[dict, dict]:
-    """Every hidden value's ``(min, max)`` for a reader of ``shown`` (see intervals_together)."""
+    """Every hidden value's ``(min, max)`` for a reader of ``shown`` (see intervals_together),
+    by (row key, column key)."""
     out, value = intervals_together([(exact, shown)], (), knows_method=knows_method)
-    return {k[1]: v for k, v in out.items()}, {k[1]: v for k, v in value.items()}
+    return {k[1:]: v for k, v in out.items()}, {k[1:]: v for k, v in value.items()}
 
 
 def intervals_together(pairs, links, *, knows_method: bool = False) -> tuple[dict, dict]:
     """Every hidden value's ``(min, max)`` for a reader of the shown tables of ``pairs``
     (``(exact, shown)``), who knows each table's relations and, for ``links``
-    (reports.sdc.Link), that those counts in two tables are equal. With ``knows_method`` the
-    reader also uses: "<3" is 1 or 2, a hidden total >= 1, a hidden inner cell >= 3 if it is a
-    complementary cell, else >= 1 (a reader who even knows which is which)."""
-    eqs, les, value, pub, rts = [], [], {}, {}, {}
+    (reports.sdc.Link), that those counts in two tables are equal (or one at most the other).
+    With ``knows_method`` the reader also uses: "<3" is 1 or 2, a hidden total >= 1, a hidden
+    inner cell >= 3 if it is a complementary cell, else >= 1 (a reader who even knows which is
+    which)."""
+    eqs, les, value, pub, totals = [], [], {}, {}, set()
     for exact, shown in pairs:
         t_eqs, t_les, t_value = relations(exact)
-        name = exact.key
-        eqs += [{(name, k): c for k, c in rel.items()} for rel in t_eqs]
-        les += [{(name, k): c for k, c in rel.items()} for rel in t_les]
-        value.update({(name, k): v for k, v in t_value.items()})
-        pub.update({(name, k): v for k, v in published(shown).items()})
-        rts[name] = exact.row_total_column
+        eqs += t_eqs
+        les += t_les
+        value.update(t_value)
+        pub.update(published(shown))
+        row_totals = {c.key for c in exact.columns if c.sums}
+        totals |= {k for k in t_value if k[1] == TOTAL or k[2] in row_totals}
     for link in links:
-        rel = {}
+        rel: dict = {}
         for side, sign in ((link.left, 1), (link.right, -1)):
-            for table, cell in side:
-                key = (table, ("T", cell[1]) if cell[0] == "t" else (cell[1], cell[2]))
+            for cell in side:
+                key = (cell.table, cell.row, cell.column)
+                assert key in value, f"link {link.name!r}: no count cell {key}"
                 rel[key] = rel.get(key, 0) + sign
-        if all(k in value for k in rel) and sum(c * value[k] for k, c in rel.items()) == 0:
+        s = sum(c * value[k] for k, c in rel.items())
+        if link.kind == "eq":
+            assert s == 0, f"link {link.name!r} does not hold ({s})"
             eqs.append(rel)
+        else:
+            assert s <= 0, f"link {link.name!r} does not hold ({s})"
+            les.append(rel)
     hidden = [k for k in value if pub.get(k) in (SMALL, HIDDEN)]
     for k in value:  # whatever is not hidden is shown exactly as it is
         assert k in hidden or pub[k] == value[k], (k, pub[k], value[k])
@@ -121,13 +136,11 @@ def intervals_together(pairs, links, *, knows_method: bool = False) -> tuple[dic
     a_ub, b_ub = rows(les, False)
     bounds = []
     for k in hidden:
-        table, cell = k
-        is_total = cell[0] == "T" or cell[1] == rts[table]
         if not knows_method:
             bounds.append((0, None))
         elif pub[k] == SMALL:
             bounds.append((1, 2))
-        elif is_total or value[k] < THRESHOLD:
+        elif k in totals or value[k] < THRESHOLD:
             bounds.append((1, None))
         else:
             bounds.append((THRESHOLD, None))
@@ -170,8 +183,8 @@ def assert_protected_together(pairs, links) -> None:
         assert lo <= value[k] + 1e-6 <= hi + 2e-6
     informed, _value = intervals_together(pairs, links, knows_method=True)
     pub = {}
-    for exact, shown in pairs:
-        pub.update({(exact.key, k): v for k, v in published(shown).items()})
+    for _exact, shown in pairs:
+        pub.update(published(shown))
     for k, (lo, hi) in informed.items():
         if 0 < value[k] < THRESHOLD:
             assert hi - lo >= 1 - 1e-6, (k, value[k], lo, hi)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from reports import metrics
 from reports.charts import bar_chart, chart_for, column_chart, text_width
-from reports.tables import Table, present
+from reports.tables import Column, Row, Table, present
 
 SVG = "{http://www.w3.org/2000/svg}"
 LANGUAGES = ["en", "nl"]
@@ -94,7 +94,7 @@ def assert_labels_fit(table: Table, svg: str) -> None:
     texts = text_boxes(svg)
     width = texts[0]["width"] if texts else 0
     if table.chart == "columns":  # the legend, and the axis ticks drawn (they are thinned)
-        wanted = [str(table.columns[c]) for c in table.count_columns]
+        wanted = [str(table.header[c]) for c in table.count_columns]
         labels = [t for t in texts if t["anchor"] == "start"]
         ticks = [t for t in texts if t["anchor"] == "middle" and t["size"] == 9]
         assert {t["text"] for t in ticks} <= {str(r[0]) for r in table.rows}
@@ -136,8 +136,8 @@ def test_every_chart_of_every_report_shows_its_labels_in_full(figures, language)
             Table(
                 key="region-x",
                 caption="x",
-                columns=["Figure", "Number"],
-                rows=[[str(per_region.columns[c]), 1] for c in per_region.count_columns],
+                columns=[Column("figure", "Figure"), Column("number", "Number", count=True)],
+                rows=[Row(c.key, [str(c.label), 1]) for c in per_region.columns if c.count],
             )
         )
         checked = 0
@@ -157,10 +157,13 @@ def test_a_long_trend_labels_its_axis_without_overlap():
         key="trend",
         caption="Trend",
         columns=[
-            "Month",
-            *(" ".join([f"Een heel lange naam van reeks {i}"] * 3) for i in range(4)),
+            Column("month", "Month"),
+            *(
+                Column(f"s{i}", " ".join([f"Een heel lange naam van reeks {i}"] * 3), count=True)
+                for i in range(4)
+            ),
         ],
-        rows=[[m, 1234, 5, 0, 17] for m in months],
+        rows=[Row(m, [m, 1234, 5, 0, 17]) for m in months],
         chart="columns",
     )
     svg = str(column_chart(table))
@@ -184,8 +187,9 @@ LABEL = st.text(
 def test_any_bar_labels_fit(labels, values):
     labels = [" ".join(label.split()) for label in labels]
     draw = values.draw if values else lambda _s: 99_999
-    rows = [[label, draw(st.integers(0, 99_999))] for label in labels]
-    table = Table(key="t", caption="t", columns=["Label", "Number"], rows=rows)
+    rows = [Row(i, [label, draw(st.integers(0, 99_999))]) for i, label in enumerate(labels)]
+    columns = [Column("label", "Label"), Column("n", "Number", count=True)]
+    table = Table(key="t", caption="t", columns=columns, rows=rows)
     assert_labels_fit(table, str(bar_chart(table)))
 
 

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 
 from reports import metrics, selectors
 from reports.html import figure_sections
-from reports.tables import Table, present
+from reports.tables import TOTAL, Column, Row, Table, present
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,9 @@ def test_the_same_markup_as_the_template(figures, export_url, query, suppress):
     hostile = Table(
         key="k<&>",
         caption=HOSTILE,
-        columns=[HOSTILE, "n"],
-        rows=[[HOSTILE, 3], ["b", 0]],
-        total=["Total", 3],
+        columns=[Column("label", HOSTILE), Column("n", "n", count=True)],
+        rows=[Row("a", [HOSTILE, 3]), Row("b", ["b", 0])],
+        total=Row(TOTAL, ["Total", 3]),
         description=HOSTILE,
         chart="",
     )

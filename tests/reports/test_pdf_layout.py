@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from cases.models import Grondslag, Status
 from reports import metrics
 from reports.documents import html_to_pdf
-from reports.tables import Table
+from reports.tables import Column, Row, Table
 
 from .test_pdf import build, nl
 
@@ -97,8 +97,8 @@ def test_a_heading_keeps_its_table_wherever_the_page_breaks(rows):
     table = Table(
         key="learnings",
         caption="Gedeelde geleerde lessen",
-        columns=["Titel", "Regio"],
-        rows=[[f"Les {i}", "Emmen"] for i in range(rows)],
+        columns=[Column("title", "Titel"), Column("region", "Regio")],
+        rows=[Row(i, [f"Les {i}", "Emmen"]) for i in range(rows)],
     )
     with translation.override("nl"):
         nothing = nl("Nothing recorded yet.")

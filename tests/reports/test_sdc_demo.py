@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from django.core.management import call_command
 
 from regions.models import Region
 from reports import metrics, services
-from reports.tables import HIDDEN, SMALL, Table, links, present
+from reports.tables import HIDDEN, SMALL, Column, Row, Table, links, present
 
 from .sdc_audit import assert_protected_together
 
@@ -31,14 +32,18 @@ def write_snapshot() -> int:
     """Dump the exact tables of the database's demo into the snapshot; returns how many."""
 
     def counts(row):
-        return [v if isinstance(v, int) and not isinstance(v, bool) else None for v in row]
+        return [row.key] + [
+            v if isinstance(v, int) and not isinstance(v, bool) else None for v in row[1:]
+        ]
 
     def dump(t, scope):
         return {
             "scope": scope,
             "key": t.key,
-            "count_columns": list(t.count_columns),
-            "row_total_column": t.row_total_column,
+            "columns": [
+                [c.key, c.count, c.total, list(c.sums), [str(d) for d in c.period or ()]]
+                for c in t.columns
+            ],
             "rows": [counts(r) for r in t.rows],
             "total": counts(t.total) if t.total is not None else None,
         }
@@ -59,16 +64,23 @@ def write_snapshot() -> int:
 
 
 def table(d: dict) -> Table:
-    label = lambda row: ["r", *row[1:]]  # noqa: E731
+    """A snapshot's table, by name as the metric made it (labels dropped)."""
+    columns = [
+        Column(key, key, count=count, total=total, sums=tuple(sums), period=_period(period))
+        for key, count, total, sums, period in d["columns"]
+    ]
+    label = lambda row: Row(row[0], ["r", *row[1:]])  # noqa: E731
     return Table(
         key=d["key"],
         caption=d["key"],
-        columns=[""] * len(d["rows"][0] if d["rows"] else d["total"] or [""]),
+        columns=columns,
         rows=[label(r) for r in d["rows"]],
         total=label(d["total"]) if d["total"] is not None else None,
-        count_columns=tuple(d["count_columns"]),
-        row_total_column=d["row_total_column"],
     )
+
+
+def _period(period: list) -> tuple | None:
+    return tuple(date.fromisoformat(d) for d in period) or None
 
 
 def audit(tables) -> int:

@@ -14,7 +14,7 @@ from regions.models import Phase
 from reports import services
 from reports.charts import chart_for
 from reports.models import Report
-from reports.tables import HIDDEN, SMALL, Table
+from reports.tables import HIDDEN, SMALL, TOTAL, Column, Row, Table
 from wel.models import AuditEvent
 
 from . import factories as f
@@ -152,9 +152,9 @@ def test_charts_draw_hidden_cells_as_marked_ranges():
     exact = Table(
         key="k",
         caption="c",
-        columns=["", "n"],
-        rows=[["a", 11], ["b", 4], ["c", 1], ["d", 0], ["e", 1]],
-        total=["Total", 17],
+        columns=[Column("label", ""), Column("n", "n", count=True)],
+        rows=[Row(k, [k, v]) for k, v in [("a", 11), ("b", 4), ("c", 1), ("d", 0), ("e", 1)]],
+        total=Row(TOTAL, ["Total", 17]),
     )
     svg = str(chart_for(exact.suppress()))
     assert svg.count('fill="url(#hatch-k-0)"') == 3  # two "<3" and one "x": no missing bar
