@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from cases.models import (
     Betrokkene,
-    RuleFinding,
     ContactMoment,
     ImportJob,
     Jeugdige,
     Ontwikkelactiviteit,
+    RuleFinding,
     TimelineEntry,
 )
 from family.models import Contribution, Invitation, SharedStep
