@@ -53,6 +53,7 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit_log"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("taal/", views.set_language, name="set_language"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("health/", views.health, name="health"),

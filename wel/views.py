@@ -1,7 +1,7 @@
 import csv
 import io
 import logging
-from datetime import date
+from datetime import UTC, date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -185,6 +185,27 @@ def favicon(request):
     path = finders.find("img/favicon.ico")
     response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
     response["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+@login_not_required
+@require_GET
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116): where to report a weakness (coordinated
+    vulnerability disclosure, BIO2 measure 5.24.08). ``Contact`` is ``WEL_SECURITY_CONTACT``;
+    ``Expires`` (required, at most a year ahead, RFC 9116 §2.5.5) is 180 days from today, so a
+    running site never publishes an expired file; ``Canonical`` is this URL on this host."""
+    expires = (timezone.now() + timedelta(days=180)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    lines = [
+        f"Contact: {settings.WEL_SECURITY_CONTACT}",
+        f"Expires: {expires.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {request.build_absolute_uri()}",
+    ]
+    response = HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

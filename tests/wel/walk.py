@@ -10,6 +10,7 @@ WALK = {
     "health": Route(get={}, public=True),
     "accessibility": Route(get={}, public=True),
     "favicon": Route(get={}, public=True),
+    "security_txt": Route(get={}, public=True),
     "set_language": Route(
         get=everyone(405), post=everyone(302), post_data=lambda w: {"language": "en"}, public=True
     ),

@@ -191,6 +191,14 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 ACCESSIBILITY_CONTACT = env(
     "ACCESSIBILITY_CONTACT", default="toegankelijkheid@welinontwikkeling.nl"
 )
+# Where security weaknesses are reported (coordinated vulnerability disclosure, BIO2 5.24.08):
+# the Contact of /.well-known/security.txt (RFC 9116) and of SECURITY.md. A mailto: or https: URI.
+WEL_SECURITY_CONTACT = env("WEL_SECURITY_CONTACT", default="mailto:security@welinontwikkeling.nl")
+if not WEL_SECURITY_CONTACT.startswith(("mailto:", "https://")):
+    raise ImproperlyConfigured(
+        "WEL_SECURITY_CONTACT must be a mailto: or https:// address, "
+        "e.g. mailto:security@gemeente.example."
+    )
 # The choice-filters' empty option reads "All", not "---------" (django-filter).
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 LANGUAGE_CODE = "nl"
