@@ -494,3 +494,34 @@ def test_the_strongest_role_in_a_region_is_kartrekker(world):
     assert scope_for(world.user("lpa_a")).role_in(world.region_a.pk) == Role.LPA
     assert scope_for(world.user("lpa_a")).role_in(world.region_b.pk) is None
     assert scope_for(world.user("landelijk")).role_in(world.region_a.pk) is None
+
+
+# Who leads a region (may_lead: moreel beraad, the obstacle agenda's decisions, the region's
+# exact report): its kartrekkers only, whatever else a persona holds. Persona -> regions led.
+LEADS = {
+    "lpa_a": set(),
+    "kartrekker_a": {"A"},
+    "kartrekker_a_named": {"A"},
+    "lpa_b": set(),
+    "landelijk": set(),
+    "landelijk_member": set(),
+    "beheerder": set(),
+    "beheerder_member": set(),  # the beheerder role carries no membership, so leads nothing
+    "lpa_a_whole": set(),
+    "no_role": set(),
+    "anonymous": set(),
+}
+
+
+def test_only_a_kartrekker_leads_a_region(policy_world, world):
+    """A hand mutation letting every member lead (``may_lead`` on ``region_ids``, or
+    ``kartrekker_region_ids`` counting LPAs) survived the policy tests without this."""
+    personas, _ = policy_world
+    regions = {"A": world.region_a, "B": world.region_b}
+    assert set(LEADS) == set(ALL_PERSONAS)
+    for persona in ALL_PERSONAS:
+        scope = scope_for(personas[persona])
+        led = {label for label, region in regions.items() if scope.may_lead(region.pk)}
+        assert led == LEADS[persona], persona
+        assert scope.is_kartrekker == bool(LEADS[persona]), persona
+        assert scope.kartrekker_region_ids == {regions[r].pk for r in LEADS[persona]}, persona
