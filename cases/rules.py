@@ -652,6 +652,13 @@ def renewal_overdue(due: dt.date | None, on: dt.date) -> bool:
     return due is not None and on >= due
 
 
+def renewal_last_day(due: dt.date) -> dt.date:
+    """The last day a renewal due on ``due`` can still be made in time: the notice is asked
+    "voor 1 juli" (Lpw art. 6 lid 2 onder b), so 30 June for a renewal due 01-07; the day the
+    agenda shows it on."""
+    return due - dt.timedelta(days=1)
+
+
 def renewal_overdue_q(on: dt.date, prefix: str = "") -> Q:
     """The database side of :func:`renewal_overdue`."""
     return _q(prefix, renewal_due__lte=on)

@@ -6,6 +6,7 @@ from ``Jeugdige.objects.visible_to`` so another region's or gemeente's case answ
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -90,6 +91,44 @@ def worklist(request):
             "renewal_soon_days": rules.RENEWAL_SOON_DAYS,
         },
     )
+
+
+@case_worker
+@require_GET
+def agenda(request):
+    """The deadline agenda of a month (``?maand=jjjj-mm``, default this month) for the user
+    (``?wie=mijn``, default) or the team (``?wie=team``), as a list and a month view."""
+    from . import agenda as deadlines
+
+    today = timezone.localdate()
+    month = today
+    text = request.GET.get("maand", "")
+    if text:
+        try:
+            month = dt.datetime.strptime(text, "%Y-%m").date()
+        except ValueError:
+            month = today
+            messages.warning(
+                request,
+                _('The month "%(text)s" cannot be read; write it as yyyy-mm. This month is shown.')
+                % {"text": text[:20]},
+            )
+        else:
+            if not 2000 <= month.year <= today.year + 5:
+                month = today
+                messages.warning(
+                    request,
+                    _("Choose a month between 2000 and %(year)d. This month is shown.")
+                    % {"year": today.year + 5},
+                )
+    who = deadlines.TEAM if request.GET.get("wie") == "team" else deadlines.MINE
+    result = deadlines.agenda(user=request.user, month=month, who=who, today=today)
+    audit.record(
+        audit.events.AGENDA_VIEWED,
+        request=request,
+        detail={"rows": len(result.items), "maand": result.first.strftime("%Y-%m"), "wie": who},
+    )
+    return render(request, "cases/agenda.html", {"agenda": result})
 
 
 @case_worker

@@ -8,8 +8,12 @@ class InterviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Respondents' names for the check on text that leaves a region.
+        from cases.agenda import register_agenda_source
         from wel.shared_text import register_name_source
 
+        from .agenda import next_step_deadlines
         from .names import respondent_names_in_text
 
         register_name_source(respondent_names_in_text)
+        # Agreed next steps in the deadline agenda.
+        register_agenda_source(next_step_deadlines)

@@ -177,6 +177,9 @@ CASE_LIST_EXPORTED = _type(
     "case_list.exported", Action.EXPORT, "", _("Case list exported, with BSN")
 )
 WORKLIST_VIEWED = _type("worklist.viewed", Action.VIEW, "", _("Worklist viewed (reference, name)"))
+AGENDA_VIEWED = _type(
+    "agenda.viewed", Action.VIEW, "", _("Deadline agenda viewed (reference, name)")
+)
 YEAR_OVERVIEW_VIEWED = _type(
     "year_overview.viewed", Action.VIEW, "", _("Year overview (Leerplichttelling) viewed")
 )

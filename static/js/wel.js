@@ -1,5 +1,9 @@
 // Small progressive enhancements; the site works without JavaScript.
 document.addEventListener("DOMContentLoaded", () => {
+  // "Print" buttons (the family letter, the agenda): no inline script, the CSP allows none.
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
   document.querySelectorAll("[data-confirm]").forEach((el) => {
     el.addEventListener("click", (event) => {
       if (!window.confirm(el.dataset.confirm)) event.preventDefault();

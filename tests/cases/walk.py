@@ -41,6 +41,7 @@ job_kwargs = {"kwargs": lambda w: {"pk": w.import_job.pk}}
 WALK = {
     "cases:list": Route(get=WORKERS),
     "cases:worklist": Route(get=WORKERS),
+    "cases:agenda": Route(get=WORKERS, query="wie=team"),
     "cases:create": Route(
         get=WORKERS,
         post=everyone(200, landelijk=403, beheerder=403),  # empty form: errors, no 500

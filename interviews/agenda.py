@@ -1,0 +1,49 @@
+"""Next steps in the deadline agenda (:mod:`cases.agenda`): registered as an agenda source in
+``InterviewsConfig.ready``, since ``cases`` does not import ``interviews``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+
+from cases import rules
+from cases.agenda import AgendaItem
+from cases.models import Jeugdige
+
+from .models import NextStep
+
+
+def next_step_deadlines(
+    *, cases: QuerySet[Jeugdige], start: dt.date, end: dt.date, today: dt.date
+) -> list[AgendaItem]:
+    """Next steps not done, due in ``[start, end]``, of the given (open, visible) cases; each
+    overdue by :func:`cases.rules.next_step_overdue`. One query."""
+    rows = NextStep.objects.filter(
+        interview__jeugdige__in=cases, done=False, due_on__range=(start, end)
+    ).values_list(
+        "due_on",
+        "description",
+        "owner",
+        "interview__jeugdige__reference",
+        "interview__jeugdige__given_name",
+        "interview__jeugdige__family_name",
+        "interview__jeugdige__gemeente__name",
+        "interview__jeugdige__status",
+    )
+    return [
+        AgendaItem(
+            day=due_on,
+            kind="next_step",
+            reference=reference,
+            given_name=given,
+            family_name=family,
+            gemeente=gemeente,
+            overdue=rules.next_step_overdue(
+                due_on=due_on, done=False, case_status=status, on=today
+            ),
+            what=description,
+            owner=owner,
+        )
+        for due_on, description, owner, reference, given, family, gemeente, status in rows
+    ]
