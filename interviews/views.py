@@ -345,15 +345,11 @@ def _int(value: str) -> int:
         raise Http404 from None
 
 
-@member
-def obstacle_detail(request, pk):
-    factor = selectors.obstacle_get(user=request.user, pk=pk)
-    if factor.jeugdige_id:
-        audit.record(
-            audit.events.FACTOR_VIEWED, request=request, obj=factor, jeugdige=factor.jeugdige
-        )
+def _obstacle_page(request, factor, status_form=None, *, status=200):
     manages = services.may_manage_obstacle(request.user, factor)
     allowed = services.allowed_transitions(factor)
+    if status_form is None and manages and allowed:
+        status_form = ObstacleStatusForm(allowed=allowed)
     return render(
         request,
         "interviews/obstacle_detail.html",
@@ -361,9 +357,20 @@ def obstacle_detail(request, pk):
             "factor": factor,
             "manages": manages,
             "may_edit": manages or factor.created_by_id == request.user.pk,
-            "status_form": ObstacleStatusForm(allowed=allowed) if manages and allowed else None,
+            "status_form": status_form,
         },
+        status=status,
     )
+
+
+@member
+def obstacle_detail(request, pk):
+    factor = selectors.obstacle_get(user=request.user, pk=pk)
+    if factor.jeugdige_id:
+        audit.record(
+            audit.events.FACTOR_VIEWED, request=request, obj=factor, jeugdige=factor.jeugdige
+        )
+    return _obstacle_page(request, factor)
 
 
 @member
@@ -399,29 +406,28 @@ def obstacle_update(request, pk):
 @require_POST
 @member
 def obstacle_status(request, pk):
+    """A refused change shows the page again with the reasons at the fields and what was
+    typed kept (issue 21: a coming meeting's date was refused and the fields cleared)."""
     factor = selectors.obstacle_get(user=request.user, pk=pk)
     if not services.may_manage_obstacle(request.user, factor):
         raise PermissionDenied
     form = ObstacleStatusForm(request.POST, allowed=services.allowed_transitions(factor))
-    if not form.is_valid():
-        messages.error(
-            request, _("Choose one of the statuses offered; the status has not been changed.")
-        )
-        return redirect(factor)
-    try:
-        services.obstacle_transition(
-            factor=factor,
-            to=form.cleaned_data["status"],
-            by=request.user,
-            agenda_where=form.cleaned_data["agenda_where"],
-            agenda_on=form.cleaned_data["agenda_on"],
-            request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The status has been changed."))
-    return redirect(factor)
+    if form.is_valid():
+        try:
+            services.obstacle_transition(
+                factor=factor,
+                to=form.cleaned_data["status"],
+                by=request.user,
+                agenda_where=form.cleaned_data["agenda_where"],
+                agenda_on=form.cleaned_data["agenda_on"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect(factor)
+    return _obstacle_page(request, factor, form)
 
 
 @kartrekker
