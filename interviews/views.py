@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,17 +57,46 @@ def _interviewers(jeugdige):
     return User.objects.filter(memberships__region=jeugdige.region_id, is_active=True).distinct()
 
 
+SWITCH_RESPONDENT = "switch_respondent"
+
+
+def _shown_without_errors(*forms_and_formsets) -> None:
+    """Render bound forms as typed, without validating them: the respondent switch (no JS)
+    shows the form again with the other respondent's questions, nothing refused."""
+    for item in forms_and_formsets:
+        if hasattr(item, "forms"):  # a formset
+            item._errors = [ErrorDict() for _form in item.forms]
+            item._non_form_errors = item.error_class()
+            _shown_without_errors(*item.forms)
+        else:
+            item._errors = ErrorDict()
+
+
 def _interview_form(request, *, jeugdige, interview=None):
+    initial = None
+    if interview is None:
+        # Like a contact moment, an interview is usually recorded the day it is held; the
+        # respondent may come from the link (the questions are then the right ones at once).
+        initial = {"interviewer": request.user.pk, "held_on": timezone.localdate()}
+        if request.GET.get("respondent") in Interview.RespondentKind.values:
+            initial["respondent_kind"] = request.GET["respondent"]
     form = InterviewForm(
         request.POST or None,
         instance=interview,
         interviewers=_interviewers(jeugdige),
-        initial=None if interview else {"interviewer": request.user.pk},
+        initial=initial,
         prefix="interview",
     )
     steps = NextStepFormSet(request.POST or None, instance=interview or Interview(), prefix="steps")
     obstacles = ObstacleSeenFormSet(request.POST or None, prefix="obstacles")
-    if request.method == "POST" and all([form.is_valid(), steps.is_valid(), obstacles.is_valid()]):
+    switching = request.method == "POST" and SWITCH_RESPONDENT in request.POST
+    if switching:
+        _shown_without_errors(form, steps, obstacles)
+    if (
+        request.method == "POST"
+        and not switching
+        and all([form.is_valid(), steps.is_valid(), obstacles.is_valid()])
+    ):
         try:
             saved = services.interview_save(
                 jeugdige=jeugdige,
@@ -102,6 +133,8 @@ def _interview_form(request, *, jeugdige, interview=None):
             "obstacles": obstacles,
             "jeugdige": jeugdige,
             "interview": interview,
+            "respondent_kinds": Interview.RespondentKind.choices,
+            "switch_name": SWITCH_RESPONDENT,
         },
     )
 
