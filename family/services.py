@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,27 +148,16 @@ def invitation_create(
         },
     )
     if delivery == Invitation.Delivery.EMAIL and link_url is not None:
+        from .letters import email_headers, letter_for
+
         link = link_url(token)
+        letter = letter_for(invitation)
+        from_email, reply_to = email_headers(invitation)
         # The code is never in the e-mail: it goes by another channel.
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Your invitation from WEL in Ontwikkeling"),
-                _(
-                    "Hello %(name)s,\n\nWe would like to hear from you before we talk about "
-                    "%(child)s. Open this link:\n\n%(link)s\n\nYou also need a code of six "
-                    "digits. We give it to you by phone or in person.\n\nThe link works until "
-                    "%(until)s.\n"
-                )
-                % {
-                    "name": recipient_name,
-                    "child": jeugdige.given_name,
-                    "link": link,
-                    "until": timezone.localtime(invitation.expires_at).strftime("%d-%m-%Y"),
-                },
-                None,
-                [email],
-            )
+        message = EmailMessage(
+            letter.subject, letter.as_text(link), from_email, [email], reply_to=reply_to
         )
+        transaction.on_commit(message.send)
     return NewInvitation(invitation=invitation, token=token, code=code)
 
 

@@ -34,6 +34,7 @@ from .forms import (
     StepsAnswerForm,
     YoungPersonAnswersForm,
 )
+from .letters import letter_for
 from .models import Invitation, may_invite
 
 FAMILY_SESSION_KEY = "wel_family"
@@ -89,7 +90,13 @@ def invite(request, reference):
             return render(
                 request,
                 "family/invitation_created.html",
-                {"jeugdige": jeugdige, "new": new, "link": link, "qr": qr},
+                {
+                    "jeugdige": jeugdige,
+                    "new": new,
+                    "link": link,
+                    "qr": qr,
+                    "letter": letter_for(new.invitation),
+                },
             )
     return render(request, "family/invite.html", {"jeugdige": jeugdige, "form": form})
 

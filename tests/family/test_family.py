@@ -310,3 +310,73 @@ def test_an_unexpected_refusal_keeps_the_typed_answers(world, client_for, case, 
     body = response.content.decode()
     assert response.status_code == 200
     assert "Staff-side rule" not in body and "Ze leest veel." in body
+
+
+# -- issue 21: the letter and e-mail say who sends them ------------------------------------------
+def test_the_letter_says_who_sends_it(world, client_for, case):
+    lpa = world.user("lpa_a")
+    lpa.phone = "0591 685 000"
+    lpa.save()
+    response = client_for("lpa_a").post(
+        reverse("family:invite", args=[case.reference]),
+        {
+            "audience": "parent",
+            "purpose": "before",
+            "recipient_name": "Familie Jansen",
+            "delivery": "letter",
+        },
+    )
+    html = response.content.decode()
+    assert "Lotte LPA-A" in html and "0591 685 000" in html and "lpa.a@wel.test" in html
+    assert "gemeente Emmen" in html
+    assert "before we talk about Fenna" in html
+
+
+def test_the_letter_to_a_young_person_addresses_the_young_person(world, client_for):
+    """Issue 21: "Beste Sanne … voordat we praten over Sanne"."""
+    case = _young_case(world)
+    response = client_for("lpa_a").post(
+        reverse("family:invite", args=[case.reference]),
+        {
+            "audience": "young_person",
+            "purpose": "before",
+            "recipient_name": "Sanne",
+            "delivery": "letter",
+        },
+    )
+    html = response.content.decode()
+    assert "Dear Sanne," in html
+    assert "talk about Sanne" not in html and "before we talk with you" in html
+
+
+def test_the_email_has_a_real_sender_and_replies_go_to_the_lpa(
+    world, client_for, case, settings, django_capture_on_commit_callbacks
+):
+    settings.DEFAULT_FROM_EMAIL = "WEL in Ontwikkeling <noreply@wel.example.nl>"
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client_for("lpa_a"), case, delivery="email", email="ouder@example.org")
+    message = mail.outbox[-1]
+    assert "localhost" not in message.from_email
+    assert "noreply@wel.example.nl" in message.from_email and "Emmen" in message.from_email
+    assert message.reply_to == ["lpa.a@wel.test"]
+    assert "Lotte LPA-A" in message.body and "Emmen" in message.subject
+    # a region with its own sender address uses it
+    world.region_a.email_from = "leerplicht@emmen.nl"
+    world.region_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client_for("lpa_a"), case, delivery="email", email="ouder@example.org")
+    assert "leerplicht@emmen.nl" in mail.outbox[-1].from_email
+
+
+def test_the_default_sender_is_never_localhost():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import wel.settings.base as b; print(b.DEFAULT_FROM_EMAIL)"],
+        capture_output=True,
+        text=True,
+        env={"SITE_URL": "https://wel.gemeente.nl", "PATH": "/usr/bin:/bin"},
+        check=True,
+    ).stdout
+    assert "noreply@wel.gemeente.nl" in out
