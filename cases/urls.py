@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.jeugdige_list, name="list"),
     path("werklijst/", views.worklist, name="worklist"),
+    path("zoeken/", views.search, name="search"),
     path("nieuw/", views.jeugdige_create, name="create"),
     path("export/", views.export, name="export"),
     path("importeren/", views.import_upload, name="import"),
