@@ -20,6 +20,7 @@ from wel.widgets import InlineSelect
 
 from . import rules
 from .models import Grondslag, Jeugdige, Status
+from .search import parse, search_q
 
 # The bands themselves are cases.rules.AGE_BANDS (the dashboard counts with the same ones).
 AGE_BANDS = tuple((band.key, band.label) for band in rules.AGE_BANDS)
@@ -66,7 +67,7 @@ class JeugdigeFilter(WelFilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="search",
-        help_text=_("Reference or name"),
+        help_text=_("Reference, name, BSN or date of birth (dd-mm-jjjj)"),
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
     open = django_filters.ChoiceFilter(
@@ -148,14 +149,9 @@ class JeugdigeFilter(WelFilterSet):
         return queryset
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        q = Q(reference__icontains=value)
-        for word in value.split()[:4]:
-            q |= Q(given_name__icontains=word) | Q(family_name__icontains=word)
-        if " " in value:
-            words = value.split()
-            q |= Q(given_name__icontains=words[0], family_name__icontains=" ".join(words[1:]))
-        return queryset.filter(q)
+        """The header's search (:mod:`cases.search`): reference, name in any order and
+        without accents, BSN (exact) or date of birth. The view audits a BSN search."""
+        return queryset.filter(search_q(parse(value)))
 
     def filter_open(self, queryset, name, value):
         if value == "open":

@@ -135,6 +135,9 @@ class JeugdigeForm(WelModelForm):
         # Shown (as tick boxes) only when the input has warnings to confirm.
         self.fields["confirm_warnings"].widget = forms.MultipleHiddenInput()
         self.fields["assigned_lpa"].queryset = lpas_for(user)
+        if not editing and scope.is_lpa:
+            # A new case is the registering LPA's own until they hand it over (issue 21).
+            self.fields["assigned_lpa"].initial = user.pk
         self.fields["bsn"].validators.append(NLBSNFieldValidator())
         self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
 

@@ -177,6 +177,9 @@ class Jeugdige(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=150)
+    # Given and family name in lower case without accents, for the search (cases.search);
+    # written by save() and the import, never by hand.
+    search_name = models.CharField(max_length=300, blank=True, default="", editable=False)
     date_of_birth = models.DateField(_("date of birth"), validators=[validation.DATE_OF_BIRTH])
     bsn = models.CharField(
         _("BSN"),
@@ -327,7 +330,7 @@ class Jeugdige(models.Model):
         _("status changed"), default=timezone.now, editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_name"])
     objects = JeugdigeQuerySet.as_manager()
 
     class Meta:
@@ -357,6 +360,8 @@ class Jeugdige(models.Model):
             models.Index(fields=["region", "-created_at"], name="jeugdige_region_created"),
             models.Index(fields=["region"], condition=Q(is_focus=True), name="jeugdige_focus"),
             models.Index(fields=["region", "family_name", "date_of_birth"], name="jeugdige_dup"),
+            # the search by date of birth (cases.search)
+            models.Index(fields=["region", "date_of_birth"], name="jeugdige_region_birth"),
             # the shared-text check looks up a text's words among the names (wel.shared_text)
             models.Index(Lower("given_name"), name="jeugdige_given_lower"),
             models.Index(Lower("family_name"), name="jeugdige_family_lower"),
@@ -385,6 +390,15 @@ class Jeugdige(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        from .search import search_name_of
+
+        self.search_name = search_name_of(self.given_name, self.family_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"given_name", "family_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})

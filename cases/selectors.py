@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import CharField, Count, F, Q, QuerySet, Value, Window
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -16,7 +16,7 @@ from wel import audit
 from wel.access import scope_for
 from wel.models import AuditEvent
 
-from . import counts, rules
+from . import counts, rules, search
 from .filters import JeugdigeFilter
 from .models import Jeugdige
 
@@ -338,3 +338,36 @@ def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
             .count()
         )
     return list(items.values())[:limit], total
+
+
+# -- the search box (issue 21 §1) ---------------------------------------------------------------
+SEARCH_LIMIT = 50
+
+
+@dataclass
+class SearchResult:
+    query: search.Query
+    rows: list[Jeugdige]
+    more: bool  # more than SEARCH_LIMIT matched: narrow the search
+
+
+def search_cases(*, user, text: str) -> SearchResult:
+    """The cases within the user's scope that ``text`` finds (:mod:`cases.search`): at most
+    :data:`SEARCH_LIMIT`, open cases first, in two queries whatever the number of results."""
+    query = search.parse(text)
+    if query.kind not in ("bsn", "date_of_birth", "text"):
+        return SearchResult(query=query, rows=[], more=False)
+    qs = (
+        Jeugdige.objects.visible_to(user)
+        .filter(search.search_q(query))
+        .select_related("gemeente", "assigned_lpa")
+        .only(*CASE_LIST_COLUMNS)
+        .order_by(
+            Case(When(rules.case_open_q(), then=Value(0)), default=Value(1)),
+            "family_name",
+            "given_name",
+            "pk",
+        )
+    )
+    rows = list(qs[: SEARCH_LIMIT + 1])
+    return SearchResult(query=query, rows=rows[:SEARCH_LIMIT], more=len(rows) > SEARCH_LIMIT)

@@ -651,18 +651,26 @@ def _record_added(
 
 @transaction.atomic
 def betrokkene_add(
-    *, jeugdige: Jeugdige, data: dict[str, Any], by, request=None, actor_label: str = ""
+    *,
+    jeugdige: Jeugdige,
+    data: dict[str, Any],
+    by,
+    request=None,
+    actor_label: str = "",
+    chosen_by_young_person: bool = False,
 ) -> Betrokkene:
     """Add a person or organisation around the young person; timeline + audit.
 
     ``actor_label`` names an actor without an account in the audit log (e.g. a parent through
-    an invitation, family app, with ``by=None``). Raises ``OutOfScope`` when ``by`` does not
-    work on the case."""
+    an invitation, family app, with ``by=None``); ``chosen_by_young_person`` says so on the
+    timeline. Raises ``OutOfScope`` when ``by`` does not work on the case."""
     require_case(by, jeugdige)
     betrokkene = Betrokkene(jeugdige=jeugdige, **data)
     text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
     if betrokkene.invited_by_parents:
         text += " " + _("(invited by the parents)")
+    elif chosen_by_young_person:
+        text += " " + _("(chosen by the young person)")
     return _record_added(
         betrokkene,
         event=audit.events.BETROKKENE_ADDED,
@@ -677,14 +685,36 @@ def betrokkene_add(
 
 @transaction.atomic
 def betrokkenen_invited_by_parents(
-    *, jeugdige: Jeugdige, betrokkenen: list[Betrokkene], request=None, actor_label: str = ""
+    *,
+    jeugdige: Jeugdige,
+    betrokkenen: list[Betrokkene],
+    request=None,
+    actor_label: str = "",
+    by_young_person: bool = False,
 ) -> int:
     """Mark betrokkenen of this case as chosen by the parents to attend the conversation
     (the parents are in the lead); returns how many changed. Timeline + audit.
 
+    The young person's choice is theirs, not the parents' (issue 21): with
+    ``by_young_person`` nothing is marked "invited by the parents"; the timeline says the
+    young person chose them (the contribution itself keeps who, and is audited).
+
     The family's own path (``family.services``), after the invitation was checked: there is
     no staff actor whose scope could be checked."""
     ids = [b.pk for b in betrokkenen if b.jeugdige_id == jeugdige.pk]
+    if by_young_person:
+        if ids:
+            timeline_add(
+                jeugdige=jeugdige,
+                kind=TimelineEntry.Kind.BETROKKENE,
+                text=ngettext(
+                    "%(count)d betrokkene chosen by the young person to attend.",
+                    "%(count)d betrokkenen chosen by the young person to attend.",
+                    len(ids),
+                )
+                % {"count": len(ids)},
+            )
+        return 0
     changed = Betrokkene.objects.filter(pk__in=ids, invited_by_parents=False).update(
         invited_by_parents=True
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.jeugdige_list, name="list"),
     path("werklijst/", views.worklist, name="worklist"),
     path("agenda/", views.agenda, name="agenda"),
+    path("zoeken/", views.search, name="search"),
     path("nieuw/", views.jeugdige_create, name="create"),
     path("export/", views.export, name="export"),
     path("importeren/", views.import_upload, name="import"),

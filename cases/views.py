@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +45,7 @@ from .forms import (
 )
 from .importer import job as import_job
 from .models import ImportJob
+from .search import parse as search_parse
 
 case_worker = require(lambda scope: scope.works_in_region)
 PAGE_SIZE = 25
@@ -67,7 +68,37 @@ def jeugdige_list(request):
         request=request,
         detail={"page": page.number, "rows": len(page.object_list)},
     )
+    query = search_parse(request.GET.get("q", ""))
+    if query.kind == "bsn":
+        _audit_search(request, query, list(page.object_list))
     return render(request, "cases/jeugdige_list.html", {"filter": case_filter, "page": page})
+
+
+@require_GET
+def search(request):
+    """The header's search box: cases within the user's scope. Only people who work on cases
+    have it; for anyone else the page does not exist (404)."""
+    if not scope_for(request.user).works_in_region:
+        raise Http404
+    text = request.GET.get("q", "")
+    result = selectors.search_cases(user=request.user, text=text)
+    _audit_search(request, result.query, result.rows)
+    return render(request, "cases/search.html", {"result": result, "q": text.strip()[:100]})
+
+
+def _audit_search(request, query, rows) -> None:
+    """A search is a look at personal data: audited with what kind of search it was and how
+    many cases it showed, never the searched text (a BSN, a name, a date of birth). A BSN
+    search is its own event type, on the case when it found exactly one."""
+    if query.kind == "empty":
+        return
+    by_bsn = query.kind == "bsn"
+    audit.record(
+        audit.events.CASES_SEARCHED_BY_BSN if by_bsn else audit.events.CASES_SEARCHED,
+        request=request,
+        jeugdige=rows[0] if by_bsn and len(rows) == 1 else None,
+        detail={"by": query.kind, "rows": len(rows)},
+    )
 
 
 @case_worker

@@ -9,11 +9,18 @@ from .models import Invitation
 
 ANSWER_MAX = 4000  # characters per answer: room for a long story, not for a file
 TEXTAREA = {"rows": 4}
-# Kinds the family can add by role (the parents and the young person are there already).
+# Kinds the family can add by role (the parents and the young person are there already), in
+# the family's words: no professional jargon ("Gedragswerk / OZJ", "Samenwerkingsverband").
+_K = Betrokkene.Kind
 ADDABLE_KINDS = [
-    (k, label)
-    for k, label in Betrokkene.Kind.choices
-    if k not in (Betrokkene.Kind.OUDER_VERZORGER, Betrokkene.Kind.JEUGDIGE_ZELF)
+    (_K.SCHOOL, _("Someone from school")),
+    (_K.SAMENWERKINGSVERBAND, _("Someone who helps find a suitable school")),
+    (_K.GGD, _("The youth doctor")),
+    (_K.SOCIAAL_TEAM, _("Someone from the neighbourhood team")),
+    (_K.ZORGAANBIEDER, _("A care worker or therapist")),
+    (_K.EXPERTTEAM, _("A specialist who advises on difficult situations")),
+    (_K.GEDRAGSWERK_OZJ, _("A support worker for learning and care")),
+    (_K.OTHER, _("Someone else")),
 ]
 
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -147,27 +148,16 @@ def invitation_create(
         },
     )
     if delivery == Invitation.Delivery.EMAIL and link_url is not None:
+        from .letters import email_headers, letter_for
+
         link = link_url(token)
+        letter = letter_for(invitation)
+        from_email, reply_to = email_headers(invitation)
         # The code is never in the e-mail: it goes by another channel.
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Your invitation from WEL in Ontwikkeling"),
-                _(
-                    "Hello %(name)s,\n\nWe would like to hear from you before we talk about "
-                    "%(child)s. Open this link:\n\n%(link)s\n\nYou also need a code of six "
-                    "digits. We give it to you by phone or in person.\n\nThe link works until "
-                    "%(until)s.\n"
-                )
-                % {
-                    "name": recipient_name,
-                    "child": jeugdige.given_name,
-                    "link": link,
-                    "until": timezone.localtime(invitation.expires_at).strftime("%d-%m-%Y"),
-                },
-                None,
-                [email],
-            )
+        message = EmailMessage(
+            letter.subject, letter.as_text(link), from_email, [email], reply_to=reply_to
         )
+        transaction.on_commit(message.send)
     return NewInvitation(invitation=invitation, token=token, code=code)
 
 
@@ -278,6 +268,25 @@ def code_check(*, invitation: Invitation, code: str, request=None) -> bool:
     return False
 
 
+@contextmanager
+def _case_write(jeugdige: Jeugdige, what: str):
+    """Run a write to the case in a savepoint; when the case's own rules refuse it, roll back
+    only that write and leave a note for the LPA on the timeline (what, and why)."""
+    try:
+        with transaction.atomic():
+            yield
+    except ValidationError as exc:
+        case_services.timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.IN_EIGEN_WOORDEN,
+            text=_(
+                "The family's answer about %(what)s could not be put on the case: %(why)s "
+                "Their answers are kept below; please record it by hand."
+            )
+            % {"what": what, "why": " ".join(exc.messages)},
+        )
+
+
 def _lock_open(invitation: Invitation) -> Invitation:
     current = (
         Invitation.objects.select_for_update().select_related("jeugdige").get(pk=invitation.pk)
@@ -326,37 +335,50 @@ def contribution_submit(
     contribution.full_clean(exclude=["invitation", "jeugdige", "interview"])
     contribution.save()
     contribution.attendees_known.set(attendees)
-    case_services.betrokkenen_invited_by_parents(
-        jeugdige=jeugdige, betrokkenen=attendees, request=request, actor_label=family_label(current)
-    )
+    # What the family sent is kept whatever the case's own records say: a write to the case
+    # that a staff-side rule refuses (e.g. its older exemption dates) is put on the timeline
+    # for the LPA to finish, and the family never sees that message (issue 21).
+    with _case_write(jeugdige, _("who attends")):
+        case_services.betrokkenen_invited_by_parents(
+            jeugdige=jeugdige,
+            betrokkenen=attendees,
+            request=request,
+            actor_label=family_label(current),
+            by_young_person=not is_parent,
+        )
     kinds = dict(Betrokkene.Kind.choices)
     for kind in data.get("other_kinds") or []:
-        case_services.betrokkene_add(
-            jeugdige=jeugdige,
-            data={
-                "kind": kind,
-                "name": str(kinds[kind]),
-                "role": _("chosen by the parents"),
-                "invited_by_parents": True,
-            },
-            by=None,
-            request=request,
-            actor_label=family_label(current),
-        )
+        with _case_write(jeugdige, _("who attends")):
+            case_services.betrokkene_add(
+                jeugdige=jeugdige,
+                data={
+                    "kind": kind,
+                    "name": str(kinds[kind]),
+                    "role": _("chosen by the parents")
+                    if is_parent
+                    else _("chosen by the young person"),
+                    "invited_by_parents": is_parent,
+                },
+                by=None,
+                request=request,
+                actor_label=family_label(current),
+                chosen_by_young_person=not is_parent,
+            )
     if contribution.consent:
-        fresh = Jeugdige.objects.get(pk=jeugdige.pk)
-        case_services.jeugdige_update(
-            jeugdige=fresh,
-            data={
-                "consent_date": timezone.localdate(),
-                "consent_by": _("%(name)s (parent), in their own words via the invitation")
-                % {"name": current.recipient_name},
-            },
-            version=fresh.version,
-            by=None,
-            request=request,
-            actor_label=family_label(current),
-        )
+        with _case_write(jeugdige, _("consent")):
+            fresh = Jeugdige.objects.get(pk=jeugdige.pk)
+            case_services.jeugdige_update(
+                jeugdige=fresh,
+                data={
+                    "consent_date": timezone.localdate(),
+                    "consent_by": _("%(name)s (parent), in their own words via the invitation")
+                    % {"name": current.recipient_name},
+                },
+                version=fresh.version,
+                by=None,
+                request=request,
+                actor_label=family_label(current),
+            )
     current.submitted_at = timezone.now()
     current.save(update_fields=["submitted_at"])
     case_services.timeline_add(

@@ -34,6 +34,7 @@ from .forms import (
     StepsAnswerForm,
     YoungPersonAnswersForm,
 )
+from .letters import letter_for
 from .models import Invitation, may_invite
 
 FAMILY_SESSION_KEY = "wel_family"
@@ -89,7 +90,13 @@ def invite(request, reference):
             return render(
                 request,
                 "family/invitation_created.html",
-                {"jeugdige": jeugdige, "new": new, "link": link, "qr": qr},
+                {
+                    "jeugdige": jeugdige,
+                    "new": new,
+                    "link": link,
+                    "qr": qr,
+                    "letter": letter_for(new.invitation),
+                },
             )
     return render(request, "family/invite.html", {"jeugdige": jeugdige, "form": form})
 
@@ -208,7 +215,7 @@ def answer(request, token):
             except PermissionDenied:
                 return _not_usable(request)
             except ValidationError as exc:
-                add_service_errors(form, exc)
+                _family_errors(form, exc)
             else:
                 return _done(request, invitation)
     response = render(
@@ -222,6 +229,22 @@ def answer(request, token):
         },
     )
     return _family_headers(response)
+
+
+def _family_errors(form, exc: ValidationError) -> None:
+    """A refusal the family can act on goes to its field; anything else (a staff-side rule)
+    is never shown to the family: one plain message, the typed answers stay in the form."""
+    fields = getattr(exc, "error_dict", {})
+    if fields and set(fields) <= set(form.fields):
+        add_service_errors(form, exc)
+    else:
+        form.add_error(
+            None,
+            _(
+                "Your answers could not be sent just now. They are still here: please try "
+                "again, or call the person who invited you."
+            ),
+        )
 
 
 def _done(request, invitation):

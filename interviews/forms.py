@@ -217,7 +217,7 @@ class ObstacleRegionForm(ObstacleForm):
 
 
 class ObstacleStatusForm(WelForm):
-    date_rules = {"agenda_on": validation.EVENT}
+    date_rules = {"agenda_on": validation.PLANNED}
 
     status = forms.ChoiceField(label=_("New status"), choices=())
     agenda_where = forms.CharField(

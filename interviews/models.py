@@ -33,7 +33,7 @@ class Interview(models.Model):
     along the programme's questions."""
 
     class RespondentKind(models.TextChoices):
-        PARENT = "parent", _("parent")
+        PARENT = "parent", _("parent / verzorger")
         YOUNG_PERSON = "young_person", _("young person")
         PROFESSIONAL = "professional", _("professional")
 
@@ -405,7 +405,11 @@ class BelemmerendeFactor(models.Model):
         help_text=_("E.g. the Lokaal Educatieve Agenda, a regional meeting, the national team."),
     )
     agenda_on = models.DateField(
-        _("put on the agenda on"), null=True, blank=True, validators=[validation.EVENT]
+        _("put on the agenda on"),
+        null=True,
+        blank=True,
+        # the meeting it is on the agenda of, often still to come
+        validators=[validation.PLANNED],
     )
     status_changed_at = models.DateTimeField(_("status changed at"), null=True, blank=True)
     shareable_summary = models.TextField(

@@ -6,8 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,17 +57,46 @@ def _interviewers(jeugdige):
     return User.objects.filter(memberships__region=jeugdige.region_id, is_active=True).distinct()
 
 
+SWITCH_RESPONDENT = "switch_respondent"
+
+
+def _shown_without_errors(*forms_and_formsets) -> None:
+    """Render bound forms as typed, without validating them: the respondent switch (no JS)
+    shows the form again with the other respondent's questions, nothing refused."""
+    for item in forms_and_formsets:
+        if hasattr(item, "forms"):  # a formset
+            item._errors = [ErrorDict() for _form in item.forms]
+            item._non_form_errors = item.error_class()
+            _shown_without_errors(*item.forms)
+        else:
+            item._errors = ErrorDict()
+
+
 def _interview_form(request, *, jeugdige, interview=None):
+    initial = None
+    if interview is None:
+        # Like a contact moment, an interview is usually recorded the day it is held; the
+        # respondent may come from the link (the questions are then the right ones at once).
+        initial = {"interviewer": request.user.pk, "held_on": timezone.localdate()}
+        if request.GET.get("respondent") in Interview.RespondentKind.values:
+            initial["respondent_kind"] = request.GET["respondent"]
     form = InterviewForm(
         request.POST or None,
         instance=interview,
         interviewers=_interviewers(jeugdige),
-        initial=None if interview else {"interviewer": request.user.pk},
+        initial=initial,
         prefix="interview",
     )
     steps = NextStepFormSet(request.POST or None, instance=interview or Interview(), prefix="steps")
     obstacles = ObstacleSeenFormSet(request.POST or None, prefix="obstacles")
-    if request.method == "POST" and all([form.is_valid(), steps.is_valid(), obstacles.is_valid()]):
+    switching = request.method == "POST" and SWITCH_RESPONDENT in request.POST
+    if switching:
+        _shown_without_errors(form, steps, obstacles)
+    if (
+        request.method == "POST"
+        and not switching
+        and all([form.is_valid(), steps.is_valid(), obstacles.is_valid()])
+    ):
         try:
             saved = services.interview_save(
                 jeugdige=jeugdige,
@@ -102,6 +133,8 @@ def _interview_form(request, *, jeugdige, interview=None):
             "obstacles": obstacles,
             "jeugdige": jeugdige,
             "interview": interview,
+            "respondent_kinds": Interview.RespondentKind.choices,
+            "switch_name": SWITCH_RESPONDENT,
         },
     )
 
@@ -345,15 +378,11 @@ def _int(value: str) -> int:
         raise Http404 from None
 
 
-@member
-def obstacle_detail(request, pk):
-    factor = selectors.obstacle_get(user=request.user, pk=pk)
-    if factor.jeugdige_id:
-        audit.record(
-            audit.events.FACTOR_VIEWED, request=request, obj=factor, jeugdige=factor.jeugdige
-        )
+def _obstacle_page(request, factor, status_form=None, *, status=200):
     manages = services.may_manage_obstacle(request.user, factor)
     allowed = services.allowed_transitions(factor)
+    if status_form is None and manages and allowed:
+        status_form = ObstacleStatusForm(allowed=allowed)
     return render(
         request,
         "interviews/obstacle_detail.html",
@@ -361,9 +390,20 @@ def obstacle_detail(request, pk):
             "factor": factor,
             "manages": manages,
             "may_edit": manages or factor.created_by_id == request.user.pk,
-            "status_form": ObstacleStatusForm(allowed=allowed) if manages and allowed else None,
+            "status_form": status_form,
         },
+        status=status,
     )
+
+
+@member
+def obstacle_detail(request, pk):
+    factor = selectors.obstacle_get(user=request.user, pk=pk)
+    if factor.jeugdige_id:
+        audit.record(
+            audit.events.FACTOR_VIEWED, request=request, obj=factor, jeugdige=factor.jeugdige
+        )
+    return _obstacle_page(request, factor)
 
 
 @member
@@ -399,29 +439,28 @@ def obstacle_update(request, pk):
 @require_POST
 @member
 def obstacle_status(request, pk):
+    """A refused change shows the page again with the reasons at the fields and what was
+    typed kept (issue 21: a coming meeting's date was refused and the fields cleared)."""
     factor = selectors.obstacle_get(user=request.user, pk=pk)
     if not services.may_manage_obstacle(request.user, factor):
         raise PermissionDenied
     form = ObstacleStatusForm(request.POST, allowed=services.allowed_transitions(factor))
-    if not form.is_valid():
-        messages.error(
-            request, _("Choose one of the statuses offered; the status has not been changed.")
-        )
-        return redirect(factor)
-    try:
-        services.obstacle_transition(
-            factor=factor,
-            to=form.cleaned_data["status"],
-            by=request.user,
-            agenda_where=form.cleaned_data["agenda_where"],
-            agenda_on=form.cleaned_data["agenda_on"],
-            request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The status has been changed."))
-    return redirect(factor)
+    if form.is_valid():
+        try:
+            services.obstacle_transition(
+                factor=factor,
+                to=form.cleaned_data["status"],
+                by=request.user,
+                agenda_where=form.cleaned_data["agenda_where"],
+                agenda_on=form.cleaned_data["agenda_on"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect(factor)
+    return _obstacle_page(request, factor, form)
 
 
 @kartrekker

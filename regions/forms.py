@@ -22,6 +22,7 @@ class RegionForm(WelModelForm):
             "focus_target",
             "gemeenten",
             "is_active",
+            "email_from",
         ]
         widgets = {
             "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

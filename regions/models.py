@@ -121,6 +121,15 @@ class Region(models.Model):
         help_text=_("How many jeugdigen the region follows closely (the programme's 5)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    email_from = models.EmailField(
+        _("sender address for e-mails to families"),
+        blank=True,
+        default="",
+        help_text=_(
+            "E.g. leerplicht@gemeente.nl. Empty: the site's own sender address. Replies go to "
+            "the person who invited."
+        ),
+    )
 
     objects = RegionQuerySet.as_manager()
 

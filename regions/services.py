@@ -35,6 +35,7 @@ REGION_FIELDS = (
     "joined_on",
     "focus_target",
     "is_active",
+    "email_from",
 )
 
 

@@ -18,6 +18,7 @@ in the chart's font list, so a browser falling back to Arial only has room to sp
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 
 from django.utils.html import escape, format_html
@@ -60,12 +61,22 @@ def text_width(text: str, size: float) -> float:
     return em * size
 
 
+_NUMBER = re.compile(r"\d[\d.,]*")
+
+
 def wrap(text: str, width: float, size: float) -> list[str]:
     """``text`` broken at spaces into lines no wider than ``width`` px at ``size`` px. A word
     longer than a line is broken after a hyphen, dash or slash if it has one, else between
-    characters; every character is kept."""
+    characters; every character is kept. A number stays on the line of the word after it (its
+    unit: "60 dagen" is never "60" above "dagen")."""
+    tokens: list[str] = []
+    for token in str(text).split():
+        if tokens and _NUMBER.fullmatch(tokens[-1]):
+            tokens[-1] = f"{tokens[-1]} {token}"
+        else:
+            tokens.append(token)
     words: list[str] = []
-    for word in str(text).split():
+    for word in tokens:
         words.extend(w for w in _split_word(word, width, size) if w)
     lines: list[str] = []
     for word in words:

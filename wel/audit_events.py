@@ -180,6 +180,15 @@ WORKLIST_VIEWED = _type("worklist.viewed", Action.VIEW, "", _("Worklist viewed (
 AGENDA_VIEWED = _type(
     "agenda.viewed", Action.VIEW, "", _("Deadline agenda viewed (reference, name)")
 )
+CASES_SEARCHED = _type(
+    "cases.searched",
+    Action.VIEW,
+    "",
+    _("Cases searched by reference, name or date of birth (reference, name)"),
+)
+CASES_SEARCHED_BY_BSN = _type(
+    "cases.searched_by_bsn", Action.VIEW, "", _("Cases searched by BSN (reference, name)")
+)
 YEAR_OVERVIEW_VIEWED = _type(
     "year_overview.viewed", Action.VIEW, "", _("Year overview (Leerplichttelling) viewed")
 )

@@ -84,7 +84,7 @@ class WelModelForm(WelFormMixin, forms.ModelForm):
 class AccountSettingsForm(WelModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "wants_digest", "language"]
+        fields = ["full_name", "phone", "wants_digest", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

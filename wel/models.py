@@ -53,6 +53,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(
+        _("phone"),
+        max_length=30,
+        blank=True,
+        default="",
+        help_text=_("Shown in the letters and e-mails you send to families."),
+    )
     national_role = models.CharField(
         _("national role"), max_length=20, choices=NationalRole.choices, blank=True
     )

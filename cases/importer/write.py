@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history
 from wel import audit
 
 from ..models import Jeugdige, RuleFinding, Status, TimelineEntry
+from ..search import search_name_of
 from ..services import default_renewal_due, next_references
 from .check import ImportResult, check_table
 from .columns import COLUMNS
@@ -99,6 +100,7 @@ def _write(result: ImportResult, *, region, by, filename: str, request, report) 
                 reference=reference,
                 given_name=c["given_name"],
                 family_name=c["family_name"],
+                search_name=search_name_of(c["given_name"], c["family_name"]),
                 date_of_birth=c["date_of_birth"],
                 bsn=c["bsn"],
                 grondslag=c["grondslag"],

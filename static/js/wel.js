@@ -52,8 +52,9 @@ document.addEventListener("DOMContentLoaded", () => {
     fragment.append(node.nodeValue.slice(last));
     node.replaceWith(fragment);
   });
-  // Interview questions follow the respondent: swap the labels when the kind changes.
-  const kind = document.querySelector("select[name=respondent_kind]");
+  // Interview questions follow the respondent: swap the labels when the kind changes. The
+  // form has a prefix ("interview-respondent_kind"), so match on the name's end.
+  const kind = document.querySelector("select[name$=respondent_kind]");
   if (kind) {
     kind.addEventListener("change", () => {
       const key = "question" + kind.value.split("_").map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join("");

@@ -42,6 +42,8 @@ WALK = {
     "cases:list": Route(get=WORKERS),
     "cases:worklist": Route(get=WORKERS),
     "cases:agenda": Route(get=WORKERS, query="wie=team"),
+    # the header's search: no case search at all for national roles (404, no box)
+    "cases:search": Route(get=everyone(200, landelijk=404, beheerder=404)),
     "cases:create": Route(
         get=WORKERS,
         post=everyone(200, landelijk=403, beheerder=403),  # empty form: errors, no 500

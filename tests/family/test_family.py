@@ -225,3 +225,158 @@ def test_the_inzage_export_holds_the_familys_words_but_no_secrets(world, client_
     export = inzage_json(jeugdige=case).decode()
     assert "Ze tekent elke dag." in export
     assert invitation.token_hash not in export and invitation.code_hash not in export
+
+
+# -- issue 21: the family's words, labelled by who wrote them ------------------------------------
+def _young_case(world):
+    today = timezone.localdate()
+    jeugdige = make_jeugdige(
+        world,
+        given_name="Sanne",
+        family_name="Bakkerveld",
+        date_of_birth=today.replace(year=today.year - 14),
+    )
+    betrokkene_add(
+        jeugdige=jeugdige,
+        data={"kind": "school", "name": "Meester Jan", "organisation": "De Klimop"},
+        by=world.user("lpa_a"),
+    )
+    return jeugdige
+
+
+def test_the_young_persons_choice_of_who_attends_is_labelled_as_theirs(world, client_for):
+    """Issue 21: the young person's choice showed as "gekozen door de ouders", in the answer
+    and in the timeline."""
+    case = _young_case(world)
+    token, code = invite(client_for("lpa_a"), case, audience="young_person")
+    school = Betrokkene.objects.get(jeugdige=case, kind="school")
+    response = family_client(token, code).post(
+        reverse("family:answer", args=[token]),
+        {"likes": "Tekenen", "attendees": [school.pk], "other_kinds": ["ggd"]},
+    )
+    assert "Thank you" in response.content.decode()
+    school.refresh_from_db()
+    assert not school.invited_by_parents
+    ggd = Betrokkene.objects.get(jeugdige=case, kind="ggd")
+    assert not ggd.invited_by_parents and ggd.role == "chosen by the young person"
+    texts = " ".join(TimelineEntry.objects.filter(jeugdige=case).values_list("text", flat=True))
+    assert "chosen by the young person" in texts and "by the parents" not in texts
+    detail = client_for("lpa_a").get(reverse("cases:detail", args=[case.reference]))
+    html = detail.content.decode()
+    assert "chosen by the young person" in html and "chosen by the parents" not in html
+
+
+def test_a_refused_case_write_never_reaches_the_family(world, client_for, case, monkeypatch):
+    """Issue 21: a parent's answers with consent were refused whole because the case's own
+    exemption dates broke a newer rule; the family saw the staff-side message."""
+    from cases import services as case_services
+
+    def refuse(**kwargs):
+        raise case_services.RuleError(
+            [
+                type(
+                    "Finding",
+                    (),
+                    {"field": "exemption_end", "message": "Staff-side rule", "level": "error"},
+                )()
+            ]
+        )
+
+    monkeypatch.setattr(case_services, "jeugdige_update", refuse)
+    token, code = invite(client_for("lpa_a"), case)
+    response = family_client(token, code).post(
+        reverse("family:answer", args=[token]),
+        {"going_well": "Ze leest veel.", "consent": "on"},
+    )
+    body = response.content.decode()
+    assert "Thank you" in body and "Staff-side rule" not in body
+    contribution = Contribution.objects.get()
+    assert contribution.going_well == "Ze leest veel." and contribution.consent
+    note = TimelineEntry.objects.get(jeugdige=case, text__contains="Staff-side rule")
+    assert "consent" in note.text
+
+
+def test_an_unexpected_refusal_keeps_the_typed_answers(world, client_for, case, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError({"exemption_end": "Staff-side rule"})
+
+    monkeypatch.setattr(services, "contribution_submit", refuse)
+    token, code = invite(client_for("lpa_a"), case)
+    response = family_client(token, code).post(
+        reverse("family:answer", args=[token]), {"going_well": "Ze leest veel."}
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Staff-side rule" not in body and "Ze leest veel." in body
+
+
+# -- issue 21: the letter and e-mail say who sends them ------------------------------------------
+def test_the_letter_says_who_sends_it(world, client_for, case):
+    lpa = world.user("lpa_a")
+    lpa.phone = "0591 685 000"
+    lpa.save()
+    response = client_for("lpa_a").post(
+        reverse("family:invite", args=[case.reference]),
+        {
+            "audience": "parent",
+            "purpose": "before",
+            "recipient_name": "Familie Jansen",
+            "delivery": "letter",
+        },
+    )
+    html = response.content.decode()
+    assert "Lotte LPA-A" in html and "0591 685 000" in html and "lpa.a@wel.test" in html
+    assert "gemeente Emmen" in html
+    assert "before we talk about Fenna" in html
+
+
+def test_the_letter_to_a_young_person_addresses_the_young_person(world, client_for):
+    """Issue 21: "Beste Sanne … voordat we praten over Sanne"."""
+    case = _young_case(world)
+    response = client_for("lpa_a").post(
+        reverse("family:invite", args=[case.reference]),
+        {
+            "audience": "young_person",
+            "purpose": "before",
+            "recipient_name": "Sanne",
+            "delivery": "letter",
+        },
+    )
+    html = response.content.decode()
+    assert "Dear Sanne," in html
+    assert "talk about Sanne" not in html and "before we talk with you" in html
+
+
+def test_the_email_has_a_real_sender_and_replies_go_to_the_lpa(
+    world, client_for, case, settings, django_capture_on_commit_callbacks
+):
+    settings.DEFAULT_FROM_EMAIL = "WEL in Ontwikkeling <noreply@wel.example.nl>"
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client_for("lpa_a"), case, delivery="email", email="ouder@example.org")
+    message = mail.outbox[-1]
+    assert "localhost" not in message.from_email
+    assert "noreply@wel.example.nl" in message.from_email and "Emmen" in message.from_email
+    assert message.reply_to == ["lpa.a@wel.test"]
+    assert "Lotte LPA-A" in message.body and "Emmen" in message.subject
+    # a region with its own sender address uses it
+    world.region_a.email_from = "leerplicht@emmen.nl"
+    world.region_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client_for("lpa_a"), case, delivery="email", email="ouder@example.org")
+    assert "leerplicht@emmen.nl" in mail.outbox[-1].from_email
+
+
+def test_the_default_sender_is_never_localhost():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import wel.settings.base as b; print(b.DEFAULT_FROM_EMAIL)"],
+        capture_output=True,
+        text=True,
+        env={"SITE_URL": "https://wel.gemeente.nl", "PATH": "/usr/bin:/bin"},
+        check=True,
+    ).stdout
+    assert "noreply@wel.gemeente.nl" in out

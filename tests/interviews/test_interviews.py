@@ -260,3 +260,66 @@ def test_worklist_panel_lists_open_steps_soonest_first(world, interview_a):
         Context({"request": request, "user": request.user})
     )
     assert "Eerder" not in other
+
+
+# -- issue 21: the form asks the questions of the respondent chosen ------------------------------
+PARENTS_QUESTION = "What do you as parents need?"
+YOUNG_QUESTION = "What do you need?"
+
+
+def shown_questions(html: str) -> str:
+    """The labels and headings the user reads (the data attributes hold every wording)."""
+    import re
+
+    return " ".join(re.sub(r"\s+", " ", m) for m in re.findall(r">([^<>]+)<", html))
+
+
+def test_the_form_for_a_young_person_asks_the_young_person(world, client_for, case_a):
+    """Issue 21: with respondent "jongere" the form still showed the parents' questions."""
+    client = client_for("lpa_a")
+    url = reverse("interviews:create", kwargs={"reference": case_a.reference})
+    html = client.get(url + "?respondent=young_person").content.decode()
+    assert YOUNG_QUESTION in shown_questions(html)
+    assert PARENTS_QUESTION not in shown_questions(html)
+    assert '<option value="young_person" selected>' in html
+    # the date is prefilled like a contact moment's
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+
+
+def test_switching_the_respondent_without_js_keeps_the_answers(world, client_for, case_a):
+    client = client_for("lpa_a")
+    url = reverse("interviews:create", kwargs={"reference": case_a.reference})
+    data = interview_post(world, **{"interview-respondent_kind": "young_person"})
+    data["switch_respondent"] = "1"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert YOUNG_QUESTION in shown_questions(html)
+    assert PARENTS_QUESTION not in shown_questions(html)
+    assert "Eén aanspreekpunt." in html and "Kennismaking zorgboerderij" in html
+    assert "is-invalid" not in html
+    assert not Interview.objects.exists()
+
+
+def test_the_respondent_switch_script_finds_the_prefixed_field():
+    """The form has a prefix: the select is "interview-respondent_kind". wel.js looked for
+    name=respondent_kind and never swapped the questions."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    script = (Path(settings.BASE_DIR) / "static/js/wel.js").read_text()
+    assert "select[name$=respondent_kind]" in script
+
+
+def test_a_saved_young_persons_interview_shows_what_was_asked(world, client_for, case_a):
+    client = client_for("lpa_a")
+    url = reverse("interviews:create", kwargs={"reference": case_a.reference})
+    response = client.post(
+        url, interview_post(world, **{"interview-respondent_kind": "young_person"})
+    )
+    html = shown_questions(client.get(response["Location"]).content.decode())
+    assert YOUNG_QUESTION in html and PARENTS_QUESTION not in html
+    edit = client.get(reverse("interviews:update", args=[Interview.objects.get().pk]))
+    assert YOUNG_QUESTION in shown_questions(edit.content.decode())
+    assert PARENTS_QUESTION not in shown_questions(edit.content.decode())

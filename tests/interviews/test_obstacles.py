@@ -281,3 +281,41 @@ def test_the_landelijk_team_moves_national_obstacles_only(world, client_for):
         services.obstacle_transition(
             factor=regional, to=S.GEAGENDEERD, by=world.user("landelijk"), agenda_where="x"
         )
+
+
+def test_a_coming_meeting_can_be_put_on_the_agenda(world, client_for, obstacle_a):
+    """Issue 21: "geagendeerd" with the coming meeting's date (weeks ahead) was refused with
+    "Kies een van de aangeboden statussen" and the typed fields were cleared."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    client = client_for("kartrekker_a")
+    url = reverse("interviews:obstacle_status", kwargs={"pk": obstacle_a.pk})
+    meeting = timezone.localdate() + dt.timedelta(days=30)
+    response = client.post(
+        url,
+        {"status": "geagendeerd", "agenda_where": "LEA Emmen", "agenda_on": meeting.isoformat()},
+    )
+    assert response.status_code == 302
+    obstacle_a.refresh_from_db()
+    assert obstacle_a.status == S.GEAGENDEERD
+    assert obstacle_a.agenda_on == meeting
+
+
+def test_a_refused_status_change_keeps_what_was_typed(world, client_for, obstacle_a):
+    client = client_for("kartrekker_a")
+    url = reverse("interviews:obstacle_status", kwargs={"pk": obstacle_a.pk})
+    response = client.post(
+        url, {"status": "geagendeerd", "agenda_where": "LEA Emmen", "agenda_on": "2200-01-01"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'value="LEA Emmen"' in html and 'value="2200-01-01"' in html
+    assert "Kies een van de aangeboden statussen" not in html
+    obstacle_a.refresh_from_db()
+    assert obstacle_a.status == S.GESIGNALEERD
+    # a place left out is asked for at the field, the date stays
+    response = client.post(url, {"status": "geagendeerd", "agenda_on": "2026-01-05"})
+    assert response.status_code == 200
+    assert 'value="2026-01-05"' in response.content.decode()

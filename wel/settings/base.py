@@ -6,6 +6,7 @@ in-process, which is what ``make run`` relies on. See README "Configuration".
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -232,8 +233,13 @@ if env("STORAGE_BACKEND", default=""):
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="WEL in Ontwikkeling <noreply@localhost>")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The sender of e-mails: set it; left unset it is noreply@ the site's own host name (SITE_URL),
+# never noreply@localhost on a real site. A region may set its own (Region.email_from).
+DEFAULT_FROM_EMAIL = env(
+    "DEFAULT_FROM_EMAIL",
+    default="WEL in Ontwikkeling <noreply@%s>" % (urlsplit(SITE_URL).hostname or "localhost"),
+)
 
 # Celery: without a broker, tasks run in-process (eager), so `make run` needs no Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
