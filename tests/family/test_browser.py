@@ -105,7 +105,7 @@ def test_a_parent_answers_on_a_phone_and_the_lpa_sees_it(world, open_page, live_
     page.get_by_label("What does your child need?").fill("Rust en een vaste begeleider.")
     page.get_by_label("What do you need as a parent?").fill("Eén aanspreekpunt.")
     page.get_by_label("Meester Jan (School)").check()
-    page.get_by_label("GGD (youth doctor)").check()
+    page.get_by_label("The youth doctor").check()
     page.get_by_label("Yes, we take part in WEL in Ontwikkeling.").check()
     page.get_by_role("button", name="Send").click()
     page.wait_for_load_state()
