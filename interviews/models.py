@@ -33,7 +33,7 @@ class Interview(models.Model):
     along the programme's questions."""
 
     class RespondentKind(models.TextChoices):
-        PARENT = "parent", _("parent / verzorger")
+        PARENT = "parent", _("parent / carer")
         YOUNG_PERSON = "young_person", _("young person")
         PROFESSIONAL = "professional", _("professional")
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='interview',
             name='respondent_kind',
-            field=models.CharField(choices=[('parent', 'parent / verzorger'), ('young_person', 'young person'), ('professional', 'professional')], max_length=20, verbose_name='respondent'),
+            field=models.CharField(choices=[('parent', 'parent / carer'), ('young_person', 'young person'), ('professional', 'professional')], max_length=20, verbose_name='respondent'),
         ),
     ]

@@ -44,7 +44,7 @@ def test_interview_obstacle_escalation_national_agenda_and_training(world, login
     page.fill("input[name=steps-0-due_on]", due)
     page.get_by_role("button", name="Save interview").click()
     page.wait_for_load_state()
-    expect(page.get_by_role("heading", name="Interview with a parent / verzorger")).to_be_visible()
+    expect(page.get_by_role("heading", name="Interview with a parent / carer")).to_be_visible()
     expect(page.get_by_text("Vervoer aanvragen bij de gemeente")).to_be_visible()
     interview = Interview.objects.get()
     assert interview.next_steps.count() == 1
