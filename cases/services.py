@@ -350,6 +350,7 @@ def jeugdige_create(
         status_changed_at=now,
         **fields,
     )
+    _check_assignee(jeugdige)
     _validate(jeugdige, changed=None, confirm_warnings=confirm_warnings)
     jeugdige._history_user = by
     _save_unique_bsn(jeugdige)
@@ -406,6 +407,49 @@ def _validate(jeugdige: Jeugdige, *, changed=None, confirm_warnings=()) -> None:
     if start and end and end < start:
         raise CaseError(_("The exemption cannot end before it starts."), code="dates")
     check_rules(jeugdige, changed=changed, confirm_warnings=confirm_warnings)
+
+
+def assignable_users(*, region_id: int, gemeente_id: int):
+    """Who may be the assigned LPA of a case in this region and gemeente: active users whose
+    scope covers it (the region's kartrekkers, and its LPAs of that gemeente or of the whole
+    region). Anyone else would not see the case they were given (issue 21). A beheerder never
+    sees case content, whatever memberships it holds."""
+    from wel.models import NationalRole, Role, User
+
+    covers = Q(memberships__region_id=region_id) & (
+        Q(memberships__role=Role.KARTREKKER)
+        | Q(memberships__role=Role.LPA, memberships__gemeenten__isnull=True)
+        | Q(memberships__role=Role.LPA, memberships__gemeenten__id=gemeente_id)
+    )
+    return (
+        User.objects.filter(covers, is_active=True)
+        .exclude(national_role=NationalRole.BEHEERDER)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def _check_assignee(jeugdige: Jeugdige, field: str = "assigned_lpa") -> None:
+    """Refuse an assigned LPA whose scope does not cover the case (at ``field``)."""
+    user = jeugdige.assigned_lpa
+    if user is None:
+        return
+    if (
+        not assignable_users(region_id=jeugdige.region_id, gemeente_id=jeugdige.gemeente_id)
+        .filter(pk=user.pk)
+        .exists()
+    ):
+        raise CaseError(
+            {
+                field: _(
+                    "%(name)s does not work on cases in %(gemeente)s and would not see this "
+                    "case. Choose someone who works there, or ask the beheerder to add "
+                    "%(gemeente)s to %(name)s's municipalities first."
+                )
+                % {"name": user, "gemeente": jeugdige.gemeente.name}
+            },
+            code="assignee_out_of_scope",
+        )
 
 
 def _locked(jeugdige: Jeugdige, version: int | None) -> Jeugdige:
@@ -491,6 +535,10 @@ def jeugdige_update(
     if "gemeente" in changed:
         _check_gemeente_in_region(current.region, current.gemeente)
         _check_may_work(by, current.region, current.gemeente)
+    if {"assigned_lpa", "gemeente"} & set(changed) and (
+        "assigned_lpa" in changed or current.assigned_lpa_id
+    ):
+        _check_assignee(current)
     if "bsn" in changed and current.bsn:
         clash = find_duplicates(region=current.region, bsn=current.bsn, exclude_pk=current.pk)
         clash = clash.filter(bsn=current.bsn).first()
@@ -817,3 +865,50 @@ def contact_add(
         changes={"kind": (None, kind), "date": (None, date), "summary": (None, summary)},
     )
     return contact
+
+
+@transaction.atomic
+def jeugdige_handover(*, jeugdige: Jeugdige, to, note: str, by, request=None) -> Jeugdige:
+    """Hand a case over to a colleague whose scope covers it, with a note on the timeline.
+
+    Raises ``OutOfScope`` when ``by`` does not work on the case; ``CaseError`` (field keys
+    ``to`` and ``note``) when the note is empty, ``to`` is already assigned or would not see
+    the case (:func:`assignable_users`)."""
+    require_case(by, jeugdige)
+    current = _locked(jeugdige, None)
+    note = (note or "").strip()
+    if not note:
+        raise CaseError(
+            {"note": _("Write a short handover note: what does your colleague need to know?")},
+            code="handover_note",
+        )
+    if to is None:
+        raise CaseError({"to": _("Choose the colleague who takes over.")}, code="handover_to")
+    if current.assigned_lpa_id == to.pk:
+        raise CaseError(
+            {"to": _("%(name)s is already the assigned LPA.") % {"name": to}},
+            code="handover_same",
+        )
+    previous = current.assigned_lpa
+    current.assigned_lpa = to
+    _check_assignee(current, field="to")
+    current.version += 1
+    current.updated_at = timezone.now()
+    current._history_user = by
+    current.save()
+    timeline_add(
+        jeugdige=current,
+        kind=TimelineEntry.Kind.UPDATE,
+        text=_("Handed over from %(from)s to %(to)s.\nHandover note: %(note)s")
+        % {"from": previous or _("nobody"), "to": to, "note": note},
+        by=by,
+    )
+    audit.record(
+        audit.events.JEUGDIGE_HANDED_OVER,
+        request=request,
+        user=by,
+        obj=current,
+        jeugdige=current,
+        changes={"assigned_lpa": (previous, to)},
+    )
+    return current

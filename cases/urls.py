@@ -49,6 +49,7 @@ urlpatterns = [
     path("<str:reference>/bewerken/", views.jeugdige_update, name="update"),
     path("<str:reference>/status/", views.jeugdige_transition, name="transition"),
     path("<str:reference>/afsluiten/", views.jeugdige_close, name="close"),
+    path("<str:reference>/overdragen/", views.jeugdige_handover, name="handover"),
     path("<str:reference>/betrokkenen/nieuw/", views.betrokkene_add, name="betrokkene_add"),
     path("<str:reference>/activiteiten/nieuw/", views.activiteit_add, name="activiteit_add"),
     path("<str:reference>/contacten/nieuw/", views.contact_add, name="contact_add"),

@@ -177,6 +177,9 @@ CASE_LIST_EXPORTED = _type(
     "case_list.exported", Action.EXPORT, "", _("Case list exported, with BSN")
 )
 WORKLIST_VIEWED = _type("worklist.viewed", Action.VIEW, "", _("Worklist viewed (reference, name)"))
+JEUGDIGE_HANDED_OVER = _type(
+    "jeugdige.handed_over", Action.UPDATE, "cases.jeugdige", _("Case handed over to a colleague")
+)
 CASES_SEARCHED = _type(
     "cases.searched",
     Action.VIEW,

@@ -77,6 +77,7 @@ WALK = {
         **ref,
     ),
     "cases:close": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
+    "cases:handover": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:betrokkene_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:activiteit_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:contact_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
