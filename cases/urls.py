@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.jeugdige_list, name="list"),
     path("werklijst/", views.worklist, name="worklist"),
     path("zoeken/", views.search, name="search"),
+    path("team/", views.team, name="team"),
     path("nieuw/", views.jeugdige_create, name="create"),
     path("export/", views.export, name="export"),
     path("importeren/", views.import_upload, name="import"),

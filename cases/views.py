@@ -126,6 +126,13 @@ def worklist(request):
 
 @case_worker
 @require_GET
+def team(request):
+    """My team: the open cases within the user's scope counted per colleague (issue 21)."""
+    return render(request, "cases/team.html", {"rows": selectors.team_overview(user=request.user)})
+
+
+@case_worker
+@require_GET
 def export(request):
     case_filter = selectors.jeugdigen_list(user=request.user, filters=request.GET)
     fmt = request.GET.get("format", "csv")

@@ -107,3 +107,27 @@ def test_handover_personas(world, client_for, case, persona, status):
 def test_anonymous_handover_goes_to_login(world, client_for, case):
     response = client_for("anonymous").get(reverse("cases:handover", args=[case.reference]))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_my_team_counts_open_cases_per_colleague(
+    world, client_for, colleagues, case, django_assert_max_num_queries
+):
+    emmen, _borger = colleagues
+    make_jeugdige(world, given_name="Piet", assigned_lpa=emmen)
+    make_jeugdige(world, given_name="Kees")  # not assigned
+    make_jeugdige(world, gemeente=world.borger, given_name="Bo")  # outside lpa_a's scope
+    client = client_for("lpa_a")
+    client.get(reverse("home"))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("cases:team"))
+    rows = {r.name: r.open_cases for r in response.context["rows"]}
+    assert rows["Lotte LPA-A"] == 1 and rows["Emma Emmen"] == 1 and rows[""] == 1
+    assert rows["Bram Borger"] == 0  # a colleague, but no case lpa_a may see
+    assert "Bert LPA-B" not in rows
+    kartrekker = {
+        r.name: r.open_cases
+        for r in client_for("kartrekker_a").get(reverse("cases:team")).context["rows"]
+    }
+    assert kartrekker[""] == 2
+    for persona in ("landelijk", "beheerder"):
+        assert client_for(persona).get(reverse("cases:team")).status_code == 403

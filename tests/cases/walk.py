@@ -41,6 +41,7 @@ job_kwargs = {"kwargs": lambda w: {"pk": w.import_job.pk}}
 WALK = {
     "cases:list": Route(get=WORKERS),
     "cases:worklist": Route(get=WORKERS),
+    "cases:team": Route(get=WORKERS),
     # the header's search: no case search at all for national roles (404, no box)
     "cases:search": Route(get=everyone(200, landelijk=404, beheerder=404)),
     "cases:create": Route(
