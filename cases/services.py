@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from wel import audit
 from wel.access import require_case, scope_for
@@ -32,6 +32,7 @@ from .models import (
     Status,
     TimelineEntry,
 )
+from .timeline import Msg
 
 S = Status
 # The trajectory. Closing goes through jeugdige_close (it needs a reason); reopening a closed
@@ -260,21 +261,32 @@ def _check_gemeente_in_region(region, gemeente) -> None:
         )
 
 
+def _label(obj, field: str):
+    """The (lazy, so translatable) label of a choice field's value."""
+    value = getattr(obj, field)
+    return dict(obj._meta.get_field(field).flatchoices).get(value, value)
+
+
 def timeline_add(
     *,
     jeugdige: Jeugdige,
     kind: str,
-    text: str,
+    text: str | Msg,
     by=None,
     at: dt.datetime | None = None,
     status_from: str = "",
     status_to: str = "",
 ) -> TimelineEntry:
-    """Append one line to the case's timeline (other apps call this, e.g. interviews)."""
+    """Append one line to the case's timeline (other apps call this, e.g. interviews).
+
+    ``text`` a :class:`cases.timeline.Msg` is kept in every language of the site (the reader
+    sees theirs); a plain string as it is."""
+    texts = text.texts() if isinstance(text, Msg) else {}
     entry = TimelineEntry(
         jeugdige=jeugdige,
         kind=kind,
-        text=text,
+        text=texts.get(settings.LANGUAGE_CODE) or str(text),
+        texts=texts,
         by=by if by is not None and getattr(by, "pk", None) else None,
         status_from=status_from,
         status_to=status_to,
@@ -358,7 +370,9 @@ def jeugdige_create(
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.CREATED,
-        text=_("Registered (%(grondslag)s).") % {"grondslag": jeugdige.get_grondslag_display()},
+        text=Msg(
+            gettext_noop("Registered (%(grondslag)s)."), grondslag=_label(jeugdige, "grondslag")
+        ),
         by=by,
         status_to=jeugdige.status,
     )
@@ -554,11 +568,15 @@ def jeugdige_update(
     current._history_user = by
     _save_unique_bsn(current)
     findings_refresh(jeugdige=current, confirmed=confirm_warnings, by=by)
-    labels = ", ".join(str(Jeugdige._meta.get_field(n).verbose_name) for n in changed)
+    labels = Msg()
+    for i, name in enumerate(changed):
+        if i:
+            labels += ", "
+        labels += Msg("%(f)s", f=Jeugdige._meta.get_field(name).verbose_name)
     timeline_add(
         jeugdige=current,
         kind=TimelineEntry.Kind.UPDATE,
-        text=_("Changed: %(fields)s.") % {"fields": labels},
+        text=Msg(gettext_noop("Changed: %(fields)s."), fields=labels),
         by=by,
     )
     audit.record(
@@ -640,12 +658,15 @@ def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeug
     current.version += 1
     current._history_user = by
     current.save()
-    text = _("Status: %(from)s → %(to)s.") % {
-        "from": Status(old).label,
-        "to": current.get_status_display(),
-    }
+    text = Msg(
+        gettext_noop("Status: %(from)s → %(to)s."),
+        **{"from": Status(old).label, "to": Status(current.status).label},
+    )
     if current.closing_reason:
-        text += " " + _("Reason: %(reason)s.") % {"reason": current.get_closing_reason_display()}
+        text += Msg(" ") + Msg(
+            gettext_noop("Reason: %(reason)s."),
+            reason=ClosingReason(current.closing_reason).label,
+        )
     if note.strip():
         text += " " + note.strip()
     timeline_add(
@@ -714,11 +735,11 @@ def betrokkene_add(
     timeline. Raises ``OutOfScope`` when ``by`` does not work on the case."""
     require_case(by, jeugdige)
     betrokkene = Betrokkene(jeugdige=jeugdige, **data)
-    text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
+    text = Msg(gettext_noop("Betrokkene added: %(kind)s"), kind=_label(betrokkene, "kind"))
     if betrokkene.invited_by_parents:
-        text += " " + _("(invited by the parents)")
+        text += " " + Msg(gettext_noop("(invited by the parents)"))
     elif chosen_by_young_person:
-        text += " " + _("(chosen by the young person)")
+        text += " " + Msg(gettext_noop("(chosen by the young person)"))
     return _record_added(
         betrokkene,
         event=audit.events.BETROKKENE_ADDED,
@@ -755,12 +776,13 @@ def betrokkenen_invited_by_parents(
             timeline_add(
                 jeugdige=jeugdige,
                 kind=TimelineEntry.Kind.BETROKKENE,
-                text=ngettext(
-                    "%(count)d betrokkene chosen by the young person to attend.",
-                    "%(count)d betrokkenen chosen by the young person to attend.",
-                    len(ids),
-                )
-                % {"count": len(ids)},
+                text=Msg(
+                    gettext_noop("%(count)d betrokkene chosen by the young person to attend."),
+                    plural=gettext_noop(
+                        "%(count)d betrokkenen chosen by the young person to attend."
+                    ),
+                    count=len(ids),
+                ),
             )
         return 0
     changed = Betrokkene.objects.filter(pk__in=ids, invited_by_parents=False).update(
@@ -770,12 +792,11 @@ def betrokkenen_invited_by_parents(
         timeline_add(
             jeugdige=jeugdige,
             kind=TimelineEntry.Kind.BETROKKENE,
-            text=ngettext(
-                "%(count)d betrokkene chosen by the parents to attend.",
-                "%(count)d betrokkenen chosen by the parents to attend.",
-                changed,
-            )
-            % {"count": changed},
+            text=Msg(
+                gettext_noop("%(count)d betrokkene chosen by the parents to attend."),
+                plural=gettext_noop("%(count)d betrokkenen chosen by the parents to attend."),
+                count=changed,
+            ),
         )
         audit.record(
             audit.events.BETROKKENEN_INVITED_BY_PARENTS,
@@ -797,7 +818,7 @@ def activiteit_add(
     does not work on the case."""
     require_case(by, jeugdige)
     activiteit = Ontwikkelactiviteit(jeugdige=jeugdige, **data)
-    text = _("Activity: %(kind)s") % {"kind": activiteit.get_kind_display()}
+    text = Msg(gettext_noop("Activity: %(kind)s"), kind=_label(activiteit, "kind"))
     if activiteit.provider:
         text += f" ({activiteit.provider})"
     return _record_added(
@@ -843,10 +864,11 @@ def contact_add(
         current.updated_at = timezone.now()
         current._history_user = by
         current.save()
-    text = _("Contact (%(kind)s): %(summary)s") % {
-        "kind": contact.get_kind_display(),
-        "summary": summary.strip(),
-    }
+    text = Msg(
+        gettext_noop("Contact (%(kind)s): %(summary)s"),
+        kind=ContactMoment.Kind(contact.kind).label,
+        summary=summary.strip(),
+    )
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.CONTACT,
@@ -899,8 +921,14 @@ def jeugdige_handover(*, jeugdige: Jeugdige, to, note: str, by, request=None) ->
     timeline_add(
         jeugdige=current,
         kind=TimelineEntry.Kind.UPDATE,
-        text=_("Handed over from %(from)s to %(to)s.\nHandover note: %(note)s")
-        % {"from": previous or _("nobody"), "to": to, "note": note},
+        text=Msg(
+            gettext_noop("Handed over from %(from)s to %(to)s.\nHandover note: %(note)s"),
+            **{
+                "from": str(previous) if previous else Msg(gettext_noop("nobody")),
+                "to": str(to),
+                "note": note,
+            },
+        ),
         by=by,
     )
     audit.record(
