@@ -1,8 +1,7 @@
 """The search box (issue 21 §1): ``search_name`` (given and family name, lower case, without
 accents) filled for every case, an index for the search by date of birth, and on PostgreSQL
 with ``pg_trgm`` (migration 0004) a trigram index on ``search_name`` so a name search does not
-read the whole region. Also the timeline's text in every language (``TimelineEntry.texts``,
-issue 21: in English the timeline stayed Dutch)."""
+read the whole region."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -62,9 +61,4 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(fill_search_name, migrations.RunPython.noop, elidable=True),
         migrations.RunPython(trigram_index, drop_trigram_index),
-        migrations.AddField(
-            model_name="timelineentry",
-            name="texts",
-            field=models.JSONField(blank=True, default=dict, editable=False),
-        ),
     ]
