@@ -55,7 +55,7 @@ def test_worklist(figures):
 
 def test_interviews_in_period_by_respondent(figures):
     t = metrics.interviews_by_respondent(figures.span)
-    assert rows(t) == {"parent": [2, 1], "young person": [1, 1], "professional": [0, 0]}
+    assert rows(t) == {"parent / verzorger": [2, 1], "young person": [1, 1], "professional": [0, 0]}
     assert t.total == ["Total", 3, 2]
 
 
