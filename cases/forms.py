@@ -28,7 +28,7 @@ from .models import (
     Ontwikkelactiviteit,
     Status,
 )
-from .services import EDITABLE_FIELDS
+from .services import EDITABLE_FIELDS, assignable_users
 
 DATE = {"type": "date"}
 
@@ -134,7 +134,18 @@ class JeugdigeForm(WelModelForm):
         self.warnings: list = []
         # Shown (as tick boxes) only when the input has warnings to confirm.
         self.fields["confirm_warnings"].widget = forms.MultipleHiddenInput()
-        self.fields["assigned_lpa"].queryset = lpas_for(user)
+        if editing:
+            # Only people who would see the case (issue 21); the current one stays listed.
+            self.fields["assigned_lpa"].queryset = User.objects.filter(
+                Q(
+                    pk__in=assignable_users(
+                        region_id=self.instance.region_id, gemeente_id=self.instance.gemeente_id
+                    ).values("pk")
+                )
+                | Q(pk=self.instance.assigned_lpa_id)
+            ).order_by("full_name", "pk")
+        else:
+            self.fields["assigned_lpa"].queryset = lpas_for(user)
         if not editing and scope.is_lpa:
             # A new case is the registering LPA's own until they hand it over (issue 21).
             self.fields["assigned_lpa"].initial = user.pk
@@ -453,3 +464,25 @@ class ImportForm(WelForm):
                 % {"mb": MAX_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class HandoverForm(WelForm):
+    """Hand a case over: to whom (only colleagues who would see the case) and a note."""
+
+    to = forms.ModelChoiceField(
+        label=_("Hand over to"),
+        queryset=User.objects.none(),
+        help_text=_("Only colleagues who work on cases in this municipality are listed."),
+    )
+    note = forms.CharField(
+        label=_("Handover note"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What your colleague needs to know: where things stand, what is next."),
+    )
+
+    def __init__(self, *args, jeugdige, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = assignable_users(
+            region_id=jeugdige.region_id, gemeente_id=jeugdige.gemeente_id
+        ).exclude(pk=jeugdige.assigned_lpa_id or 0)

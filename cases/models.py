@@ -630,6 +630,8 @@ class TimelineEntry(models.Model):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("text"))
+    # The text in each language of the site (cases.timeline.Msg); empty for older entries.
+    texts = models.JSONField(default=dict, blank=True, editable=False)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -650,6 +652,13 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d-%m-%Y %H:%M} {self.get_kind_display()}"
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the reader's language when it was written in every language."""
+        from django.utils.translation import get_language
+
+        return self.texts.get((get_language() or "")[:2]) or self.text
 
 
 class RuleFinding(models.Model):

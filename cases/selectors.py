@@ -371,3 +371,82 @@ def search_cases(*, user, text: str) -> SearchResult:
     )
     rows = list(qs[: SEARCH_LIMIT + 1])
     return SearchResult(query=query, rows=rows[:SEARCH_LIMIT], more=len(rows) > SEARCH_LIMIT)
+
+
+# -- my team (issue 21 §2) ----------------------------------------------------------------------
+@dataclass
+class TeamRow:
+    user_id: int | None
+    name: str
+    open_cases: int = 0
+    contact_overdue: int = 0
+    renewal_overdue: int = 0
+    renewal_due_soon: int = 0
+
+
+def team_overview(*, user, today: dt.date | None = None) -> list[TeamRow]:
+    """The open cases this user may see, counted per assigned colleague (and "not assigned"),
+    with the colleagues of their regions who have none: two queries. Figures only, no case."""
+    from wel.models import NationalRole, User
+
+    today = today or timezone.localdate()
+    scope = scope_for(user)
+    counts_by_user = {
+        row["assigned_lpa"]: row
+        for row in Jeugdige.objects.visible_to(user)
+        .filter(rules.case_open_q())
+        .order_by()
+        .values("assigned_lpa")
+        .annotate(
+            open_cases=Count("pk"),
+            contact_overdue=Count("pk", filter=rules.contact_overdue_q(today)),
+            renewal_overdue=Count("pk", filter=rules.renewal_overdue_q(today)),
+            renewal_due_soon=Count("pk", filter=rules.renewal_due_soon_q(today)),
+        )
+    }
+    people = (
+        User.objects.filter(
+            Q(memberships__region_id__in=sorted(scope.region_ids), is_active=True)
+            | Q(pk__in=[pk for pk in counts_by_user if pk is not None])
+        )
+        .exclude(national_role=NationalRole.BEHEERDER)
+        .distinct()
+        .order_by("full_name", "pk")
+        .only("pk", "full_name", "email")
+    )
+    rows = []
+    for person in people:
+        found = counts_by_user.get(person.pk, {})
+        rows.append(
+            TeamRow(
+                user_id=person.pk,
+                name=str(person),
+                **{
+                    k: found.get(k, 0)
+                    for k in (
+                        "open_cases",
+                        "contact_overdue",
+                        "renewal_overdue",
+                        "renewal_due_soon",
+                    )
+                },
+            )
+        )
+    if None in counts_by_user:
+        found = counts_by_user[None]
+        rows.append(
+            TeamRow(
+                user_id=None,
+                name="",
+                **{
+                    k: found[k]
+                    for k in (
+                        "open_cases",
+                        "contact_overdue",
+                        "renewal_overdue",
+                        "renewal_due_soon",
+                    )
+                },
+            )
+        )
+    return rows

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from wel import audit
 from wel.access import require_case, scope_for
@@ -32,6 +32,7 @@ from .models import (
     Status,
     TimelineEntry,
 )
+from .timeline import Msg
 
 S = Status
 # The trajectory. Closing goes through jeugdige_close (it needs a reason); reopening a closed
@@ -260,21 +261,32 @@ def _check_gemeente_in_region(region, gemeente) -> None:
         )
 
 
+def _label(obj, field: str):
+    """The (lazy, so translatable) label of a choice field's value."""
+    value = getattr(obj, field)
+    return dict(obj._meta.get_field(field).flatchoices).get(value, value)
+
+
 def timeline_add(
     *,
     jeugdige: Jeugdige,
     kind: str,
-    text: str,
+    text: str | Msg,
     by=None,
     at: dt.datetime | None = None,
     status_from: str = "",
     status_to: str = "",
 ) -> TimelineEntry:
-    """Append one line to the case's timeline (other apps call this, e.g. interviews)."""
+    """Append one line to the case's timeline (other apps call this, e.g. interviews).
+
+    ``text`` a :class:`cases.timeline.Msg` is kept in every language of the site (the reader
+    sees theirs); a plain string as it is."""
+    texts = text.texts() if isinstance(text, Msg) else {}
     entry = TimelineEntry(
         jeugdige=jeugdige,
         kind=kind,
-        text=text,
+        text=texts.get(settings.LANGUAGE_CODE) or str(text),
+        texts=texts,
         by=by if by is not None and getattr(by, "pk", None) else None,
         status_from=status_from,
         status_to=status_to,
@@ -350,6 +362,7 @@ def jeugdige_create(
         status_changed_at=now,
         **fields,
     )
+    _check_assignee(jeugdige)
     _validate(jeugdige, changed=None, confirm_warnings=confirm_warnings)
     jeugdige._history_user = by
     _save_unique_bsn(jeugdige)
@@ -357,7 +370,9 @@ def jeugdige_create(
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.CREATED,
-        text=_("Registered (%(grondslag)s).") % {"grondslag": jeugdige.get_grondslag_display()},
+        text=Msg(
+            gettext_noop("Registered (%(grondslag)s)."), grondslag=_label(jeugdige, "grondslag")
+        ),
         by=by,
         status_to=jeugdige.status,
     )
@@ -406,6 +421,49 @@ def _validate(jeugdige: Jeugdige, *, changed=None, confirm_warnings=()) -> None:
     if start and end and end < start:
         raise CaseError(_("The exemption cannot end before it starts."), code="dates")
     check_rules(jeugdige, changed=changed, confirm_warnings=confirm_warnings)
+
+
+def assignable_users(*, region_id: int, gemeente_id: int):
+    """Who may be the assigned LPA of a case in this region and gemeente: active users whose
+    scope covers it (the region's kartrekkers, and its LPAs of that gemeente or of the whole
+    region). Anyone else would not see the case they were given (issue 21). A beheerder never
+    sees case content, whatever memberships it holds."""
+    from wel.models import NationalRole, Role, User
+
+    covers = Q(memberships__region_id=region_id) & (
+        Q(memberships__role=Role.KARTREKKER)
+        | Q(memberships__role=Role.LPA, memberships__gemeenten__isnull=True)
+        | Q(memberships__role=Role.LPA, memberships__gemeenten__id=gemeente_id)
+    )
+    return (
+        User.objects.filter(covers, is_active=True)
+        .exclude(national_role=NationalRole.BEHEERDER)
+        .distinct()
+        .order_by("full_name", "pk")
+    )
+
+
+def _check_assignee(jeugdige: Jeugdige, field: str = "assigned_lpa") -> None:
+    """Refuse an assigned LPA whose scope does not cover the case (at ``field``)."""
+    user = jeugdige.assigned_lpa
+    if user is None:
+        return
+    if (
+        not assignable_users(region_id=jeugdige.region_id, gemeente_id=jeugdige.gemeente_id)
+        .filter(pk=user.pk)
+        .exists()
+    ):
+        raise CaseError(
+            {
+                field: _(
+                    "%(name)s does not work on cases in %(gemeente)s and would not see this "
+                    "case. Choose someone who works there, or ask the beheerder to add "
+                    "%(gemeente)s to %(name)s's municipalities first."
+                )
+                % {"name": user, "gemeente": jeugdige.gemeente.name}
+            },
+            code="assignee_out_of_scope",
+        )
 
 
 def _locked(jeugdige: Jeugdige, version: int | None) -> Jeugdige:
@@ -491,6 +549,10 @@ def jeugdige_update(
     if "gemeente" in changed:
         _check_gemeente_in_region(current.region, current.gemeente)
         _check_may_work(by, current.region, current.gemeente)
+    if {"assigned_lpa", "gemeente"} & set(changed) and (
+        "assigned_lpa" in changed or current.assigned_lpa_id
+    ):
+        _check_assignee(current)
     if "bsn" in changed and current.bsn:
         clash = find_duplicates(region=current.region, bsn=current.bsn, exclude_pk=current.pk)
         clash = clash.filter(bsn=current.bsn).first()
@@ -506,11 +568,15 @@ def jeugdige_update(
     current._history_user = by
     _save_unique_bsn(current)
     findings_refresh(jeugdige=current, confirmed=confirm_warnings, by=by)
-    labels = ", ".join(str(Jeugdige._meta.get_field(n).verbose_name) for n in changed)
+    labels = Msg()
+    for i, name in enumerate(changed):
+        if i:
+            labels += ", "
+        labels += Msg("%(f)s", f=Jeugdige._meta.get_field(name).verbose_name)
     timeline_add(
         jeugdige=current,
         kind=TimelineEntry.Kind.UPDATE,
-        text=_("Changed: %(fields)s.") % {"fields": labels},
+        text=Msg(gettext_noop("Changed: %(fields)s."), fields=labels),
         by=by,
     )
     audit.record(
@@ -592,12 +658,15 @@ def _save_status(current: Jeugdige, *, old: str, by, note: str, request) -> Jeug
     current.version += 1
     current._history_user = by
     current.save()
-    text = _("Status: %(from)s → %(to)s.") % {
-        "from": Status(old).label,
-        "to": current.get_status_display(),
-    }
+    text = Msg(
+        gettext_noop("Status: %(from)s → %(to)s."),
+        **{"from": Status(old).label, "to": Status(current.status).label},
+    )
     if current.closing_reason:
-        text += " " + _("Reason: %(reason)s.") % {"reason": current.get_closing_reason_display()}
+        text += Msg(" ") + Msg(
+            gettext_noop("Reason: %(reason)s."),
+            reason=ClosingReason(current.closing_reason).label,
+        )
     if note.strip():
         text += " " + note.strip()
     timeline_add(
@@ -666,11 +735,11 @@ def betrokkene_add(
     timeline. Raises ``OutOfScope`` when ``by`` does not work on the case."""
     require_case(by, jeugdige)
     betrokkene = Betrokkene(jeugdige=jeugdige, **data)
-    text = _("Betrokkene added: %(kind)s") % {"kind": betrokkene.get_kind_display()}
+    text = Msg(gettext_noop("Betrokkene added: %(kind)s"), kind=_label(betrokkene, "kind"))
     if betrokkene.invited_by_parents:
-        text += " " + _("(invited by the parents)")
+        text += " " + Msg(gettext_noop("(invited by the parents)"))
     elif chosen_by_young_person:
-        text += " " + _("(chosen by the young person)")
+        text += " " + Msg(gettext_noop("(chosen by the young person)"))
     return _record_added(
         betrokkene,
         event=audit.events.BETROKKENE_ADDED,
@@ -707,12 +776,13 @@ def betrokkenen_invited_by_parents(
             timeline_add(
                 jeugdige=jeugdige,
                 kind=TimelineEntry.Kind.BETROKKENE,
-                text=ngettext(
-                    "%(count)d betrokkene chosen by the young person to attend.",
-                    "%(count)d betrokkenen chosen by the young person to attend.",
-                    len(ids),
-                )
-                % {"count": len(ids)},
+                text=Msg(
+                    gettext_noop("%(count)d betrokkene chosen by the young person to attend."),
+                    plural=gettext_noop(
+                        "%(count)d betrokkenen chosen by the young person to attend."
+                    ),
+                    count=len(ids),
+                ),
             )
         return 0
     changed = Betrokkene.objects.filter(pk__in=ids, invited_by_parents=False).update(
@@ -722,12 +792,11 @@ def betrokkenen_invited_by_parents(
         timeline_add(
             jeugdige=jeugdige,
             kind=TimelineEntry.Kind.BETROKKENE,
-            text=ngettext(
-                "%(count)d betrokkene chosen by the parents to attend.",
-                "%(count)d betrokkenen chosen by the parents to attend.",
-                changed,
-            )
-            % {"count": changed},
+            text=Msg(
+                gettext_noop("%(count)d betrokkene chosen by the parents to attend."),
+                plural=gettext_noop("%(count)d betrokkenen chosen by the parents to attend."),
+                count=changed,
+            ),
         )
         audit.record(
             audit.events.BETROKKENEN_INVITED_BY_PARENTS,
@@ -749,7 +818,7 @@ def activiteit_add(
     does not work on the case."""
     require_case(by, jeugdige)
     activiteit = Ontwikkelactiviteit(jeugdige=jeugdige, **data)
-    text = _("Activity: %(kind)s") % {"kind": activiteit.get_kind_display()}
+    text = Msg(gettext_noop("Activity: %(kind)s"), kind=_label(activiteit, "kind"))
     if activiteit.provider:
         text += f" ({activiteit.provider})"
     return _record_added(
@@ -795,10 +864,11 @@ def contact_add(
         current.updated_at = timezone.now()
         current._history_user = by
         current.save()
-    text = _("Contact (%(kind)s): %(summary)s") % {
-        "kind": contact.get_kind_display(),
-        "summary": summary.strip(),
-    }
+    text = Msg(
+        gettext_noop("Contact (%(kind)s): %(summary)s"),
+        kind=ContactMoment.Kind(contact.kind).label,
+        summary=summary.strip(),
+    )
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.CONTACT,
@@ -817,3 +887,56 @@ def contact_add(
         changes={"kind": (None, kind), "date": (None, date), "summary": (None, summary)},
     )
     return contact
+
+
+@transaction.atomic
+def jeugdige_handover(*, jeugdige: Jeugdige, to, note: str, by, request=None) -> Jeugdige:
+    """Hand a case over to a colleague whose scope covers it, with a note on the timeline.
+
+    Raises ``OutOfScope`` when ``by`` does not work on the case; ``CaseError`` (field keys
+    ``to`` and ``note``) when the note is empty, ``to`` is already assigned or would not see
+    the case (:func:`assignable_users`)."""
+    require_case(by, jeugdige)
+    current = _locked(jeugdige, None)
+    note = (note or "").strip()
+    if not note:
+        raise CaseError(
+            {"note": _("Write a short handover note: what does your colleague need to know?")},
+            code="handover_note",
+        )
+    if to is None:
+        raise CaseError({"to": _("Choose the colleague who takes over.")}, code="handover_to")
+    if current.assigned_lpa_id == to.pk:
+        raise CaseError(
+            {"to": _("%(name)s is already the assigned LPA.") % {"name": to}},
+            code="handover_same",
+        )
+    previous = current.assigned_lpa
+    current.assigned_lpa = to
+    _check_assignee(current, field="to")
+    current.version += 1
+    current.updated_at = timezone.now()
+    current._history_user = by
+    current.save()
+    timeline_add(
+        jeugdige=current,
+        kind=TimelineEntry.Kind.UPDATE,
+        text=Msg(
+            gettext_noop("Handed over from %(from)s to %(to)s.\nHandover note: %(note)s"),
+            **{
+                "from": str(previous) if previous else Msg(gettext_noop("nobody")),
+                "to": str(to),
+                "note": note,
+            },
+        ),
+        by=by,
+    )
+    audit.record(
+        audit.events.JEUGDIGE_HANDED_OVER,
+        request=request,
+        user=by,
+        obj=current,
+        jeugdige=current,
+        changes={"assigned_lpa": (previous, to)},
+    )
+    return current

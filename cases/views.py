@@ -38,6 +38,7 @@ from .forms import (
     BetrokkeneForm,
     CloseForm,
     ContactForm,
+    HandoverForm,
     ImportForm,
     JeugdigeForm,
     TransitionForm,
@@ -160,6 +161,9 @@ def agenda(request):
         detail={"rows": len(result.items), "maand": result.first.strftime("%Y-%m"), "wie": who},
     )
     return render(request, "cases/agenda.html", {"agenda": result})
+def team(request):
+    """My team: the open cases within the user's scope counted per colleague (issue 21)."""
+    return render(request, "cases/team.html", {"rows": selectors.team_overview(user=request.user)})
 
 
 @case_worker
@@ -344,6 +348,32 @@ def jeugdige_update(request, reference):
         "cases/jeugdige_form.html",
         {"form": form, "jeugdige": jeugdige, "changes": changes},
     )
+
+
+@case_worker
+def jeugdige_handover(request, reference):
+    """Hand the case over to a colleague who would see it, with a note (issue 21 §2)."""
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    form = HandoverForm(request.POST or None, jeugdige=jeugdige)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.jeugdige_handover(
+                jeugdige=jeugdige,
+                to=form.cleaned_data["to"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(ref)s has been handed over to %(name)s.")
+                % {"ref": jeugdige.reference, "name": form.cleaned_data["to"]},
+            )
+            return redirect(jeugdige)
+    return render(request, "cases/handover.html", {"form": form, "jeugdige": jeugdige})
 
 
 @case_worker

@@ -27,10 +27,12 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases import rules
 from cases import services as case_services
 from cases.models import Betrokkene, Jeugdige, TimelineEntry
+from cases.timeline import Msg
 from interviews.models import Interview, NextStep
 from wel import audit
 
@@ -131,8 +133,11 @@ def invitation_create(
     case_services.timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.OTHER,
-        text=_("Invitation sent to %(who)s (%(purpose)s).")
-        % {"who": invitation.get_audience_display(), "purpose": invitation.get_purpose_display()},
+        text=Msg(
+            gettext_noop("Invitation sent to %(who)s (%(purpose)s)."),
+            who=Invitation.Audience(audience).label,
+            purpose=Invitation.Purpose(purpose).label,
+        ),
         by=by,
     )
     audit.record(
@@ -269,7 +274,7 @@ def code_check(*, invitation: Invitation, code: str, request=None) -> bool:
 
 
 @contextmanager
-def _case_write(jeugdige: Jeugdige, what: str):
+def _case_write(jeugdige: Jeugdige, what: Msg):
     """Run a write to the case in a savepoint; when the case's own rules refuse it, roll back
     only that write and leave a note for the LPA on the timeline (what, and why)."""
     try:
@@ -279,11 +284,14 @@ def _case_write(jeugdige: Jeugdige, what: str):
         case_services.timeline_add(
             jeugdige=jeugdige,
             kind=TimelineEntry.Kind.IN_EIGEN_WOORDEN,
-            text=_(
-                "The family's answer about %(what)s could not be put on the case: %(why)s "
-                "Their answers are kept below; please record it by hand."
-            )
-            % {"what": what, "why": " ".join(exc.messages)},
+            text=Msg(
+                gettext_noop(
+                    "The family's answer about %(what)s could not be put on the case: %(why)s "
+                    "Their answers are kept below; please record it by hand."
+                ),
+                what=what,
+                why=" ".join(exc.messages),
+            ),
         )
 
 
@@ -338,7 +346,7 @@ def contribution_submit(
     # What the family sent is kept whatever the case's own records say: a write to the case
     # that a staff-side rule refuses (e.g. its older exemption dates) is put on the timeline
     # for the LPA to finish, and the family never sees that message (issue 21).
-    with _case_write(jeugdige, _("who attends")):
+    with _case_write(jeugdige, Msg(gettext_noop("who attends"))):
         case_services.betrokkenen_invited_by_parents(
             jeugdige=jeugdige,
             betrokkenen=attendees,
@@ -348,7 +356,7 @@ def contribution_submit(
         )
     kinds = dict(Betrokkene.Kind.choices)
     for kind in data.get("other_kinds") or []:
-        with _case_write(jeugdige, _("who attends")):
+        with _case_write(jeugdige, Msg(gettext_noop("who attends"))):
             case_services.betrokkene_add(
                 jeugdige=jeugdige,
                 data={
@@ -365,7 +373,7 @@ def contribution_submit(
                 chosen_by_young_person=not is_parent,
             )
     if contribution.consent:
-        with _case_write(jeugdige, _("consent")):
+        with _case_write(jeugdige, Msg(gettext_noop("consent"))):
             fresh = Jeugdige.objects.get(pk=jeugdige.pk)
             case_services.jeugdige_update(
                 jeugdige=fresh,
@@ -384,8 +392,12 @@ def contribution_submit(
     case_services.timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.IN_EIGEN_WOORDEN,
-        text=_("In their own words: %(who)s answered the questions before the conversation.")
-        % {"who": current.get_audience_display()},
+        text=Msg(
+            gettext_noop(
+                "In their own words: %(who)s answered the questions before the conversation."
+            ),
+            who=Invitation.Audience(current.audience).label,
+        ),
     )
     audit.record(
         audit.events.CONTRIBUTION_SUBMITTED,
@@ -419,8 +431,10 @@ def shared_steps_answer(
     case_services.timeline_add(
         jeugdige=current.jeugdige,
         kind=TimelineEntry.Kind.IN_EIGEN_WOORDEN,
-        text=_("In their own words: %(who)s answered the agreements.")
-        % {"who": current.get_audience_display()},
+        text=Msg(
+            gettext_noop("In their own words: %(who)s answered the agreements."),
+            who=Invitation.Audience(current.audience).label,
+        ),
     )
     audit.record(
         audit.events.SHARED_STEPS_ANSWERED,

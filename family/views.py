@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import selectors as case_selectors
+from cases.services import CaseError
 from wel.access import require
 from wel.forms import add_service_errors
 
@@ -232,10 +233,15 @@ def answer(request, token):
 
 
 def _family_errors(form, exc: ValidationError) -> None:
-    """A refusal the family can act on goes to its field; anything else (a staff-side rule)
-    is never shown to the family: one plain message, the typed answers stay in the form."""
-    fields = getattr(exc, "error_dict", {})
-    if fields and set(fields) <= set(form.fields):
+    """A refusal the family can act on goes to its field (or, a plain message of the family's
+    own service, to the form); a case's staff-side refusal (``CaseError``, or a field the
+    family's form does not have) is never shown to the family: one plain sentence instead. The
+    typed answers stay in the form either way."""
+    fields = getattr(exc, "error_dict", None)
+    staff_side = isinstance(exc, CaseError) or (
+        fields is not None and not set(fields) <= set(form.fields)
+    )
+    if not staff_side:
         add_service_errors(form, exc)
     else:
         form.add_error(

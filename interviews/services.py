@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.models import Jeugdige, TimelineEntry
 from cases.services import timeline_add
+from cases.timeline import Msg
 from wel import audit, shared_text
 from wel.access import require_case, scope_for
 from wel.services import assign, validate
@@ -27,6 +29,7 @@ from .models import (
     AgendaStatus,
     BelemmerendeFactor,
     BeraadAction,
+    Category,
     Interview,
     Level,
     MoreelBeraad,
@@ -148,21 +151,27 @@ def interview_save(
         steps_changed = True
         if is_new:
             new_steps.append(step)
-    kind = current.get_respondent_kind_display()
     if creating:
         timeline_add(
             jeugdige=jeugdige,
             kind=TimelineEntry.Kind.INTERVIEW,
-            text=_("Interview with a %(kind)s on %(date)s.")
-            % {"kind": kind, "date": _d(current.held_on)},
+            text=Msg(
+                gettext_noop("Interview with a %(kind)s on %(date)s."),
+                kind=Interview.RespondentKind(current.respondent_kind).label,
+                date=_d(current.held_on),
+            ),
             by=by,
         )
     for step in new_steps:
         timeline_add(
             jeugdige=jeugdige,
             kind=TimelineEntry.Kind.NEXT_STEP,
-            text=_("Next step agreed: %(what)s (owner: %(owner)s, due %(due)s).")
-            % {"what": step.description, "owner": step.owner, "due": _d(step.due_on)},
+            text=Msg(
+                gettext_noop("Next step agreed: %(what)s (owner: %(owner)s, due %(due)s)."),
+                what=step.description,
+                owner=step.owner,
+                due=_d(step.due_on),
+            ),
             by=by,
         )
     for obstacle in obstacles:
@@ -201,8 +210,12 @@ def next_step_set_done(*, step: NextStep, done: bool, by, request=None) -> NextS
     timeline_add(
         jeugdige=jeugdige,
         kind=TimelineEntry.Kind.NEXT_STEP,
-        text=(_("Next step done: %(what)s.") if done else _("Next step reopened: %(what)s."))
-        % {"what": step.description},
+        text=Msg(
+            gettext_noop("Next step done: %(what)s.")
+            if done
+            else gettext_noop("Next step reopened: %(what)s."),
+            what=step.description,
+        ),
         by=by,
     )
     audit.record(
@@ -380,8 +393,10 @@ def obstacle_raise(
         timeline_add(
             jeugdige=jeugdige,
             kind=TimelineEntry.Kind.OTHER,
-            text=_("Belemmerende factor noticed: %(category)s.")
-            % {"category": factor.get_category_display()},
+            text=Msg(
+                gettext_noop("Belemmerende factor noticed: %(category)s."),
+                category=Category(factor.category).label,
+            ),
             by=by,
         )
     audit.record(

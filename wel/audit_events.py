@@ -180,6 +180,9 @@ WORKLIST_VIEWED = _type("worklist.viewed", Action.VIEW, "", _("Worklist viewed (
 AGENDA_VIEWED = _type(
     "agenda.viewed", Action.VIEW, "", _("Deadline agenda viewed (reference, name)")
 )
+JEUGDIGE_HANDED_OVER = _type(
+    "jeugdige.handed_over", Action.UPDATE, "cases.jeugdige", _("Case handed over to a colleague")
+)
 CASES_SEARCHED = _type(
     "cases.searched",
     Action.VIEW,

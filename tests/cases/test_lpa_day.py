@@ -94,3 +94,58 @@ def test_a_parent_is_called_the_same_everywhere():
         interview = str(Interview.RespondentKind.PARENT.label)
         family = str(Invitation.Audience.PARENT.label)
     assert interview.lower() == family.lower() == "ouder / verzorger"
+
+
+def test_the_timeline_follows_the_readers_language(world, client_for):
+    """Issue 21: in English the timeline stayed Dutch (each line was stored translated once)."""
+    from cases import services
+    from cases.models import Status
+
+    case = make_jeugdige(world)
+    services.jeugdige_transition(
+        jeugdige=case, to=Status.IN_BEELD, by=world.user("kartrekker_a"), note="Zie mail."
+    )
+    services.contact_add(
+        jeugdige=case,
+        date=case.created_at.date(),
+        kind="telefoon",
+        summary="Moeder gebeld.",
+        by=world.user("kartrekker_a"),
+    )
+    client = client_for("lpa_a")
+    client.cookies.load({"wel_language": "en"})
+    english = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    client.cookies.load({"wel_language": "nl"})
+    dutch = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+    assert "Status: Registered → In view. Zie mail." in english
+    assert "Contact (Phone call): Moeder gebeld." in english
+    assert "Registered (Vrijstelling 5 onder a)." in english
+    assert "Status: Registered → In view." not in dutch
+    assert "Zie mail." in dutch and "Moeder gebeld." in dutch
+
+
+def test_a_timeline_message_renders_in_each_language():
+    from django.utils.translation import gettext_noop
+
+    from cases.models import Status
+    from cases.timeline import Msg
+
+    msg = (
+        "» "
+        + Msg(
+            gettext_noop("Status: %(from)s → %(to)s."),
+            **{"from": Status.AANGEMELD.label, "to": Status.IN_BEELD.label},
+        )
+        + " "
+        + Msg(
+            gettext_noop("%(count)d betrokkene chosen by the parents to attend."),
+            plural=gettext_noop("%(count)d betrokkenen chosen by the parents to attend."),
+            count=2,
+        )
+    )
+    texts = msg.texts()
+    assert texts["en"] == (
+        "» Status: Registered → In view. 2 betrokkenen chosen by the parents to attend."
+    )
+    assert texts["nl"].startswith("» Status: Aangemeld → In beeld.")
+    assert "2 betrokkenen door de ouders gekozen" in texts["nl"]

@@ -42,6 +42,7 @@ WALK = {
     "cases:list": Route(get=WORKERS),
     "cases:worklist": Route(get=WORKERS),
     "cases:agenda": Route(get=WORKERS, query="wie=team"),
+    "cases:team": Route(get=WORKERS),
     # the header's search: no case search at all for national roles (404, no box)
     "cases:search": Route(get=everyone(200, landelijk=404, beheerder=404)),
     "cases:create": Route(
@@ -78,6 +79,7 @@ WALK = {
         **ref,
     ),
     "cases:close": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
+    "cases:handover": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:betrokkene_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:activiteit_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:contact_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),

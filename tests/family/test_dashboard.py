@@ -3,6 +3,7 @@ the region's members, suppressed for the national side (reports.tables)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from family import services
 from reports import metrics
@@ -32,7 +33,8 @@ def _family_table(response):
 def test_the_count_is_exact_for_the_region_and_suppressed_nationally(world, client_for):
     jeugdige = make_jeugdige(world)
     _contribute(world, jeugdige)
-    today = jeugdige.created_at.date()
+    # the local date (between 23:00 and 24:00 UTC the UTC date is the day before)
+    today = timezone.localdate(jeugdige.created_at)
     table = metrics.family_contributions(Span.for_regions([world.region_a.pk], today, today))
     assert table.rows[0][1:] == [1, 1] and table.rows[1][1:] == [0, 0]
     assert table.total[1:] == [1, 1]

@@ -380,3 +380,19 @@ def test_the_default_sender_is_never_localhost():
         check=True,
     ).stdout
     assert "noreply@wel.gemeente.nl" in out
+
+
+def test_a_case_error_never_reaches_the_family(world, client_for, case, monkeypatch):
+    from cases.services import CaseError
+
+    def refuse(**kwargs):
+        raise CaseError("Someone else saved this case in the meantime.")
+
+    monkeypatch.setattr(services, "contribution_submit", refuse)
+    token, code = invite(client_for("lpa_a"), case)
+    response = family_client(token, code).post(
+        reverse("family:answer", args=[token]), {"going_well": "Ze leest veel."}
+    )
+    body = response.content.decode()
+    assert "saved this case" not in body and "Ze leest veel." in body
+    assert "could not be sent just now" in body
