@@ -161,6 +161,8 @@ def agenda(request):
         detail={"rows": len(result.items), "maand": result.first.strftime("%Y-%m"), "wie": who},
     )
     return render(request, "cases/agenda.html", {"agenda": result})
+
+
 def team(request):
     """My team: the open cases within the user's scope counted per colleague (issue 21)."""
     return render(request, "cases/team.html", {"rows": selectors.team_overview(user=request.user)})
