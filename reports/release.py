@@ -807,3 +807,34 @@ def _cached(counts: Counts) -> Protected:
             _CACHE.clear()
         found = _CACHE[key] = protect(build(counts))
     return found
+
+
+# -- plain values (the tests' snapshot of the demo) --------------------------------------------
+def counts_to_json(counts: Counts) -> dict:
+    """``counts`` as JSON-able values (keys as lists)."""
+    return {
+        "regions": [list(r) for r in counts.regions],
+        "months": [m.isoformat() for m in counts.months],
+        "period": [d.isoformat() for d in counts.period],
+        "values": {
+            cube: {block: [[k, v] for k, v in cells.items()] for block, cells in blocks.items()}
+            for cube, blocks in counts.values.items()
+        },
+        "beraad": [[pk, n] for pk, n in counts.beraad.items()],
+    }
+
+
+def counts_from_json(data: dict) -> Counts:
+    def key(k):
+        return tuple(key(x) for x in k) if isinstance(k, list) else k
+
+    return Counts(
+        regions=[tuple(r) for r in data["regions"]],
+        months=[date.fromisoformat(m) for m in data["months"]],
+        period=tuple(date.fromisoformat(d) for d in data["period"]),
+        values={
+            cube: {block: {key(k): v for k, v in cells} for block, cells in blocks.items()}
+            for cube, blocks in data["values"].items()
+        },
+        beraad=dict(data["beraad"]),
+    )
