@@ -36,6 +36,11 @@ whole release:
 
 Cells with the same functional (the national open cases in the key figures, the grondslag
 table and the age table) are one unit: hidden or shown together, everywhere.
+
+**Lists are relations too.** The national obstacle agenda lists each national obstacle with
+its region, status and category; those counts are a *public* block of the obstacle cube
+(fixed values in the linear programs). A figure's *secret* part is what no list shows; it is
+primary when that part is 1 or 2, and its mark is "<3" only when the whole is below 3.
 """
 
 from __future__ import annotations
@@ -79,12 +84,17 @@ class Leaf:
 
 @dataclass(frozen=True)
 class Cube:
+    """``public``: cells whose counts are shown by a list anyway (each national obstacle on the
+    national agenda, with its region, status and category): fixed, known values."""
+
     name: str
     hub_keys: tuple
     leaves: tuple[Leaf, ...]
+    public: tuple = ()
 
     def blocks(self) -> dict[str, tuple]:
-        return {"hub": self.hub_keys, **{leaf.name: leaf.keys for leaf in self.leaves}}
+        out = {"hub": self.hub_keys, **{leaf.name: leaf.keys for leaf in self.leaves}}
+        return {**out, "public": self.public} if self.public else out
 
 
 @dataclass
@@ -156,23 +166,21 @@ def cubes(counts: Counts) -> dict[str, Cube]:
         tuple((r, b) for r in regions for b in buckets),
         (Leaf("kind", tuple(c["kind"]), lambda k: True, lambda k: k[1] != "pre"),),
     )
-    obstacles = Cube(
+    from interviews.models import Level
+
+    hidden_levels = [lv for lv in c["level"] if lv != Level.NATIONAL]
+    obstacles = Cube(  # local and regional ones; the national ones are listed (public)
         "O",
-        tuple((r, s) for r in regions for s in c["agenda"]),
+        tuple((r, lv, s) for r in regions for lv in hidden_levels for s in c["agenda"]),
         (
             Leaf(
                 "category",
                 tuple((x, o) for x in c["category"] for o in (True, False)),
                 lambda k: k[1],
-                lambda k, o=ob_open: o[k[1]],
-            ),
-            Leaf(
-                "level",
-                tuple((lv, s) for lv in c["level"] for s in c["agenda"]),
-                lambda k: k[1],
-                lambda k: k[1],
+                lambda k, o=ob_open: o[k[2]],
             ),
         ),
+        public=tuple((r, s, x) for r in regions for s in c["agenda"] for x in c["category"]),
     )
     contacts = Cube("C", tuple(months), ())
     return {cube.name: cube for cube in (jeugdigen, interviews, obstacles, contacts)}
@@ -300,8 +308,9 @@ def build(counts: Counts) -> Release:
                     ),
                     "interviews": select("I", "hub", lambda k, r=pk: k[0] == r and k[1] != "pre"),
                     "open_obstacles": select(
-                        "O", "hub", lambda k, r=pk: k[0] == r and ob_open[k[1]]
-                    ),
+                        "O", "hub", lambda k, r=pk: k[0] == r and ob_open[k[2]]
+                    )
+                    | select("O", "public", lambda k, r=pk: k[0] == r and ob_open[k[1]]),
                     "beraad": counts.beraad.get(pk, 0),
                 },
             )
@@ -409,8 +418,10 @@ def build(counts: Counts) -> Release:
                 x,
                 labels[x],
                 {
-                    "open": select("O", "category", lambda k, x=x: k == (x, True)),
-                    "closed": select("O", "category", lambda k, x=x: k == (x, False)),
+                    "open": select("O", "category", lambda k, x=x: k == (x, True))
+                    | select("O", "public", lambda k, x=x: k[2] == x and ob_open[k[1]]),
+                    "closed": select("O", "category", lambda k, x=x: k == (x, False))
+                    | select("O", "public", lambda k, x=x: k[2] == x and not ob_open[k[1]]),
                 },
             )
             for x in c["category"]
@@ -431,10 +442,14 @@ def build(counts: Counts) -> Release:
                 levels[lv],
                 {
                     **{
-                        s: select("O", "level", lambda k, lv=lv, s=s: k == (lv, s))
+                        s: select("O", "hub", lambda k, lv=lv, s=s: k[1:] == (lv, s))
+                        | select(
+                            "O", "public", lambda k, lv=lv, s=s: lv == Level.NATIONAL and k[1] == s
+                        )
                         for s in c["agenda"]
                     },
-                    "total": select("O", "level", lambda k, lv=lv: k[0] == lv),
+                    "total": select("O", "hub", lambda k, lv=lv: k[1] == lv)
+                    | select("O", "public", lambda k, lv=lv: lv == Level.NATIONAL),
                 },
             )
             for lv in c["level"]
@@ -483,9 +498,21 @@ class Unit:
     tier: int
     cube: str
 
+    public: int = 0  # the part of the value that a list shows anyway
+
+    @property
+    def secret(self) -> int:
+        """What is not known from a list: the count the protection is about."""
+        return self.value - self.public
+
     @property
     def primary(self) -> bool:
-        return 0 < self.value < THRESHOLD
+        return 0 < self.secret < THRESHOLD
+
+    @property
+    def fixed(self) -> bool:
+        """Known from a list anyway (the national agenda): shown, never hidden."""
+        return all(block == "public" for _c, block, _k in self.functional)
 
 
 class Model:
@@ -505,6 +532,9 @@ class Model:
                 unit = by_functional[functional] = Unit(
                     functional, [], _value(release.counts, functional), 0, cube
                 )
+            unit.public = _value(
+                release.counts, frozenset(v for v in functional if v[1] == "public")
+            )
             unit.cells.append(cell)
             unit.tier = max(unit.tier, release.tiers[cell])
         self.units = list(by_functional.values())
@@ -513,13 +543,17 @@ class Model:
         for i, u in enumerate(self.units):
             if u.functional:
                 self.cube_units[u.cube].append(i)
-        self.seps, self.matrix, self.n = {}, {}, {}
+        self.seps, self.matrix, self.n, self.bounds = {}, {}, {}, {}
         for name, cube in shape.items():
             ids: dict[Var, int] = {}
             for block, keys in cube.blocks().items():
                 for k in keys:
                     ids[(name, block, k)] = len(ids)
             n = self.n[name] = len(ids)
+            known = release.counts.values.get(name, {}).get("public", {})
+            self.bounds[name] = [
+                (known.get(k, 0),) * 2 if block == "public" else (0, None) for (_c, block, k) in ids
+            ]
             data, ri, ci = [], [], []
             r = 0
             for leaf in cube.leaves:
@@ -560,7 +594,9 @@ class Model:
             a_ub = vstack([-m[hid], m[small]]).tocsr()
             b_ub = np.concatenate([-np.ones(len(hid)), np.full(len(small), THRESHOLD - 1.0)])
         c = m[members.index(i)].toarray().ravel() * sign
-        res = linprog(c, A_ub=a_ub, b_ub=b_ub, A_eq=eq, b_eq=b_eq, bounds=(0, None), method="highs")
+        res = linprog(
+            c, A_ub=a_ub, b_ub=b_ub, A_eq=eq, b_eq=b_eq, bounds=self.bounds[cube], method="highs"
+        )
         if res.status == 3:
             return INF, []
         if res.status != 0:  # the true figures are a solution: a bug
@@ -598,7 +634,7 @@ def _lines(units: list[Unit]) -> dict[int, set]:
 def suppress(model: Model) -> dict[int, str]:
     """The hidden units and their marks (see the module docstring)."""
     units = model.units
-    hidden = {i: SMALL for i, u in enumerate(units) if u.primary}
+    hidden = {i: SMALL if u.value < THRESHOLD else HIDDEN for i, u in enumerate(units) if u.primary}
     lines = _lines(units)
     checked: set[int] = set()
     while True:
@@ -620,12 +656,11 @@ def suppress(model: Model) -> dict[int, str]:
                 if mark == SMALL and lines[j] & lines[failing] and j != failing
             ]
             if small:
-                hidden[small[0]] = HIDDEN
-                checked.clear()
+                hidden[small[0]] = HIDDEN  # a looser bound: what was protected stays so
                 continue
 
         def usable(j):
-            return j not in hidden and units[j].value >= THRESHOLD
+            return j not in hidden and units[j].secret >= THRESHOLD
 
         def rank(j, near=lines[failing]):
             return (units[j].tier, not (lines[j] & near), units[j].value, j)
@@ -642,7 +677,6 @@ def suppress(model: Model) -> dict[int, str]:
                 raise RelationError(f"cannot protect {units[failing].cells} ({reader})")
             for j in small:
                 hidden[j] = HIDDEN
-            checked.clear()
             continue
         chosen = candidates[0]
         hidden[chosen] = HIDDEN
@@ -692,7 +726,7 @@ def collect(span) -> Counts:
     from django.db.models.functions import TruncMonth
 
     from cases.models import ContactMoment
-    from interviews.models import Interview, MoreelBeraad
+    from interviews.models import BelemmerendeFactor, Interview, Level, MoreelBeraad
     from regions.models import Region
 
     from .metrics.build import month_key
@@ -744,11 +778,20 @@ def collect(span) -> Counts:
         for i, lv in enumerate(c["level"]):
             for s_i, s in enumerate(c["agenda"]):
                 n = row.get(f"l{i}_s{s_i}", 0)
-                ob["hub"][(pk, s)] += n
-                ob["level"][(lv, s)] += n
+                if lv != Level.NATIONAL:
+                    ob["hub"][(pk, lv, s)] += n
         for i, x in enumerate(c["category"]):
             ob["category"][(x, True)] += row.get(f"c{i}_open", 0)
             ob["category"][(x, False)] += row.get(f"c{i}_closed", 0)
+    for row in (
+        BelemmerendeFactor.objects.filter(span.q(), level=Level.NATIONAL)
+        .values("region", "status", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        ob["public"][(row["region"], row["status"], row["category"])] += row["n"]
+        o = c["obstacle_open"][row["status"]]
+        ob["category"][(row["category"], o)] -= row["n"]  # the category leaf: not listed ones
     contacts = defaultdict(int)
     first = {month_row(m): i for i, m in enumerate(months)}
     for row in (

@@ -9,7 +9,8 @@ program is exact for the full cross-classification of single records):
   (closed cases in band "-"); M(region, month of registration, or "before");
 - interviews: IH(region, bucket) (bucket: a trend month, or "pre", the first month before the
   period's start); IK(region, respondent, in period);
-- obstacles: OH(region, agenda status); OC(region, category, open); OL(region, level, status);
+- obstacles: OX(region, level, agenda status, category), the full cross-classification (the
+  national agenda lists each national obstacle with its region, status and category);
 - contact moments: CH(region, month).
 
 Each published cell (by table, row key and column key, in the scope of a region or the
@@ -40,6 +41,8 @@ BANDS = [b.key for b in rules.AGE_BANDS]
 KINDS = list(Interview.RespondentKind.values)
 AGENDA = list(AgendaStatus.values)
 OB_OPEN = [s for s in AGENDA if not rules.obstacle_closed(s)]
+LEVELS = list(Level.values)
+CATS = list(Category.values)
 
 
 class Unmodelled(Exception):
@@ -71,20 +74,11 @@ class Attacker:
                 rows.append({**hub, **{self.var("G", r, g, o): -1 for g in Grondslag.values}})
                 bands = BANDS if o else ["-"]
                 rows.append({**hub, **{self.var("A", r, a, o): -1 for a in bands}})
-                ob = {self.var("OH", r, s): 1 for s in AGENDA if (s in OB_OPEN) == o}
-                rows.append({**ob, **{self.var("OC", r, c, o): -1 for c in Category.values}})
             every = {self.var("H", r, s, f): 1 for s in STEPS for f in (True, False)}
             rows.append({**every, **{self.var("M", r, m): -1 for m in [*self.months, "before"]}})
             for p in [True, False] if self.pre else [True]:
                 ih = {self.var("IH", r, b): 1 for b in buckets if (b != "pre") == p}
                 rows.append({**ih, **{self.var("IK", r, k, p): -1 for k in KINDS}})
-            for s in AGENDA:
-                rows.append(
-                    {
-                        self.var("OH", r, s): 1,
-                        **{self.var("OL", r, lv, s): -1 for lv in Level.values},
-                    }
-                )
             for m in self.months:
                 self.var("CH", r, m)
         return rows
@@ -126,7 +120,9 @@ class Attacker:
         if column == "interviews":
             return [v("IH", r, m) for r in rs for m in self.months]
         if column == "open_obstacles":
-            return [v("OH", r, s) for r in rs for s in OB_OPEN]
+            return [
+                v("OX", r, lv, s, c) for r in rs for lv in LEVELS for s in OB_OPEN for c in CATS
+            ]
         return self._unmodelled("regions", column)
 
     def _breakdown(self, r, table, row, column):
@@ -146,11 +142,11 @@ class Attacker:
         if table == "interviews" and column == "interviews":
             return each(KINDS, lambda k: [v("IK", r, k, True)])
         if table == "obstacles":
-            o = column == "open"
-            return each(Category.values, lambda c: [v("OC", r, c, o)])
+            statuses = OB_OPEN if column == "open" else [s for s in AGENDA if s not in OB_OPEN]
+            return each(CATS, lambda c: [v("OX", r, lv, s, c) for lv in LEVELS for s in statuses])
         if table == "agenda":
             statuses = AGENDA if column == "total" else [column]
-            return each(Level.values, lambda lv: [v("OL", r, lv, s) for s in statuses])
+            return each(LEVELS, lambda lv: [v("OX", r, lv, s, c) for s in statuses for c in CATS])
         if table == "trend":
             if column == "registered":
                 return each(self.months, lambda m: [v("M", r, m)])
@@ -194,6 +190,16 @@ class Attacker:
         for s in STEPS:
             self.observed[frozenset([self.var("H", r, s, True)])].add(steps.count(s))
 
+    def agenda_list(self, listed: list[tuple[int, str, str]]) -> None:
+        """The national obstacle agenda (not sensitive): one row per national obstacle with its
+        region (pk), agenda status and category, so their count per region, status and
+        category is known."""
+        for r in self.regions.values():
+            for status in AGENDA:
+                for c in CATS:
+                    cell = frozenset([self.var("OX", r, Level.NATIONAL, status, c)])
+                    self.observed[cell].add(listed.count((r, status, c)))
+
     # -- the proof ---------------------------------------------------------------------------
     def prove(self) -> dict:
         """Every hidden figure's intervals; returns {"hidden": n, "failed": [...]}."""
@@ -209,7 +215,7 @@ class Attacker:
             else:
                 hidden[cells] = SMALL if shown == {SMALL} else HIDDEN
         kinds = {"H": "J", "G": "J", "A": "J", "M": "J", "IH": "I", "IK": "I"}
-        kinds |= {"OH": "O", "OC": "O", "OL": "O", "CH": "C"}
+        kinds |= {"OX": "O", "CH": "C"}
         cube_of = {i: kinds[k[0]] for k, i in self.vars.items()}
         failed = []
         for cube in ("J", "I", "O", "C"):  # no record kind shares a variable with another

@@ -26,7 +26,7 @@ from openpyxl import load_workbook
 
 from cases import rules
 from cases.models import Grondslag, Status
-from interviews.models import AgendaStatus, Category, Interview, Level
+from interviews.models import AgendaStatus, BelemmerendeFactor, Category, Interview, Level
 from regions.models import Region
 from reports import metrics, release, selectors, services
 from reports.tables import HIDDEN, SMALL, month_row
@@ -66,6 +66,10 @@ def attack(protected: release.Protected) -> dict:
         attacker.read(None, table)
     for _pk, code, name in counts.regions:
         attacker.read(code, selectors.region_key_figures(protected, code, name))
+    listed = [
+        key for key, n in counts.values.get("O", {}).get("public", {}).items() for _i in range(n)
+    ]
+    attacker.agenda_list(listed)
     return attacker.prove()
 
 
@@ -152,9 +156,11 @@ def counts_of(regions: int, children, interviews, obstacles, contacts, pre: bool
         if b != "pre":
             values["I"]["kind"][k] += 1
     for r, s, cat, lv in obstacles:
-        values["O"]["hub"][(r, s)] += 1
-        values["O"]["category"][(cat, not rules.obstacle_closed(s))] += 1
-        values["O"]["level"][(lv, s)] += 1
+        if lv == Level.NATIONAL:  # listed on the national agenda
+            values["O"]["public"][(r, s, cat)] += 1
+        else:
+            values["O"]["hub"][(r, lv, s)] += 1
+            values["O"]["category"][(cat, not rules.obstacle_closed(s))] += 1
     for m in contacts:
         values["C"]["hub"][m] += 1
     return release.Counts(
@@ -208,7 +214,7 @@ def programmes(draw):
 
 
 @settings(
-    max_examples=8,
+    max_examples=10,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=True,
@@ -251,6 +257,9 @@ def download_everything(client, attacker, codes) -> int:
     n += 1
     for shown in page.context["figures"]:
         attacker.read(None, shown.table)
+        if shown.table.key == "national_agenda":
+            obstacles = BelemmerendeFactor.objects.in_bulk([row.key for row in shown.table.rows])
+            attacker.agenda_list([(o.region_id, o.status, o.category) for o in obstacles.values()])
         if shown.table.sensitive:
             for fmt in ("csv", "xlsx"):
                 url = reverse("reports:national_export", args=[shown.table.key, fmt])
@@ -330,8 +339,9 @@ def adversarial(world):
             made.append(j)
     for j in made[:4]:
         f.interview(j, lpa, today - timedelta(days=rnd.randint(1, 200)))
-    for region in regions[:3]:
-        f.obstacle(region, status=rnd.choice(list(AgendaStatus.values)))
+    for region in regions[:3]:  # national ones are listed one by one on the national agenda
+        for level in ("national", "local"):
+            f.obstacle(region, level=level, status=rnd.choice(list(AgendaStatus.values)))
     return [r.code for r in regions]
 
 
