@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -26,7 +26,7 @@ from wel.models import Role
 from . import metrics
 from .charts import chart_for
 from .models import Report
-from .tables import Column, Row, Table, present
+from .tables import TOTAL, Row, Table
 
 Progress = Callable[[int, str], None]
 
@@ -52,12 +52,23 @@ def region_span(report: Report) -> metrics.Span:
 
 
 def region_report_context(report: Report, progress: Progress) -> dict:
+    """A region's progress report. "regio": every figure, exact, and the focus jeugdigen by
+    reference; "landelijk": what the landelijk team sees of the region on its dashboard — the
+    region's key figures from the national release and its moreel beraad sessions, nothing
+    per jeugdige (docs/reports.md, "Who sees what")."""
+    from . import selectors
+
     region = report.region
     span = region_span(report)
     progress(5, _("Collecting the figures"))
-    tables = present(metrics.region_figures(span), suppress=not report.is_exact)
-    progress(30, _("Following the focus jeugdigen"))
-    focus = metrics.focus_trajectories(span)
+    if report.is_exact:
+        tables = metrics.region_figures(span)
+        progress(30, _("Following the focus jeugdigen"))
+        focus = metrics.focus_trajectories(span)
+        focus_figure = Figure(table=focus, chart=chart_for(focus))
+    else:
+        tables = selectors.national_region_tables(region=region)
+        focus_figure = None
     agenda = metrics.national_obstacle_agenda(span)
     learnings = metrics.learnings_shared(span)
     kartrekkers = list(
@@ -72,7 +83,7 @@ def region_report_context(report: Report, progress: Progress) -> dict:
         "region": region,
         "kartrekkers": kartrekkers,
         "figures": figures(tables),
-        "focus": Figure(table=focus, chart=chart_for(focus)),
+        "focus": focus_figure,
         "agenda": agenda,
         "learnings": learnings,
         "generated_at": timezone.localtime(),
@@ -80,61 +91,52 @@ def region_report_context(report: Report, progress: Progress) -> dict:
 
 
 def phase_report_context(report: Report, progress: Progress) -> dict:
-    """All regions taking part by this phase side by side, totals, the national agenda and
-    learnings. The figures are fetched in bulk (a fixed number of queries); each region's section is
-    rendered in turn, reporting progress per region."""
+    """The regions taking part by this phase side by side, the programme's breakdowns, the
+    national agenda and learnings: every figure a view of the national release
+    (reports.release), with the same protected cells as the national dashboard and its
+    exports. Each region's section is rendered in turn, reporting progress per region."""
+    from . import selectors
+
     phase = report.phase
     # Phases are cumulative (3/14/42/75): phase N covers every region that takes part by then.
-    region_ids = list(
+    regions = list(
         Region.objects.filter(is_active=True, phase__number__lte=phase.number).values_list(
-            "pk", flat=True
+            "code", flat=True
         )
     )
-    span = metrics.Span.for_regions(region_ids, report.period_start, report.period_end)
+    span = metrics.Span.for_regions(None, report.period_start, report.period_end)
     progress(3, _("Collecting the figures"))
-    counts = metrics.jeugdige_counts(span, by_region=True)  # the jeugdigen counted once
-    # all of the document's tables protected together (they share counts: reports.tables.links)
-    per_region, *totals = present(
-        [
-            metrics.key_counts_per_region(span, counts),
-            metrics.rollout(span),
-            metrics.jeugdigen_by_status(span, counts),
-            metrics.jeugdigen_by_grondslag(span, counts),
-            metrics.jeugdigen_by_age_band(span, counts),
-            metrics.interviews_by_respondent(span),
-            metrics.activities_by_kind(span),
-            metrics.obstacles_by_category(span),
-            metrics.obstacles_by_level_status(span),
-            metrics.moreel_beraad_held(span),
-            metrics.trend_per_month(span, counts),
-        ],
-        suppress=True,
+    protected = selectors.national_release(start=report.period_start, end=report.period_end)
+    whole = protected.tables["regions"]
+    in_phase = set(regions)
+    per_region = replace(
+        whole,
+        rows=[row for row in whole.rows if row.key in in_phase],
+        total=Row(TOTAL, [_("Total (all regions)"), *whole.total[1:]])
+        if whole.total is not None
+        else None,
+        ranges={k: v for k, v in whole.ranges.items() if k[0] in in_phase},
     )
+    totals = [metrics.rollout(span)] + [
+        protected.tables[key]
+        for key in ("status", "grondslag", "age", "interviews", "obstacles", "agenda", "trend")
+    ]
     agenda = metrics.national_obstacle_agenda(span)
-    learnings = metrics.learnings_shared(span)
+    phase_span = metrics.Span.for_regions(
+        Region.objects.filter(code__in=regions).values_list("pk", flat=True),
+        report.period_start,
+        report.period_end,
+    )
+    learnings = metrics.learnings_shared(phase_span)
     progress(10, _("Region by region"))
     sections = []
     n = len(per_region.rows) or 1
-    counts = [c for c in per_region.columns if c.count]
+    names = {row.key: row[0] for row in per_region.rows}
     for i, row in enumerate(per_region.rows):
         code = row.key
-        # The region's own key figures, exactly as protected in the table of all regions: a
-        # separate breakdown per region could be subtracted from them (linked tables).
-        table = Table(
-            key=f"region-{code.lower()}",
-            caption=str(row[0]),
-            columns=[
-                Column("figure", _("Figure")),
-                Column("number", _("Number"), count=True),
-            ],
-            rows=[Row(c.key, [str(c.label), per_region.cell(code, c.key)]) for c in counts],
-            suppressed=True,
-            ranges={
-                (c.key, "number"): rng
-                for c in counts
-                if (rng := per_region.ranges.get((code, c.key)))
-            },
-        )
+        # the region's own key figures, exactly as protected in the table of all regions
+        table = selectors.region_key_figures(protected, code, names[code])
+        table = replace(table, key=f"region-{code.lower()}", caption=str(row[0]))
         sections.append(
             render_to_string(
                 "reports/pdf/_phase_region.html",
@@ -153,7 +155,7 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     return {
         "report": report,
         "phase": phase,
-        "region_count": len(region_ids),
+        "region_count": len(regions),
         "per_region": per_region,
         "figures": figures(totals),
         "agenda": agenda,

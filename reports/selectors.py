@@ -16,15 +16,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from regions.models import Region
 from wel.access import Scope, scope_for
 
-from . import metrics
+from . import metrics, release
 from .charts import chart_for
 from .html import table_body
 from .models import Report
-from .tables import Table, present
+from .tables import Column, Row, Table
 
 
 def may_see_dashboards(scope: Scope) -> bool:
@@ -100,22 +101,89 @@ def _shown(tables: list[Table]) -> list[Shown]:
 def region_tables(
     *, user, region: Region, start: date, end: date, only: str | None = None
 ) -> list[Table]:
-    """The region dashboard's tables, as this user may see them (``only``: just the table
-    with that key, e.g. for an export: the others are not protected for nothing)."""
-    span = metrics.Span.for_regions([region.pk], start, end)
-    tables = [*metrics.region_figures(span), metrics.focus_trajectories(span)]
+    """The region dashboard's tables, as this user may see them: everything, exact, for the
+    region's own members; for anyone else (the landelijk team) the region's key figures from
+    the national release and its moreel beraad sessions only (:func:`national_region_tables`).
+    ``only``: just the table with that key (an export)."""
+    if suppress_for(scope_for(user), region.pk):
+        tables = national_region_tables(region=region)
+    else:
+        span = metrics.Span.for_regions([region.pk], start, end)
+        tables = [*metrics.region_figures(span), metrics.focus_trajectories(span)]
     if only is not None:
         tables = [t for t in tables if t.key == only]
-    return present(tables, suppress=suppress_for(scope_for(user), region.pk))
+    return tables
+
+
+def national_release(*, start: date, end: date) -> release.Protected:
+    """The one protected release national roles see (reports.release), for the standard
+    period."""
+    return release.national(metrics.Span.for_regions(None, start, end))
+
+
+def region_key_figures(protected: release.Protected, code: str, name: str) -> Table:
+    """A region's row of the release's key figures as a table of its own: the same cells,
+    the same marks (a view of the release, not a new figure)."""
+    per_region = protected.tables["regions"]
+    counts = [c for c in per_region.columns if c.count or c.key == "beraad"]
+    return Table(
+        key="keyfigures",
+        caption=_("Key figures of %(name)s") % {"name": name},
+        columns=[Column("figure", _("Figure")), Column("number", _("Number"), count=True)],
+        rows=[Row(c.key, [str(c.label), per_region.cell(code, c.key)]) for c in counts],
+        suppressed=True,
+        ranges={
+            (c.key, "number"): rng for c in counts if (rng := per_region.ranges.get((code, c.key)))
+        },
+        description=_(
+            "The region's figures as the national team sees them: the same cells as in the key "
+            "figures per region, no breakdowns per region."
+        ),
+    )
+
+
+def national_region_tables(*, region: Region) -> list[Table]:
+    """What a national role sees of one region (docs/reports.md, "Who sees what"): its key
+    figures from the national release and the moreel beraad sessions (not about children).
+    No breakdown, no list of jeugdigen."""
+    from .services import standard_period
+
+    start, end = standard_period()
+    protected = national_release(start=start, end=end)
+    span = metrics.Span.for_regions([region.pk], start, end)
+    return [
+        region_key_figures(protected, region.code, region.name),
+        metrics.moreel_beraad_held(span),
+    ]
+
+
+NATIONAL_ORDER = (
+    "rollout",
+    "regions",
+    "status",
+    "grondslag",
+    "age",
+    "interviews",
+    "obstacles",
+    "agenda",
+    "national_agenda",
+    "trend",
+)
 
 
 def national_tables(*, start: date, end: date, only: str | None = None) -> list[Table]:
-    """The national dashboard's tables: always protected (``only``: as in region_tables)."""
+    """The national dashboard's tables: the protected release and the tables that are not
+    about children (``only``: the table with that key, an export — the same protected cells
+    as on the page)."""
     span = metrics.Span.for_regions(None, start, end)
-    tables = metrics.national_figures(span)
-    if only is not None:
-        tables = [t for t in tables if t.key == only]
-    return present(tables, suppress=True)
+    protected = national_release(start=start, end=end)
+    extra = {"rollout": metrics.rollout, "national_agenda": metrics.national_obstacle_agenda}
+    tables = []
+    for key in NATIONAL_ORDER:
+        if only is not None and key != only:
+            continue
+        tables.append(extra[key](span) if key in extra else protected.tables[key])
+    return tables
 
 
 def shown(tables: list[Table]) -> list[Shown]:

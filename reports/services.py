@@ -51,7 +51,8 @@ def standard_period(*, region: Region | None = None, today: date | None = None):
     Statistical disclosure control: a second, narrower period next to the whole would let a
     reader subtract one from the other and find the small numbers that each hides, so readers
     without exact access get no choice of period (docs/reports.md, "Narrow periods")."""
-    return default_period(region=region, today=today)
+    del region  # one release for national roles: the national period, for every region
+    return default_period(today=today)
 
 
 def _send(report_id: int) -> None:
@@ -111,7 +112,8 @@ def report_request(
         raise ReportRequestError(
             _("A phase overview report is always made with protected figures.")
         )
-    start, end = default_period(region=region)
+    landelijk = audience == Report.Audience.LANDELIJK
+    start, end = standard_period() if landelijk else default_period(region=region)
     period_start, period_end = period_start or start, period_end or end
     if period_start > period_end:
         raise ReportRequestError(

@@ -138,6 +138,10 @@ def test_every_label_is_shown_in_full_in_every_pdf(pdfs, figures):
         assert "…" not in text, f"{name}: a label is cut off"
         flat = squash(text)
         expected = 2 if name in {"regio", "landelijk"} else 1  # the table and the chart
+        if name == "landelijk":
+            # issue 20: a national role's region report has the region's key figures only
+            assert "Grondslag" not in text
+            continue
         for label in sorted(labels):
             if name == "phase" and label not in {
                 str(v) for _k, v in [*Grondslag.choices, *Status.choices]

@@ -34,7 +34,7 @@ def narrow(today) -> str:
 # -- narrow periods --------------------------------------------------------------------------
 def test_a_narrow_period_export_is_refused_for_the_national_team(figures, world, client_for):
     """Issue 9: …/export/trend.csv?start=…&end=… showed "<3" next to an exact total of 1."""
-    url = reverse("reports:region_export", args=[world.region_a.code, "trend", "csv"])
+    url = reverse("reports:region_export", args=[world.region_a.code, "keyfigures", "csv"])
     client = client_for("landelijk")
     response = client.get(url + narrow(figures.today))
     assert response.status_code == 302

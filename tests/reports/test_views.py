@@ -8,14 +8,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from reports import metrics
 from reports.exports import safe_cell
 from reports.models import Report
-from reports.tables import HIDDEN, SMALL, TOTAL, Column, Row, Table, links, suppress_value
+from reports.tables import HIDDEN, SMALL, TOTAL, Column, Row, Table, suppress_value
 from wel.models import AuditEvent
 
 from . import factories as f
-from .sdc_audit import assert_protected_together
 
 
 # -- suppression, once ---------------------------------------------------------------------
@@ -61,7 +59,12 @@ def test_members_see_exact_figures_national_team_suppressed(figures, world, clie
     assert not lpa.context["may_request"]  # read-only
     assert b"Make the progress report" not in lpa.content
     national = client_for("landelijk").get(url)
-    assert status_rows(national)["Registered"] == [SMALL, SMALL]
+    # issue 20: a national role gets the region's key figures from the national release (and
+    # its moreel beraad sessions), no breakdown per region and no list of jeugdigen
+    keys = [s.table.key for s in national.context["figures"]]
+    assert keys == ["keyfigures", "beraad"]
+    key_figures = national.context["figures"][0].table
+    assert key_figures.suppressed and key_figures.cell("beraad", "number") == 3
     assert national.context["suppressed"] and national.context["may_request"]
     for response in (member, lpa, national):
         for j in figures.people:
@@ -72,21 +75,20 @@ def test_national_dashboard_is_suppressed(figures, world, client_for):
     response = client_for("landelijk").get(reverse("reports:national_dashboard"))
     table = next(s.table for s in response.context["figures"] if s.table.key == "regions")
     row = next(r for r in table.rows if r[0] == world.region_a.name)
-    # A year: A has 3 open cases, B 1: B's "<3" would follow from the total 4, so A's 3 is
-    # hidden too ("x"), and the total as well (A's "x" is at least 3, so 4 would pin B's "<3"
-    # to 1); focus 2 + 0 = 2 is a small total; zeros stay 0 (the landed code showed B's 0 as
-    # "x"); moreel beraad sessions (not children) stay exact.
-    assert row[1:] == [HIDDEN, SMALL, SMALL, HIDDEN, SMALL, 3]
+    # issue 20: the table is a view of the one national release (reports.release), protected
+    # once with every other national table; zeros stay 0 and moreel beraad sessions (not
+    # children) stay exact. tests/reports/test_release.py proves the protection by LP.
+    assert row[6] == 3
     row_b = next(r for r in table.rows if r[0] == world.region_b.name)
-    assert row_b[1:] == [SMALL, 0, 0, SMALL, SMALL, 0]
-    # open obstacles (3) is also the obstacles table's open total: protected together
-    assert table.total[1:] == [HIDDEN, HIDDEN, HIDDEN, 5, HIDDEN, 3]
-    exact = metrics.national_figures(
-        metrics.Span.for_regions(None, response.context["start"], response.context["end"])
-    )
-    shown = [s.table for s in response.context["figures"]]
-    pairs = [(e, s) for e, s in zip(exact, shown, strict=True) if e.sensitive]
-    assert_protected_together(pairs, links(exact))
+    assert row_b[2:4] == [0, 0]
+    for r in [*table.rows, table.total]:
+        for v in r[1:6]:
+            assert v in (SMALL, HIDDEN, 0) or v >= 3, r
+    csv = response.client.get(reverse("reports:national_export", args=["regions", "csv"]))
+    lines = csv.content.decode("utf-8-sig").splitlines()[2:]
+    assert [line.split(";")[1:6] for line in lines] == [
+        [str(v) for v in r[1:6]] for r in [*table.rows, table.total]
+    ]
     assert b"<svg" in response.content and b"<title" in response.content
     assert b'style="' not in response.content  # CSP: no inline styles
 
@@ -133,7 +135,7 @@ def test_csv_and_xlsx_exports_are_audited_and_safe(figures, world, client_for):
     csv = client.get(reverse("reports:national_export", args=["regions", "csv"]))
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     text = csv.content.decode("utf-8-sig")
-    assert "'=HYPERLINK" in text and SMALL in text
+    assert "'=HYPERLINK" in text and (SMALL in text or HIDDEN in text)
     xlsx = client.get(reverse("reports:national_export", args=["regions", "xlsx"]))
     ws = load_workbook(io.BytesIO(xlsx.content)).active
     values = [c.value for row in ws.iter_rows() for c in row]

@@ -33,8 +33,11 @@ WALK = {
         post_data=lambda w: {"phase": "1"},
     ),
     "reports:region_dashboard": Route(get=DASH, kwargs=region_a),
+    # a breakdown of a region: its own people only; the landelijk team gets the key figures
+    # (issue 20: no breakdown per region for national roles, 404)
     "reports:region_export": Route(
-        get=DASH, kwargs=lambda w: {"code": w.region_a.code, "key": "status", "fmt": "xlsx"}
+        get={**DASH, "landelijk": 404},
+        kwargs=lambda w: {"code": w.region_a.code, "key": "status", "fmt": "xlsx"},
     ),
     "reports:request_region": Route(
         get=everyone(405),
