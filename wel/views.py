@@ -18,12 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, selectors
+from . import audit, processing_log, selectors
 from .access import require, scope_for
 from .audit_labels import label_events
 from .filters import AuditEventFilter
 from .forms import AccountSettingsForm
-from .models import AuditEvent
+from .models import AuditEvent, ProcessingRecord
 from .services import user_set_language
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,18 @@ def audit_export(request):
         AuditEvent.objects.all(),
         filename="auditlog",
         event=audit.events.AUDIT_LOG_EXPORTED,
+    )
+
+
+@require(lambda scope: scope.is_beheerder)
+@require_GET
+def processing_log_export(request):
+    """The whole processing log (Logboek Dataverwerkingen) as JSON lines, for the beheerder."""
+    return processing_log.export_response(
+        request,
+        ProcessingRecord.objects.all(),
+        filename="verwerkingslog",
+        event=audit.events.PROCESSING_LOG_EXPORTED,
     )
 
 
