@@ -80,6 +80,13 @@ def worklist(request):
         audit.events.WORKLIST_VIEWED,
         request=request,
         detail={"rows": work.total + len(review)},
+        subjects=(
+            work.contact_overdue,
+            work.renewal_overdue,
+            work.renewal_due_soon,
+            work.no_recent_contact,
+            [item.jeugdige_id for item in review],
+        ),
     )
     return render(
         request,
@@ -820,6 +827,7 @@ def leerplichttelling_cases(request, key):
     audit.record(
         audit.events.YEAR_OVERVIEW_CASES_VIEWED,
         request=request,
+        subjects=cases,
         detail={
             "gemeente": gemeente.cbs_code,
             "schooljaar": year.label,

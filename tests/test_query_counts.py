@@ -30,8 +30,9 @@ PAGES = [
     ("lpa_a", "cases:list", [], 11, 10),
     # the four sections in one UNION ALL (+3 where parts of a union cannot be ordered: SQLite)
     # and the cases to review (one query, cases.selectors.review_list)
-    ("kartrekker_a", "cases:worklist", [], 13, 12),
-    ("lpa_a", "cases:worklist", [], 13, 12),
+    # (+1: the processing log's lines of the cases shown, one INSERT)
+    ("kartrekker_a", "cases:worklist", [], 14, 13),
+    ("lpa_a", "cases:worklist", [], 14, 13),
     # figures: one query per table of the database (reports.metrics: interviews, obstacles,
     # family, activities each counted once with conditional counts)
     ("kartrekker_a", "reports:region_dashboard", ["region_a"], 15, 14),

@@ -18,6 +18,7 @@ from django.db.utils import DatabaseError
 from django.urls import reverse
 
 from tests.cases.factories import make_jeugdige
+from tests.conftest import need_services
 from wel import audit, processing_log
 from wel.models import AuditEvent, ProcessingRecord
 from wel.purposes import PURPOSES, parse_processing_activities
@@ -292,3 +293,49 @@ def test_the_case_export_is_for_the_kartrekker_only(world, client_for, persona, 
     case = make_jeugdige(world)
     response = client_for(persona).get(reverse("cases:processing_log", args=[case.reference]))
     assert response.status_code == status
+
+
+def test_the_application_role_may_only_read_and_append_the_processing_log(world):
+    """``grant_app_role``: on wel_processingrecord the application role has SELECT and INSERT
+    only, like the audit log (the role disappears with the test's rollback)."""
+    need_services(postgres=True)
+    import uuid
+
+    from django.core.management import call_command
+
+    role = f"wel_app_test_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    call_command("grant_app_role", role)
+    case = make_jeugdige(world)
+
+    def as_app(sql):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{role}"')
+            cursor.execute(sql)
+            rows = cursor.fetchall() if cursor.description else None
+            cursor.execute("RESET ROLE")
+            return rows
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f'SET ROLE "{role}"')
+        audit.record(
+            audit.events.JEUGDIGE_VIEWED, user=world.user("kartrekker_a"), obj=case, jeugdige=case
+        )
+        cursor.execute("RESET ROLE")
+    assert as_app("SELECT count(*) FROM wel_processingrecord")[0][0] >= 1
+    for sql in (
+        "UPDATE wel_processingrecord SET name = 'x'",
+        "DELETE FROM wel_processingrecord",
+        "TRUNCATE wel_processingrecord",
+    ):
+        with pytest.raises(DatabaseError, match="permission denied"):
+            as_app(sql)
+
+
+def test_the_case_list_names_every_child_on_the_page(world, client_for):
+    cases = [make_jeugdige(world, given_name=name) for name in ("Anna", "Bram")]
+    assert client_for("lpa_a").get(reverse("cases:list")).status_code == 200
+    event = AuditEvent.objects.get(event_type="case_list.viewed")
+    lines = ProcessingRecord.objects.filter(audit_event_id=event.pk, jeugdige_id__isnull=False)
+    assert sorted(line.jeugdige_id for line in lines) == sorted(c.pk for c in cases)
