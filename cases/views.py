@@ -433,6 +433,7 @@ def jeugdige_history(request, reference):
             "jeugdige": jeugdige,
             "history": selectors.field_history(jeugdige=jeugdige),
             "page": access_page,
+            "may_export_processing_log": scope_for(request.user).may_lead(jeugdige.region_id),
         },
     )
 

@@ -55,7 +55,15 @@ AUDIT_PAGE_SIZE = 50
 AUDIT_CSV_MAX_ROWS = 100_000
 
 
-def render_audit_log(request, queryset, *, title: str, export_url: str, scope_note: str = ""):
+def render_audit_log(
+    request,
+    queryset,
+    *,
+    title: str,
+    export_url: str,
+    scope_note: str = "",
+    processing_log_url: str = "",
+):
     """An audit log page (beheerder: all; kartrekker: their region's cases): filter by user,
     jeugdige reference, event, outcome and period; readable Dutch labels; a CSV link."""
     audit_filter = AuditEventFilter(request.GET, queryset=queryset)
@@ -72,6 +80,7 @@ def render_audit_log(request, queryset, *, title: str, export_url: str, scope_no
             "title": title,
             "scope_note": scope_note,
             "export_url": f"{export_url}?{query.urlencode()}",
+            "processing_log_url": processing_log_url,
         },
     )
 
@@ -138,6 +147,7 @@ def audit_log(request):
         AuditEvent.objects.all(),
         title=_("Audit log"),
         export_url=reverse("audit_export"),
+        processing_log_url=reverse("processing_log_export"),
     )
 
 

@@ -339,3 +339,15 @@ def test_the_case_list_names_every_child_on_the_page(world, client_for):
     event = AuditEvent.objects.get(event_type="case_list.viewed")
     lines = ProcessingRecord.objects.filter(audit_event_id=event.pk, jeugdige_id__isnull=False)
     assert sorted(line.jeugdige_id for line in lines) == sorted(c.pk for c in cases)
+
+
+def test_the_exports_are_linked_for_those_who_may_download(world, client_for):
+    case = make_jeugdige(world)
+    assert (
+        reverse("processing_log_export")
+        in client_for("beheerder").get(reverse("audit_log")).content.decode()
+    )
+    history = reverse("cases:history", args=[case.reference])
+    link = reverse("cases:processing_log", args=[case.reference])
+    assert link in client_for("kartrekker_a").get(history).content.decode()
+    assert link not in client_for("lpa_a").get(history).content.decode()
