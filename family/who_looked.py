@@ -69,15 +69,18 @@ def _who(event: AuditEvent, jeugdige) -> tuple[str, str]:
 
 def who_looked(jeugdige) -> list[Row]:
     """The latest :data:`LIMIT` views and changes of ``jeugdige``'s data by staff, newest first."""
+    staff_events = AuditEvent.objects.filter(user__isnull=False).values("pk")
     lines = list(
         ProcessingRecord.objects.filter(
-            jeugdige_id=jeugdige.pk, status=ProcessingRecord.Status.OK
-        ).only("audit_event_id", "end_time")[: LIMIT * 2]
+            jeugdige_id=jeugdige.pk,
+            status=ProcessingRecord.Status.OK,
+            audit_event_id__in=staff_events,
+        ).only("audit_event_id", "end_time")[:LIMIT]
     )
     events = {
         e.pk: e
         for e in AuditEvent.objects.filter(
-            pk__in=[line.audit_event_id for line in lines], user__isnull=False
+            pk__in=[line.audit_event_id for line in lines]
         ).select_related("user")
     }
     show_names = settings.WEL_FAMILY_SHOW_STAFF_NAMES
@@ -96,4 +99,4 @@ def who_looked(jeugdige) -> list[Row]:
                 name=(event.user.full_name if show_names and event.user else ""),
             )
         )
-    return rows[:LIMIT]
+    return rows

@@ -155,3 +155,17 @@ def test_the_rows_come_from_the_processing_log(world, case):
         ),
         ("municipality Emmen", "school attendance officer", "added something"),
     ]
+
+
+def test_the_familys_own_visits_do_not_push_staff_out(world, client_for, case, monkeypatch):
+    from family import who_looked as module
+
+    monkeypatch.setattr(module, "LIMIT", 2)
+    token, code = invite(client_for("lpa_a"), case)
+    client = family_client(token, code)
+    for _ in range(3):
+        _page(client, token)  # each visit is a line of the family's own
+    with translation.override("en"):
+        rows = module.who_looked(case)
+    # registration and invitation, both by the LPA; none of the family's visits
+    assert [r.what for r in rows] == ["added something", "added something"]

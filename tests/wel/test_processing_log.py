@@ -351,3 +351,18 @@ def test_the_exports_are_linked_for_those_who_may_download(world, client_for):
     link = reverse("cases:processing_log", args=[case.reference])
     assert link in client_for("kartrekker_a").get(history).content.decode()
     assert link not in client_for("lpa_a").get(history).content.decode()
+
+
+def test_a_type_without_a_purpose_is_refused():
+    from wel.audit_events import _type
+
+    with pytest.raises(ValueError, match="has no purpose"):
+        _type("nothing_known.done", "view", "", "x")
+    assert "nothing_known.done" not in audit.events.REGISTRY
+
+
+def test_a_family_invitation_is_their_own_contribution_not_case_work():
+    assert audit.events.INVITATION_OPENED.purpose == "eigen_inbreng"
+    assert audit.events.INVITATION_CREATED.purpose == "casusregie"
+    assert audit.events.WHO_LOOKED_VIEWED.purpose == "inzage"
+    assert audit.events.PROCESSING_LOG_EXPORTED.purpose == "verantwoording"
