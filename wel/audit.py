@@ -315,6 +315,19 @@ class AuditMiddleware:
                 for pk, (jeugdige, event, obj) in state.shown.items():
                     if pk not in state.recorded:
                         record(event, request=request, obj=obj, jeugdige=jeugdige)
+            elif response.status_code >= 500:
+                # The case was read but the page failed: a failure in the audit log, status
+                # Error in the processing log (the standard: record whether an action failed).
+                for pk, (jeugdige, event, obj) in state.shown.items():
+                    if pk not in state.recorded:
+                        record(
+                            event,
+                            request=request,
+                            obj=obj,
+                            jeugdige=jeugdige,
+                            outcome=Outcome.FAILURE,
+                            detail={"status": response.status_code},
+                        )
             return response
 
 

@@ -147,6 +147,18 @@ def _name(event_type) -> str:
         return str(event_type.label)[:200]
 
 
+def _status(entry: AuditEvent) -> str:
+    """The standard's status: ``Ok`` for a success; ``Error`` for an internal error (the
+    middleware's failure line of a page that answered 5xx); ``Unset`` otherwise — a refusal or a
+    wrong code was handled without an internal error, which the standard calls Unset."""
+    if entry.outcome == AuditEvent.Outcome.SUCCESS:
+        return ProcessingRecord.Status.OK
+    status = entry.detail.get("status") if isinstance(entry.detail, dict) else None
+    if entry.outcome == AuditEvent.Outcome.FAILURE and isinstance(status, int) and status >= 500:
+        return ProcessingRecord.Status.ERROR
+    return ProcessingRecord.Status.UNSET
+
+
 def write(entry: AuditEvent, event_type, subjects: list[int]) -> list[ProcessingRecord]:
     """The lines of one audit event about ``subjects`` (jeugdige ids); called by
     :func:`wel.audit.record` inside its transaction. Raises when a line is not confirmed."""
@@ -155,11 +167,7 @@ def write(entry: AuditEvent, event_type, subjects: list[int]) -> list[Processing
     running = current() or new_trace()
     now = timezone.now()
     start = min(running.started_at, now)
-    status = (
-        ProcessingRecord.Status.OK
-        if entry.outcome == AuditEvent.Outcome.SUCCESS
-        else ProcessingRecord.Status.UNSET
-    )
+    status = _status(entry)
     common = {
         "trace_id": running.trace_hex,
         "name": _name(event_type),

@@ -366,3 +366,48 @@ def test_a_family_invitation_is_their_own_contribution_not_case_work():
     assert audit.events.INVITATION_CREATED.purpose == "casusregie"
     assert audit.events.WHO_LOOKED_VIEWED.purpose == "inzage"
     assert audit.events.PROCESSING_LOG_EXPORTED.purpose == "verantwoording"
+
+
+def test_a_bad_processing_activities_variable_stops_start_up():
+    from tests.wel.test_settings import run_check
+
+    good = {"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "wel.example"}
+    result = run_check({**good, "WEL_PROCESSING_ACTIVITIES": '{"casusregie": "not a uri"}'})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "WEL_PROCESSING_ACTIVITIES" in result.stderr
+    result = run_check(
+        {**good, "WEL_PROCESSING_ACTIVITIES": '{"casusregie": "https://register.example.nl/1"}'}
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_page_that_fails_after_reading_a_case_logs_an_error(world, client_for, monkeypatch):
+    # The invitation form reads the case (jeugdige_get notes it as shown) and writes no event
+    # of its own: the middleware writes it, here for a page that then fails.
+    from family import views as family_views
+
+    case = make_jeugdige(world)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the form failed")
+
+    monkeypatch.setattr(family_views, "InvitationForm", broken)
+    client = client_for("lpa_a")
+    client.raise_request_exception = False
+    assert client.get(reverse("family:invite", args=[case.reference])).status_code == 500
+    event = AuditEvent.objects.get(event_type="jeugdige.viewed", jeugdige_id=case.pk)
+    assert event.outcome == "failure"
+    assert event.detail["status"] == 500
+    line = ProcessingRecord.objects.get(audit_event_id=event.pk)
+    assert line.status == "Error"
+    validate(processing_log.as_standard(line))
+
+
+def test_a_refusal_is_unset_not_ok(world, client_for):
+    case = make_jeugdige(world)
+    assert (
+        client_for("lpa_b").get(reverse("cases:detail", args=[case.reference])).status_code == 404
+    )
+    line = ProcessingRecord.objects.get(event_type="access.refused", jeugdige_id=case.pk)
+    assert line.status == "Unset"
