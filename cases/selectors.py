@@ -300,6 +300,7 @@ class ReviewItem:
     name: str
     gemeente: str
     titles: tuple[str, ...]
+    jeugdige_id: int | None = None  # for the processing log's line of the page that shows it
 
 
 def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
@@ -321,13 +322,18 @@ def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
             "jeugdige__family_name",
             "jeugdige__gemeente__name",
             "code",
+            "jeugdige_id",
         )[: read + 1]
     )
     items: dict[str, ReviewItem] = {}
-    for reference, given, family, gemeente, code in rows[:read]:
+    for reference, given, family, gemeente, code, pk in rows[:read]:
         item = items.get(reference) or ReviewItem(reference, f"{given} {family}", gemeente, ())
         items[reference] = ReviewItem(
-            item.reference, item.name, item.gemeente, (*item.titles, str(TITLES.get(code, code)))
+            item.reference,
+            item.name,
+            item.gemeente,
+            (*item.titles, str(TITLES.get(code, code))),
+            pk,
         )
     total = len(items)
     if len(rows) > read:

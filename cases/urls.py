@@ -56,6 +56,11 @@ urlpatterns = [
     path("<str:reference>/activiteiten/nieuw/", views.activiteit_add, name="activiteit_add"),
     path("<str:reference>/contacten/nieuw/", views.contact_add, name="contact_add"),
     path("<str:reference>/geschiedenis/", views.jeugdige_history, name="history"),
+    path(
+        "<str:reference>/verwerkingslog.jsonl",
+        views.jeugdige_processing_log,
+        name="processing_log",
+    ),
     path("<str:reference>/inzage/", views.inzage, name="inzage"),
     path("<str:reference>/inzage.pdf", views.inzage_download, {"fmt": "pdf"}, name="inzage_pdf"),
     path("<str:reference>/inzage.json", views.inzage_download, {"fmt": "json"}, name="inzage_json"),

@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from regions.models import Region
-from wel import audit
+from wel import audit, processing_log
 from wel.access import require, scope_for
 from wel.audit_labels import label_events
 from wel.forms import add_service_errors
+from wel.models import ProcessingRecord
 from wel.views import audit_csv, render_audit_log
 
 from . import exporter, importer, rules, selectors, services
@@ -68,6 +69,7 @@ def jeugdige_list(request):
         audit.events.CASE_LIST_VIEWED,
         request=request,
         detail={"page": page.number, "rows": len(page.object_list)},
+        subjects=[row.pk for row in page.object_list],
     )
     query = search_parse(request.GET.get("q", ""))
     if query.kind == "bsn":
@@ -111,6 +113,13 @@ def worklist(request):
         audit.events.WORKLIST_VIEWED,
         request=request,
         detail={"rows": work.total + len(review)},
+        subjects=(
+            work.contact_overdue,
+            work.renewal_overdue,
+            work.renewal_due_soon,
+            work.no_recent_contact,
+            [item.jeugdige_id for item in review],
+        ),
     )
     return render(
         request,
@@ -200,6 +209,7 @@ def export(request):
         audit.events.CASE_LIST_EXPORTED,
         request=request,
         detail={"format": fmt, "filters": filters, "rows": total},
+        subjects=case_filter.qs.values_list("pk", flat=True),
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(body, content_type=content_type)
@@ -525,7 +535,26 @@ def jeugdige_history(request, reference):
             "jeugdige": jeugdige,
             "history": selectors.field_history(jeugdige=jeugdige),
             "page": access_page,
+            "may_export_processing_log": scope_for(request.user).may_lead(jeugdige.region_id),
         },
+    )
+
+
+@case_worker
+@require_GET
+def jeugdige_processing_log(request, reference):
+    """This case's lines of the processing log (Logboek Dataverwerkingen) as JSON lines: for the
+    kartrekker of the case's region; an LPA who sees the case is refused (403)."""
+    jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
+    if not scope_for(request.user).may_lead(jeugdige.region_id):
+        raise PermissionDenied
+    return processing_log.export_response(
+        request,
+        ProcessingRecord.objects.filter(jeugdige_id=jeugdige.pk),
+        filename=f"verwerkingslog-{jeugdige.reference}",
+        event=audit.events.CASE_PROCESSING_LOG_EXPORTED,
+        obj=jeugdige,
+        jeugdige=jeugdige,
     )
 
 
@@ -901,6 +930,7 @@ def leerplichttelling_cases(request, key):
     audit.record(
         audit.events.YEAR_OVERVIEW_CASES_VIEWED,
         request=request,
+        subjects=cases,
         detail={
             "gemeente": gemeente.cbs_code,
             "schooljaar": year.label,

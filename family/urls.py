@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("uitnodiging/<str:token>/", views.open_invitation, name="open"),
     path("uitnodiging/<str:token>/vragen/", views.answer, name="answer"),
+    path("uitnodiging/<str:token>/wie-heeft-gekeken/", views.who_looked, name="who_looked"),
 ]

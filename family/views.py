@@ -20,10 +20,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import selectors as case_selectors
 from cases.services import CaseError
+from wel import audit
 from wel.access import require
 from wel.forms import add_service_errors
 
@@ -37,6 +38,7 @@ from .forms import (
 )
 from .letters import letter_for
 from .models import Invitation, may_invite
+from .who_looked import who_looked as who_looked_rows
 
 FAMILY_SESSION_KEY = "wel_family"
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
@@ -227,6 +229,43 @@ def answer(request, token):
             "form": form,
             "first_name": jeugdige.given_name,
             "young": invitation.audience == Invitation.Audience.YOUNG_PERSON,
+            "token": token,
+        },
+    )
+    return _family_headers(response)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def who_looked(request, token):
+    """ "Wie heeft de gegevens bekeken": organisation, role and time of every view and change of
+    the child's data by staff, for a family with a usable invitation and the right code."""
+    invitation = _usable_invitation(token)
+    if invitation is None:
+        return _not_usable(request)
+    if not _verified(request, invitation):
+        return _family_headers(redirect("family:open", token=token))
+    jeugdige = invitation.jeugdige
+    rows = who_looked_rows(jeugdige)
+    audit.record(
+        audit.events.WHO_LOOKED_VIEWED,
+        request=request,
+        obj=jeugdige,
+        jeugdige=jeugdige,
+        user_label=services.family_label(invitation),
+        detail={"invitation": invitation.pk, "rows": len(rows)},
+    )
+    response = render(
+        request,
+        "family/who_looked.html",
+        {
+            "invitation": invitation,
+            "rows": rows,
+            "first_name": jeugdige.given_name,
+            "young": invitation.audience == Invitation.Audience.YOUNG_PERSON,
+            "names_shown": settings.WEL_FAMILY_SHOW_STAFF_NAMES,
+            "token": token,
         },
     )
     return _family_headers(response)

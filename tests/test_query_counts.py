@@ -23,14 +23,16 @@ TODAY = timezone.localdate()
 
 # (persona, url name, args, cold, warm); each includes the query of django-otp's middleware
 # that loads the session's verified second-factor device, and one query for the user's scope
-# (memberships with their gemeenten).
+# (memberships with their gemeenten). The case list writes the processing log's lines of its
+# page's cases in one INSERT (wel.processing_log), however many rows the page has.
 PAGES = [
-    ("kartrekker_a", "cases:list", [], 10, 9),
-    ("lpa_a", "cases:list", [], 10, 9),
+    ("kartrekker_a", "cases:list", [], 11, 10),
+    ("lpa_a", "cases:list", [], 11, 10),
     # the four sections in one UNION ALL (+3 where parts of a union cannot be ordered: SQLite)
     # and the cases to review (one query, cases.selectors.review_list)
-    ("kartrekker_a", "cases:worklist", [], 13, 12),
-    ("lpa_a", "cases:worklist", [], 13, 12),
+    # (+1: the processing log's lines of the cases shown, one INSERT)
+    ("kartrekker_a", "cases:worklist", [], 14, 13),
+    ("lpa_a", "cases:worklist", [], 14, 13),
     # figures: one query per table of the database (reports.metrics: interviews, obstacles,
     # family, activities each counted once with conditional counts)
     ("kartrekker_a", "reports:region_dashboard", ["region_a"], 15, 14),
@@ -74,8 +76,9 @@ def test_main_page_query_counts(
 # The case page: the same three auth queries and the scope, the case and its view's audit row,
 # then one query per panel (betrokkenen, activities, contacts, timeline, field history, access
 # log, interviews, obstacles, the family's invitations with their contributions). The access
-# log's role labels name the viewer's own regions from the scope, without a query.
-CASE_PAGE = 15
+# log's role labels name the viewer's own regions from the scope, without a query. The view's
+# processing log line (wel.processing_log) is one INSERT more.
+CASE_PAGE = 16
 # With words of the family: whom a contribution wants at the conversation (+1) and the
 # agreements answered after it (+1), each one query however many there are.
 CASE_PAGE_WITH_FAMILY_WORDS = CASE_PAGE + 2

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import Enum
@@ -18,10 +18,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from . import audit_events as events
+from . import processing_log
 from .access import scope_for
 from .audit_events import EventType
 from .models import AuditEvent
@@ -56,6 +57,7 @@ def record(
     user=None,
     obj: Any = None,
     jeugdige: Any = None,
+    subjects: Iterable[Any] = (),
     outcome: str = Outcome.SUCCESS,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
     fields_of: str = "",
@@ -87,6 +89,12 @@ def record(
 
     A type that is not registered is refused (:class:`UnregisteredEventType`): there is no
     free-text description.
+
+    **The processing log.** When the event concerns children — ``jeugdige`` and/or
+    ``subjects`` (jeugdigen or their ids, for an action on several: a list, an export, an
+    import) — the same transaction writes the processing log's lines
+    (:mod:`wel.processing_log`): one per child, under the request's trace, with the processing
+    activity of the type's purpose. A line that is not written fails the whole call.
     """
     if not isinstance(event, EventType) or events.get(event.code) is not event:
         raise UnregisteredEventType(f"not a registered audit event type: {event!r}")
@@ -118,7 +126,13 @@ def record(
     if jeugdige is not None:
         entry.jeugdige_id = jeugdige.pk
         entry.jeugdige_reference = jeugdige.reference
-    entry.save()
+    children = processing_log.subject_ids(jeugdige, subjects)
+    if children:
+        with transaction.atomic(savepoint=False):
+            entry.save()
+            processing_log.write(entry, event, children)
+    else:
+        entry.save()
     state = _current.get()
     if state is not None and outcome == Outcome.SUCCESS:
         state.recorded.add(entry.jeugdige_id)
@@ -280,22 +294,41 @@ class AuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        state = _RequestAudit()
-        token = _current.set(state)
-        try:
-            response = self.get_response(request)
-        finally:
-            _current.reset(token)
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        # One trace per request (W3C Trace Context): the caller's when its traceparent is
+        # valid, a new one otherwise; every processing log line of the request shares it.
+        request_trace = processing_log.trace_from_headers(
+            request.headers.get("traceparent"), request.headers.get("tracestate")
+        )
+        with processing_log.trace(request_trace):
+            state = _RequestAudit()
+            token = _current.set(state)
+            try:
+                response = self.get_response(request)
+            finally:
+                _current.reset(token)
+            user = getattr(request, "user", None)
+            if user is None or not user.is_authenticated:
+                return response
+            if response.status_code in (403, 404):
+                _record_denied(request, response.status_code, state.refused)
+            elif 200 <= response.status_code < 300:
+                for pk, (jeugdige, event, obj) in state.shown.items():
+                    if pk not in state.recorded:
+                        record(event, request=request, obj=obj, jeugdige=jeugdige)
+            elif response.status_code >= 500:
+                # The case was read but the page failed: a failure in the audit log, status
+                # Error in the processing log (the standard: record whether an action failed).
+                for pk, (jeugdige, event, obj) in state.shown.items():
+                    if pk not in state.recorded:
+                        record(
+                            event,
+                            request=request,
+                            obj=obj,
+                            jeugdige=jeugdige,
+                            outcome=Outcome.FAILURE,
+                            detail={"status": response.status_code},
+                        )
             return response
-        if response.status_code in (403, 404):
-            _record_denied(request, response.status_code, state.refused)
-        elif 200 <= response.status_code < 300:
-            for pk, (jeugdige, event, obj) in state.shown.items():
-                if pk not in state.recorded:
-                    record(event, request=request, obj=obj, jeugdige=jeugdige)
-        return response
 
 
 def _record_denied(request: HttpRequest, status: int, jeugdige: Any = None) -> None:

@@ -38,6 +38,9 @@ class EventType:
     object_kind: str
     label: Promise
     changes_of: str = ""
+    # The purpose (wel.purposes.PURPOSES) this processing serves: the processing log gives its
+    # lines the processing activity configured for it (WEL_PROCESSING_ACTIVITIES).
+    purpose: str = ""
 
     def __str__(self) -> str:
         return str(self.label)
@@ -46,9 +49,68 @@ class EventType:
 REGISTRY: dict[str, EventType] = {}
 
 
+# The purpose of each type, by the part of its code before the dot, unless the type names its
+# own (``purpose=``). A type whose prefix is not here and that names none is refused: every
+# processing has a purpose.
+PURPOSE_BY_PREFIX: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "login",
+            "logout",
+            "password",
+            "second_factor",
+            "user",
+            "membership",
+            "beheer",
+            "region",
+            "learning",
+            "training_session",
+            "training",
+        ],
+        "beheer",
+    ),
+    **dict.fromkeys(
+        ["audit_log", "region_access_log", "access", "retention", "processing_log"],
+        "verantwoording",
+    ),
+    **dict.fromkeys(
+        [
+            "case_list",
+            "cases",
+            "agenda",
+            "worklist",
+            "year_overview",
+            "jeugdige",
+            "jeugdigen",
+            "betrokkene",
+            "betrokkenen",
+            "activiteit",
+            "contact",
+            "interview",
+            "next_step",
+            "beraad",
+            "belemmerende_factor",
+            "invitation",
+        ],
+        "casusregie",
+    ),
+    **dict.fromkeys(["contribution", "shared_steps"], "eigen_inbreng"),
+    **dict.fromkeys(["inzage", "who_looked"], "inzage"),
+    **dict.fromkeys(["report", "report_table"], "rapportage"),
+}
+
+
 def _type(code: str, action: str, object_kind: str, label: Promise, **kw) -> EventType:
     if code in REGISTRY:
         raise ValueError(f"audit event type {code!r} is registered twice")
+    if not kw.get("purpose"):
+        prefix = code.split(".", 1)[0]
+        if prefix not in PURPOSE_BY_PREFIX:
+            raise ValueError(
+                f"audit event type {code!r} has no purpose: pass purpose= or add {prefix!r} "
+                "to PURPOSE_BY_PREFIX"
+            )
+        kw["purpose"] = PURPOSE_BY_PREFIX[prefix]
     event_type = EventType(code=code, action=action, object_kind=object_kind, label=label, **kw)
     REGISTRY[code] = event_type
     return event_type
@@ -384,19 +446,25 @@ INVITATION_REVOKED = _type(
     "invitation.revoked", Action.UPDATE, "family.invitation", _("Invitation revoked")
 )
 INVITATION_OPENED = _type(
-    "invitation.opened", Action.VIEW, "family.invitation", _("Invitation link opened")
+    "invitation.opened",
+    Action.VIEW,
+    "family.invitation",
+    _("Invitation link opened"),
+    purpose="eigen_inbreng",
 )
 INVITATION_CODE_ACCEPTED = _type(
     "invitation.code_accepted",
     Action.LOGIN,
     "family.invitation",
     _("Invitation code right"),
+    purpose="eigen_inbreng",
 )
 INVITATION_CODE_FAILED = _type(
     "invitation.code_failed",
     Action.LOGIN_FAILED,
     "family.invitation",
     _("Invitation code wrong, or the invitation can no longer be used"),
+    purpose="eigen_inbreng",
 )
 CONTRIBUTION_SUBMITTED = _type(
     "contribution.submitted",
@@ -422,4 +490,24 @@ REPORT_BUILT = _type(
 )
 REPORT_TABLE_EXPORTED = _type(
     "report_table.exported", Action.EXPORT, "", _("Table of figures exported")
+)
+
+# -- the processing log (Logboek Dataverwerkingen) --------------------------------------------
+PROCESSING_LOG_EXPORTED = _type(
+    "processing_log.exported",
+    Action.EXPORT,
+    "",
+    _("Processing log exported (Logboek Dataverwerkingen)"),
+)
+CASE_PROCESSING_LOG_EXPORTED = _type(
+    "processing_log.case_exported",
+    Action.EXPORT,
+    "cases.jeugdige",
+    _("Processing log of one case exported (Logboek Dataverwerkingen)"),
+)
+WHO_LOOKED_VIEWED = _type(
+    "who_looked.viewed",
+    Action.VIEW,
+    "cases.jeugdige",
+    _("Family looked at who viewed or changed the data"),
 )

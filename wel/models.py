@@ -271,3 +271,71 @@ class AuditEvent(models.Model):
         from .audit_events import get
 
         return get(self.event_type)
+
+
+class ProcessingRecordQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The processing log is append-only.")
+
+    def delete(self):
+        raise TypeError("The processing log is append-only.")
+
+
+class ProcessingRecord(models.Model):
+    """One line of the processing log (Logius *Logboek Dataverwerkingen*): one action on the
+    data of at most one data subject (a jeugdige). Written by :func:`wel.audit.record` alone,
+    in the same transaction as the audit event it belongs to (``audit_event_id``).
+
+    The standard's fields are ``trace_id``, ``span_id``, ``parent_span_id``, ``name``,
+    ``status``, ``start_time``, ``end_time``, ``resource`` (the application, the same for every
+    line: built on export from settings) and ``attributes`` (``dpl.core.processing_activity_id``,
+    ``dpl.core.data_subject_id``, ``dpl.core.data_subject_id_type``); see
+    :func:`wel.processing_log.as_standard`. By the standard's decision "no users in log lines"
+    the line names no user: who did it is in the audit event, joined by ``audit_event_id``.
+
+    Append-only like the audit log: the queryset and the model refuse update/delete, and on
+    PostgreSQL a trigger refuses UPDATE and DELETE (migration ``0010_plog_processing_log``).
+    """
+
+    class Status(models.TextChoices):
+        # The standard's three values (Unset, Ok, Error), spelled as in its text.
+        UNSET = "Unset", "Unset"
+        OK = "Ok", "Ok"
+        ERROR = "Error", "Error"
+
+    trace_id = models.CharField(max_length=32, db_index=True)
+    # Not a unique constraint: the ids come from OpenTelemetry's RandomIdGenerator (Python's
+    # process-wide generator, reseeded per process and after a fork); a test framework that
+    # seeds it the same way for every example (hypothesis) repeats them, and a clash of 64
+    # random bits in production must not refuse the action it records.
+    span_id = models.CharField(max_length=16, db_index=True)
+    parent_span_id = models.CharField(max_length=16, blank=True)
+    name = models.CharField(max_length=200)
+    status = models.CharField(max_length=5, choices=Status.choices, default=Status.UNSET)
+    start_time = models.DateTimeField()
+    end_time = models.DateTimeField(db_index=True)
+    processing_activity_id = models.CharField(max_length=500)
+    purpose = models.CharField(max_length=40)
+    data_subject_id = models.CharField(max_length=100, blank=True)
+    data_subject_id_type = models.CharField(max_length=100, blank=True)
+    # Internal only, never exported: to find a child's lines (the family's "who looked", the
+    # kartrekker's export per case). No database constraint: the log outlives the case.
+    jeugdige_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    audit_event_id = models.BigIntegerField(db_index=True)
+    event_type = models.CharField(max_length=60)
+
+    objects = ProcessingRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-end_time", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.trace_id}/{self.span_id} {self.name}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The processing log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The processing log is append-only.")

@@ -56,6 +56,11 @@ urlpatterns = [
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
     path("taal/", views.set_language, name="set_language"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
+    path(
+        "audit/verwerkingslog.jsonl",
+        views.processing_log_export,
+        name="processing_log_export",
+    ),
     path("health/", views.health, name="health"),
     path("regio/", include("regions.urls")),
     # Before the cases URLs: "jeugdigen/<reference>/uitnodigen/" and the public family links.

@@ -18,12 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, selectors
+from . import audit, processing_log, selectors
 from .access import require, scope_for
 from .audit_labels import label_events
 from .filters import AuditEventFilter
 from .forms import AccountSettingsForm
-from .models import AuditEvent
+from .models import AuditEvent, ProcessingRecord
 from .services import user_set_language
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,15 @@ AUDIT_PAGE_SIZE = 50
 AUDIT_CSV_MAX_ROWS = 100_000
 
 
-def render_audit_log(request, queryset, *, title: str, export_url: str, scope_note: str = ""):
+def render_audit_log(
+    request,
+    queryset,
+    *,
+    title: str,
+    export_url: str,
+    scope_note: str = "",
+    processing_log_url: str = "",
+):
     """An audit log page (beheerder: all; kartrekker: their region's cases): filter by user,
     jeugdige reference, event, outcome and period; readable Dutch labels; a CSV link."""
     audit_filter = AuditEventFilter(request.GET, queryset=queryset)
@@ -72,6 +80,7 @@ def render_audit_log(request, queryset, *, title: str, export_url: str, scope_no
             "title": title,
             "scope_note": scope_note,
             "export_url": f"{export_url}?{query.urlencode()}",
+            "processing_log_url": processing_log_url,
         },
     )
 
@@ -138,6 +147,7 @@ def audit_log(request):
         AuditEvent.objects.all(),
         title=_("Audit log"),
         export_url=reverse("audit_export"),
+        processing_log_url=reverse("processing_log_export"),
     )
 
 
@@ -148,6 +158,18 @@ def audit_export(request):
         AuditEvent.objects.all(),
         filename="auditlog",
         event=audit.events.AUDIT_LOG_EXPORTED,
+    )
+
+
+@require(lambda scope: scope.is_beheerder)
+@require_GET
+def processing_log_export(request):
+    """The whole processing log (Logboek Dataverwerkingen) as JSON lines, for the beheerder."""
+    return processing_log.export_response(
+        request,
+        ProcessingRecord.objects.all(),
+        filename="verwerkingslog",
+        event=audit.events.PROCESSING_LOG_EXPORTED,
     )
 
 

@@ -170,6 +170,7 @@ def _write(result: ImportResult, *, region, by, filename: str, request, report) 
         user=by,
         user_label="" if by is not None else "manage.py import_jeugdigen",
         obj=region,
+        subjects=[j.pk for j in created],
         detail={
             "rows": len(result.rows),
             "created": len(created),

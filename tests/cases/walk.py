@@ -84,6 +84,8 @@ WALK = {
     "cases:activiteit_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:contact_add": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:history": Route(get=case(), **ref),
+    # the case's processing log (Logboek Dataverwerkingen): the kartrekker; an LPA of the case 403
+    "cases:processing_log": Route(get=case(lpa_a=403), **ref),
     "cases:inzage": Route(get=case(), **ref),
     "cases:inzage_pdf": Route(get=case(), **ref),
     "cases:inzage_json": Route(get=case(), **ref),

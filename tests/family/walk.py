@@ -41,4 +41,8 @@ WALK = {
     "family:answer": Route(
         get=everyone(302), post=everyone(302), post_data=lambda w: {}, public=True, **token
     ),
+    # without the code in this session: back to the code page; POST is not allowed
+    "family:who_looked": Route(
+        get=everyone(302), post=everyone(405), post_data=lambda w: {}, public=True, **token
+    ),
 }

@@ -7,6 +7,7 @@ WALK = {
     ),
     "audit_log": Route(get=everyone(403, beheerder=200)),
     "audit_export": Route(get=everyone(403, beheerder=200)),
+    "processing_log_export": Route(get=everyone(403, beheerder=200)),
     "health": Route(get={}, public=True),
     "accessibility": Route(get={}, public=True),
     "favicon": Route(get={}, public=True),

@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from wel.purposes import parse_processing_activities
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -291,6 +293,17 @@ WEL_FAMILY_INVITATION_DAYS = env.int("WEL_FAMILY_INVITATION_DAYS", default=14)
 WEL_FAMILY_CODE_ATTEMPTS = env.int("WEL_FAMILY_CODE_ATTEMPTS", default=5)
 WEL_FAMILY_YOUNG_PERSON_MIN_AGE = env.int("WEL_FAMILY_YOUNG_PERSON_MIN_AGE", default=12)
 WEL_FAMILY_SESSION_MINUTES = env.int("WEL_FAMILY_SESSION_MINUTES", default=60)
+
+# The processing log (docs/security.md, "Processing log"): each of WEL's purposes points to the
+# organisation's register of processing activities, as JSON {purpose: URI}, e.g.
+# {"casusregie": "https://register.example.nl/verwerkingen/42"}; unnamed purposes keep a
+# urn:wel:verwerkingsactiviteit:<purpose> default. Bad input stops start-up, naming the variable.
+WEL_PROCESSING_ACTIVITIES = parse_processing_activities(
+    env.str("WEL_PROCESSING_ACTIVITIES", default="")
+)
+# The family's "wie heeft bekeken" page names the organisation and role; staff names only when
+# the organisation chooses so.
+WEL_FAMILY_SHOW_STAFF_NAMES = env.bool("WEL_FAMILY_SHOW_STAFF_NAMES", default=False)
 
 # Kamerstuk 36 663 (Wet terugdringen schoolverzuim) makes an educational advice compulsory
 # next to the expert's statement of a vrijstelling 5 onder a. It is a bill, not yet law: off

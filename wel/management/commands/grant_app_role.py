@@ -12,13 +12,14 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from wel.models import AuditEvent
+from wel.models import AuditEvent, ProcessingRecord
 
 
 def grant_statements(role: str) -> list[str]:
     """The SQL that gives ``role`` the application's rights (quoted; PostgreSQL)."""
     r = connection.ops.quote_name(role)
     audit = connection.ops.quote_name(AuditEvent._meta.db_table)
+    processing = connection.ops.quote_name(ProcessingRecord._meta.db_table)
     return [
         f"GRANT USAGE ON SCHEMA public TO {r}",
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {r}",
@@ -30,6 +31,9 @@ def grant_statements(role: str) -> list[str]:
         # …but the audit log: read and append, nothing else.
         f"REVOKE ALL ON {audit} FROM {r}",
         f"GRANT SELECT, INSERT ON {audit} TO {r}",
+        # The processing log (Logboek Dataverwerkingen) likewise.
+        f"REVOKE ALL ON {processing} FROM {r}",
+        f"GRANT SELECT, INSERT ON {processing} TO {r}",
         f"REVOKE CREATE ON SCHEMA public FROM {r}",
         # Retention: expired lines (older than five years) go only through this function of
         # the owner's (migration wel.0007), never through a DELETE of the application's own.

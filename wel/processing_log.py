@@ -1,0 +1,266 @@
+"""The processing log by the Logius standard *Logboek Dataverwerkingen* (docs/security.md,
+"Processing log").
+
+Every audit event about a child's data (:func:`wel.audit.record` with ``jeugdige=`` or
+``subjects=``) writes, in the same transaction, one :class:`~wel.models.ProcessingRecord` per
+child: the standard's "for every data subject a separate log line". When one action touches
+several children, the action gets a line of its own without a data subject and each child's
+line is a child action under it (``parent_span_id``), as the standard prescribes.
+
+Trace context is W3C Trace Context: a request's valid ``traceparent`` header is honoured (its
+trace id is kept and its span becomes the parent), a missing or malformed one replaced by a new
+trace. The ids come from the OpenTelemetry SDK's ``RandomIdGenerator`` and the header is read by
+OpenTelemetry's ``TraceContextTextMapPropagator``; WEL does not export spans through
+OpenTelemetry: the log is a table next to the audit log, written and confirmed in the same
+transaction. No sampling: every event is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import StreamingHttpResponse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from opentelemetry import trace as otel_trace
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from .models import AuditEvent, ProcessingRecord
+
+_ids = RandomIdGenerator()
+_propagator = TraceContextTextMapPropagator()
+
+# What a line names its data subject by: a keyed pseudonym of the jeugdige's internal number
+# (the standard: "versleuteld"; pseudonymising is RECOMMENDED). Never the BSN.
+DATA_SUBJECT_ID_TYPE = "urn:wel:pseudoniem:jeugdige"
+_SUBJECT_SALT = "wel.processing_log.data_subject_id"
+
+
+class ProcessingLogNotWritten(RuntimeError):
+    """The log did not confirm a line: the action it records must not pass silently."""
+
+
+@dataclass
+class Trace:
+    """One processing (a request, a task, a command): its trace id and, when it came from
+    another application, that application's span as the parent."""
+
+    trace_id: int
+    parent_span_id: int | None = None
+    started_at: dt.datetime = field(default_factory=timezone.now)
+    incoming: bool = False
+
+    @property
+    def trace_hex(self) -> str:
+        return otel_trace.format_trace_id(self.trace_id)
+
+
+_current: ContextVar[Trace | None] = ContextVar("wel_processing_trace", default=None)
+
+
+def new_trace() -> Trace:
+    return Trace(trace_id=_ids.generate_trace_id())
+
+
+def new_span_id() -> str:
+    return otel_trace.format_span_id(_ids.generate_span_id())
+
+
+def trace_from_headers(traceparent: str | None, tracestate: str | None = None) -> Trace:
+    """The trace of an incoming request: the caller's when ``traceparent`` is valid (W3C Trace
+    Context, read by OpenTelemetry's propagator), otherwise a new one."""
+    if traceparent:
+        carrier = {"traceparent": traceparent}
+        if tracestate:
+            carrier["tracestate"] = tracestate
+        context = _propagator.extract(carrier)
+        span_context = otel_trace.get_current_span(context).get_span_context()
+        if span_context.is_valid and span_context.is_remote:
+            return Trace(
+                trace_id=span_context.trace_id,
+                parent_span_id=span_context.span_id,
+                incoming=True,
+            )
+    return new_trace()
+
+
+def current() -> Trace | None:
+    return _current.get()
+
+
+@contextmanager
+def trace(existing: Trace | None = None) -> Iterator[Trace]:
+    """Run a processing (a request, a task, a command) under one trace: every line written
+    inside shares its trace id."""
+    started = existing or new_trace()
+    token = _current.set(started)
+    try:
+        yield started
+    finally:
+        _current.reset(token)
+
+
+def data_subject_id(jeugdige_id: int) -> str:
+    """The pseudonym a line names a jeugdige by: an HMAC-SHA256 of the internal number, keyed
+    by the site's secret (the same child gets the same pseudonym; nobody can work back)."""
+    return salted_hmac(_SUBJECT_SALT, str(jeugdige_id), algorithm="sha256").hexdigest()
+
+
+def subject_ids(*groups: Any) -> list[int]:
+    """The distinct jeugdige ids of the given jeugdigen, ids or iterables of them, in order."""
+    seen: dict[int, None] = {}
+
+    def add(item: Any) -> None:
+        if item is None:
+            return
+        if isinstance(item, int):
+            seen.setdefault(item, None)
+        elif hasattr(item, "pk"):
+            if item.pk is not None:
+                seen.setdefault(int(item.pk), None)
+        elif isinstance(item, Iterable) and not isinstance(item, str | bytes):
+            for sub in item:
+                add(sub)
+        else:
+            raise TypeError(f"not a jeugdige or its id: {item!r}")
+
+    for group in groups:
+        add(group)
+    return list(seen)
+
+
+def _name(event_type) -> str:
+    # "a textual description meant for people": the type's label in Dutch, the language of
+    # the organisations that account with the log.
+    with translation.override("nl"):
+        return str(event_type.label)[:200]
+
+
+def _status(entry: AuditEvent) -> str:
+    """The standard's status: ``Ok`` for a success; ``Error`` for an internal error (the
+    middleware's failure line of a page that answered 5xx); ``Unset`` otherwise — a refusal or a
+    wrong code was handled without an internal error, which the standard calls Unset."""
+    if entry.outcome == AuditEvent.Outcome.SUCCESS:
+        return ProcessingRecord.Status.OK
+    status = entry.detail.get("status") if isinstance(entry.detail, dict) else None
+    if entry.outcome == AuditEvent.Outcome.FAILURE and isinstance(status, int) and status >= 500:
+        return ProcessingRecord.Status.ERROR
+    return ProcessingRecord.Status.UNSET
+
+
+def write(entry: AuditEvent, event_type, subjects: list[int]) -> list[ProcessingRecord]:
+    """The lines of one audit event about ``subjects`` (jeugdige ids); called by
+    :func:`wel.audit.record` inside its transaction. Raises when a line is not confirmed."""
+    if not subjects:
+        return []
+    running = current() or new_trace()
+    now = timezone.now()
+    start = min(running.started_at, now)
+    status = _status(entry)
+    common = {
+        "trace_id": running.trace_hex,
+        "name": _name(event_type),
+        "status": status,
+        "start_time": start,
+        "end_time": now,
+        "processing_activity_id": settings.WEL_PROCESSING_ACTIVITIES[event_type.purpose],
+        "purpose": event_type.purpose,
+        "audit_event_id": entry.pk,
+        "event_type": event_type.code,
+    }
+    parent = otel_trace.format_span_id(running.parent_span_id) if running.parent_span_id else ""
+    lines = []
+    if len(subjects) > 1:
+        # One action, several children: the action itself, then a child action per child.
+        action_span = new_span_id()
+        lines.append(ProcessingRecord(span_id=action_span, parent_span_id=parent, **common))
+        parent = action_span
+    for jeugdige_id in subjects:
+        lines.append(
+            ProcessingRecord(
+                span_id=new_span_id(),
+                parent_span_id=parent,
+                jeugdige_id=jeugdige_id,
+                data_subject_id=data_subject_id(jeugdige_id),
+                data_subject_id_type=DATA_SUBJECT_ID_TYPE,
+                **common,
+            )
+        )
+    written = ProcessingRecord.objects.bulk_create(lines)
+    if len(written) != len(lines) or any(line.pk is None for line in written):
+        raise ProcessingLogNotWritten(f"{entry.event_type}: {len(lines)} lines not confirmed")
+    return written
+
+
+# -- the standard's shape ---------------------------------------------------------------------
+def _ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+@cache
+def _version() -> str:
+    with open(Path(settings.BASE_DIR) / "pyproject.toml", "rb") as project:
+        return tomllib.load(project)["project"]["version"]
+
+
+def resource() -> dict:
+    """The standard's ``resource``: the application, as OpenTelemetry's resource attributes."""
+    return {
+        "attributes": {
+            "service.name": "WEL",
+            "service.version": _version(),
+        }
+    }
+
+
+def as_standard(line: ProcessingRecord, *, resource_: dict | None = None) -> dict:
+    """One line in the fields of the Logboek Dataverwerkingen interface (``trace_id``,
+    ``span_id``, ``status``, ``name``, ``start_time`` and ``end_time`` in milliseconds since the
+    epoch, ``parent_span_id``, ``resource``, ``attributes`` with ``dpl.core.*``)."""
+    attributes = {"dpl.core.processing_activity_id": line.processing_activity_id}
+    if line.data_subject_id:
+        attributes["dpl.core.data_subject_id"] = line.data_subject_id
+        attributes["dpl.core.data_subject_id_type"] = line.data_subject_id_type
+    record = {
+        "trace_id": line.trace_id,
+        "span_id": line.span_id,
+        "status": line.status,
+        "name": line.name,
+        "start_time": _ms(line.start_time),
+        "end_time": _ms(line.end_time),
+        "resource": resource_ if resource_ is not None else resource(),
+        "attributes": attributes,
+    }
+    if line.parent_span_id:
+        record["parent_span_id"] = line.parent_span_id
+    return record
+
+
+def export_lines(lines) -> Iterator[str]:
+    """JSON lines, one per processing log line, in the standard's fields (oldest first)."""
+    shared = resource()
+    for line in lines.order_by("end_time", "id").iterator(chunk_size=2000):
+        yield json.dumps(as_standard(line, resource_=shared), ensure_ascii=False) + "\n"
+
+
+def export_response(request, lines, *, filename: str, event, **record_kw):
+    """A JSON-lines download of ``lines``, audited with ``event`` (rows counted first)."""
+    from . import audit  # audit imports this module
+
+    rows = lines.count()
+    audit.record(event, request=request, detail={"rows": rows, "format": "jsonl"}, **record_kw)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(export_lines(lines), content_type="application/jsonl")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.jsonl"'
+    return response
