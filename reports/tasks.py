@@ -43,12 +43,6 @@ def build_report(self, *, report_id: int) -> str:
     return report.status
 
 
-@shared_task(name="reports.sweep_stale_reports")
-def sweep_stale_reports() -> int:
-    """Fail reports whose worker died (running past the hard time limit) or that were lost."""
-    return services.sweep_stale_reports()
-
-
 @shared_task(name="reports.queue_scheduled_region_reports")
 def queue_scheduled_region_reports() -> int:
     """Daily: queue the region reports that are due (every WEL_REGION_REPORT_EVERY_DAYS)."""

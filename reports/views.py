@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs import services as jobs
 from wel import audit
 from wel.access import require, scope_for
 
@@ -238,13 +239,16 @@ def _context(request, report):
 
 
 def report_detail(request, pk):
+    jobs.sweep_if_due()  # a dead worker is found without beat too (jobs.services)
     report = selectors.report_get(user=request.user, pk=pk)
     return render(request, "reports/report_detail.html", _context(request, report))
 
 
 def report_progress(request, pk):
-    """The small polled part of the report page (htmx, every 2 s while unfinished). Reads
-    only: stale reports are swept by beat (reports.sweep_stale_reports), never on a GET."""
+    """The small polled part of the report page (htmx, every 2 s while unfinished). It sweeps
+    (at most every WEL_JOB_SWEEP_EVERY_SECONDS, across processes), so a build whose worker died
+    is queued again or given up even when beat does not run."""
+    jobs.sweep_if_due()
     report = selectors.report_get(user=request.user, pk=pk)
     return render(request, "reports/_progress.html", _context(request, report))
 

@@ -396,6 +396,15 @@ SHARED_STEPS_ANSWERED = _type(
     _("In their own words: agreements answered"),
 )
 
+# -- background jobs (jobs/services.py, jobs/files.py) -----------------------------------------
+JOB_RETRIED = _type(
+    "job.retried", Action.UPDATE, "", _("Background job queued again after its worker stopped")
+)
+JOB_GIVEN_UP = _type("job.given_up", Action.UPDATE, "", _("Background job given up"))
+STORED_FILE_REFUSED = _type(
+    "stored_file.refused", Action.VIEW, "", _("Uploaded file refused: changed after it was checked")
+)
+
 # -- reports ----------------------------------------------------------------------------------
 REPORT_REQUESTED = _type("report.requested", Action.CREATE, "reports.report", _("Report requested"))
 REPORT_RETRIED = _type("report.retried", Action.UPDATE, "reports.report", _("Report tried again"))

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
+from jobs import services as jobs
 from regions.models import Phase, Region
 from reports import services
 from reports.models import Report
@@ -63,7 +64,10 @@ def test_a_report_is_built_end_to_end_on_a_real_worker(world):
     j = f.jeugdige(world.region_a, world.emmen, is_focus=True)
     with celery_worker():
         report = services.report_request(
-            kind=Report.Kind.REGION_PROGRESS, region=world.region_a, by=world.user("kartrekker_a")
+            kind=Report.Kind.REGION_PROGRESS,
+            region=world.region_a,
+            audience=Report.Audience.REGIO,
+            by=world.user("kartrekker_a"),
         )
         report = wait_for(report, {"done", "failed"})
     assert report.status == "done", report.error
@@ -93,13 +97,14 @@ def test_a_killed_worker_leaves_a_failed_report_not_a_running_one(world, setting
     # passed and someone opened the page. Now the build stamps a heartbeat and the sweeper (in
     # beat, every minute) fails a build whose heartbeat stopped. Here: beats of 1 s, stale at 3 s.
     need_services(postgres=True, redis=True)
-    settings.WEL_REPORT_HEARTBEAT_SECONDS, settings.WEL_REPORT_STALE_SECONDS = 1, 3
+    settings.WEL_JOB_HEARTBEAT_SECONDS, settings.WEL_JOB_STALE_SECONDS = 1, 3
+    settings.WEL_JOB_MAX_ATTEMPTS = 1
     phase = many_regions(world)
-    env = {"WEL_REPORT_HEARTBEAT_SECONDS": "1", "WEL_REPORT_STALE_SECONDS": "3"}
+    env = {"WEL_JOB_HEARTBEAT_SECONDS": "1", "WEL_JOB_STALE_SECONDS": "3"}
     with celery_worker(extra_env=env) as worker:
         report = services.report_request(kind=Report.Kind.PHASE_OVERVIEW, phase=phase)
         wait_for(report, {"running"}, progress=5)
-        assert services.sweep_stale_reports() == 0  # alive: its heartbeat is fresh
+        assert jobs.sweep().jobs == 0  # alive: its heartbeat is fresh
         pool = children_of(worker.pid)
         os.kill(worker.pid, signal.SIGKILL)
         for pid in pool:
@@ -109,7 +114,7 @@ def test_a_killed_worker_leaves_a_failed_report_not_a_running_one(world, setting
     assert report.status == "running"  # nobody is left to finish it...
     time.sleep(3.5)
     # ...until the sweeper notices the silence, within the stale limit.
-    assert services.sweep_stale_reports() == 1
+    assert jobs.sweep().given_up == 1  # no attempts left (WEL_JOB_MAX_ATTEMPTS = 1)
     report.refresh_from_db()
     assert report.status == "failed" and "no sign of life" in report.error
     assert Region.objects.count() > 60
