@@ -43,8 +43,10 @@ def running(world, *, seconds_silent: float, attempts: int = 1, now=None, **kw) 
 
 
 def test_every_long_task_is_a_job_of_the_one_service():
-    assert {m._meta.label for m in jobs.job_models()} >= {"reports.Report"}
-    assert issubclass(Report, Job)
+    from cases.models import ImportJob
+
+    assert {m._meta.label for m in jobs.job_models()} >= {"reports.Report", "cases.ImportJob"}
+    assert issubclass(Report, Job) and issubclass(ImportJob, Job)
 
 
 # -- the stale limit: exactly at it is alive, one second past it is dead -----------------------
