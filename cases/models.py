@@ -696,6 +696,7 @@ class ImportJob(Job):
     job_task = "cases.run_import_job"
     job_task_kwarg = "job_id"
     job_reason_field = "outcome"
+    job_file_field = "upload"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -714,8 +715,15 @@ class ImportJob(Job):
     )
     created_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
     filename = models.CharField(_("file"), max_length=200)
-    path = models.CharField(max_length=300)  # the uploaded file in default_storage
-    sha256 = models.CharField(max_length=64)
+    # The uploaded file (with its hash), owned by this job: deleted when the job ends.
+    upload = models.OneToOneField(
+        "jobs.StoredFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded file"),
+    )
     ignore_columns = models.JSONField(default=list, blank=True)
     # The user's other decisions in the preview: {"confirm_warnings": bool, "hidden_rows": ...}
     decisions = models.JSONField(default=dict, blank=True)
@@ -739,3 +747,6 @@ class ImportJob(Job):
     @property
     def audit_label(self) -> str:
         return f"import job {self.pk}"
+
+    def job_files(self) -> list:
+        return [self.upload] if self.upload_id else []

@@ -51,6 +51,12 @@ def store(data: bytes, *, purpose: str, folder: str, expires_in: timedelta | Non
     )
 
 
+def touch(stored: StoredFile, *, expires_in: timedelta) -> None:
+    """A preview still in use: its file lives ``expires_in`` from now."""
+    stored.expires_at = timezone.now() + expires_in
+    StoredFile.objects.filter(pk=stored.pk).update(expires_at=stored.expires_at)
+
+
 def adopt(stored: StoredFile) -> None:
     """A job takes the file over: no longer deleted by the preview's expiry, but at its end."""
     StoredFile.objects.filter(pk=stored.pk).update(expires_at=None)

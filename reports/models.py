@@ -75,6 +75,8 @@ class Report(Job):
     period_start = models.DateField(_("period from"), validators=[validation.PROGRAMME])
     period_end = models.DateField(_("period until"), validators=[validation.PROGRAMME])
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    # Checked on every download: a PDF changed in storage is never handed out.
+    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

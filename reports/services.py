@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import date, timedelta
 
@@ -249,9 +250,43 @@ def report_build(*, report_id: int, task_id: str = "") -> Report:
             % {"error": type(exc).__name__, "pk": report.pk},
         )
     else:
-        if jobs.finish(Report, report.pk, file=name) is None:
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        if jobs.finish(Report, report.pk, file=name, file_sha256=sha256) is None:
             default_storage.delete(name)  # the job was taken from this worker meanwhile
     return Report.objects.get(pk=report.pk)
+
+
+class ReportFileRefused(Exception):
+    """The stored PDF no longer matches its hash; the report was failed and the file deleted."""
+
+
+def report_file(*, report: Report, by=None, request=None) -> bytes:
+    """The report's PDF, checked against the hash stored when it was built. A file changed in
+    storage is refused (audited), deleted, and the report failed with a reason, so it can be
+    built again (:class:`ReportFileRefused`). Reports built before hashes were kept have none
+    and are handed out as they are."""
+    with default_storage.open(report.file.name, "rb") as fh:
+        data = fh.read()
+    if not report.file_sha256 or hashlib.sha256(data).hexdigest() == report.file_sha256:
+        return data
+    log.error("report %s: the stored PDF does not match its hash", report.pk)
+    reason = _(
+        "The report's file was changed after it was built, so it was not handed out and has "
+        "been deleted. Build the report again; tell the administrator if this happens again."
+    )
+    audit.record(
+        audit.events.STORED_FILE_REFUSED,
+        request=request,
+        user=by,
+        obj=report,
+        outcome=audit.Outcome.FAILURE,
+        detail={"file": "report PDF"},
+    )
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.FAILED, file="", file_sha256="", error=reason
+    )
+    default_storage.delete(report.file.name)
+    raise ReportFileRefused(reason)
 
 
 def report_give_up(*, report_id: int, reason: str) -> None:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -273,9 +274,12 @@ def report_download(request, pk):
     if report.status != Report.Status.DONE or not report.file:
         raise Http404(_("This report has no file (yet)."))
     try:
-        handle = default_storage.open(report.file.name, "rb")
+        data = services.report_file(report=report, by=request.user, request=request)
     except FileNotFoundError as exc:
         raise Http404(_("The report's file is missing. Build the report again.")) from exc
+    except services.ReportFileRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(report)
     audit.record(
         audit.events.REPORT_DOWNLOADED,
         request=request,
@@ -283,5 +287,8 @@ def report_download(request, pk):
         detail={"audience": report.audience},
     )
     return FileResponse(
-        handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=report.filename(),
+        content_type="application/pdf",
     )

@@ -4,14 +4,15 @@ or none, with its progress on the job row for the progress page to show.
 
 It is a job of the one job machinery (jobs.services): claimed (also when its worker died and
 the message was redelivered, or the sweep queued it again), stamped by a heartbeat while it
-runs, and ended done, failed or given up, which deletes the uploaded file."""
+runs, and ended done, failed or given up, which deletes the uploaded file (a
+jobs.StoredFile, read only when its hash still matches)."""
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from jobs import files
 from jobs import services as jobs
 from wel.access import scope_for
 
@@ -26,20 +27,21 @@ def import_job_create(
     region,
     by,
     filename: str,
-    path: str,
-    sha256: str,
+    upload,
     ignore_columns: list[str],
     decisions: dict | None = None,
 ) -> ImportJob:
-    """Record the job and queue its task once the transaction commits."""
+    """Record the job, which takes the preview's stored file over (``upload``, a
+    jobs.StoredFile: deleted when the job ends), and queue its task once the transaction
+    commits."""
     from ..tasks import run_import_job
 
+    files.adopt(upload)
     job = ImportJob.objects.create(
         region=region,
         created_by=by,
         filename=filename[:200],
-        path=path,
-        sha256=sha256,
+        upload=upload,
         ignore_columns=list(ignore_columns),
         decisions=dict(decisions or {}),
     )
@@ -70,10 +72,11 @@ def import_job_run(*, job_id: int, task_id: str = "") -> ImportJob:
     """
     if jobs.claim(ImportJob, job_id, task_id=task_id) is None:
         return ImportJob.objects.get(pk=job_id)
-    job = ImportJob.objects.select_related("region", "created_by").get(pk=job_id)
+    job = ImportJob.objects.select_related("region", "created_by", "upload").get(pk=job_id)
     try:
-        with default_storage.open(job.path, "rb") as fh:
-            data = fh.read()
+        if job.upload is None:
+            raise files.FileMissing(_("The uploaded file is gone. Upload the file again."))
+        data = files.read(job.upload, by=job.created_by, obj=job)
         with jobs.beating(ImportJob, job.pk):
             result = run_import(
                 data,
@@ -88,7 +91,7 @@ def import_job_run(*, job_id: int, task_id: str = "") -> ImportJob:
                 commit=True,
                 progress=_progress(job.pk),
             )
-    except (ImportRefused, OSError) as exc:
+    except (ImportRefused, files.FileProblem, OSError) as exc:
         jobs.fail(ImportJob, job.pk, str(exc))
     else:
         if result.ok:
@@ -110,17 +113,8 @@ def import_job_run(*, job_id: int, task_id: str = "") -> ImportJob:
                     "colleague registered someone). Upload the file again to see the problems."
                 ),
             )
-    _delete_upload(job)
     return ImportJob.objects.get(pk=job.pk)
-
-
-def _delete_upload(job: ImportJob) -> None:
-    if job.path and default_storage.exists(job.path):
-        default_storage.delete(job.path)
 
 
 def import_job_give_up(*, job_id: int, reason: str) -> None:
     jobs.give_up(ImportJob, job_id, reason)
-    job = ImportJob.objects.filter(pk=job_id).first()
-    if job is not None and job.is_finished:
-        _delete_upload(job)

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases.importer import job as import_job
 from cases.models import ImportJob, Jeugdige
+from jobs import files
 from tests.cases.factories import make_jeugdige
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +16,12 @@ pytestmark = pytest.mark.django_db
 LINES = ["bsn;voornaam;achternaam;geboortedatum;gemeente;grondslag"] + [
     f";Kind{n};Achternaam{n};{n + 1:02d}-03-2015;0114;5a" for n in range(5)
 ]
+
+
+def stored_upload(lines=LINES):
+    return files.store(
+        ("\n".join(lines)).encode(), purpose="import_upload", folder="imports/test", expires_in=None
+    )
 
 
 def upload(client, world, lines=LINES):
@@ -87,17 +94,16 @@ def test_a_job_is_all_or_nothing_when_a_row_no_longer_fits(
 
 
 def test_a_failing_job_writes_nothing_and_says_why(world, settings):
-    from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
     lines = [*LINES, ";X;Y;bad;0114;5a"]
-    path = default_storage.save("imports/test/job.upload", ContentFile("\n".join(lines).encode()))
+    upload = stored_upload(lines)
+    path = upload.path
     job = ImportJob.objects.create(
         region=world.region_a,
         created_by=world.user("kartrekker_a"),
         filename="groot.csv",
-        path=path,
-        sha256="",
+        upload=upload,
     )
     import_job.import_job_run(job_id=job.pk)
     job.refresh_from_db()
@@ -109,8 +115,6 @@ def test_a_failing_job_writes_nothing_and_says_why(world, settings):
 
 
 def test_progress_is_saved_while_reading_and_checking(world, monkeypatch):
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
 
     from jobs import services as jobs
 
@@ -122,9 +126,11 @@ def test_progress_is_saved_while_reading_and_checking(world, monkeypatch):
         original(model, job_id, percent, note)
 
     monkeypatch.setattr(jobs, "progress", spy)
-    path = default_storage.save("imports/test/job.upload", ContentFile("\n".join(LINES).encode()))
     job = ImportJob.objects.create(
-        region=world.region_a, created_by=world.user("kartrekker_a"), filename="g.csv", path=path
+        region=world.region_a,
+        created_by=world.user("kartrekker_a"),
+        filename="g.csv",
+        upload=stored_upload(),
     )
     import_job.import_job_run(job_id=job.pk)
     # while reading and checking; none inside the write transaction (it would lock the row)
@@ -138,7 +144,7 @@ def test_confirm_and_job_pages_answer_post_and_get_only(world, client_for):
     client = client_for("kartrekker_a")
     assert client.get(reverse("cases:import_confirm")).status_code == 405
     job = ImportJob.objects.create(
-        region=world.region_a, created_by=world.user("kartrekker_a"), filename="g.csv", path="x"
+        region=world.region_a, created_by=world.user("kartrekker_a"), filename="g.csv"
     )
     assert client.post(reverse("cases:import_job", args=[job.pk])).status_code == 405
     assert client_for("anonymous").get(reverse("cases:import_job", args=[job.pk])).status_code in (
@@ -150,15 +156,11 @@ def test_confirm_and_job_pages_answer_post_and_get_only(world, client_for):
 
 # -- one job machinery (issue 18 §1) -------------------------------------------------------------
 def _stored(world, status="queued", **kw):
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    path = default_storage.save("imports/test/job.upload", ContentFile("\n".join(LINES).encode()))
     return ImportJob.objects.create(
         region=world.region_a,
         created_by=world.user("kartrekker_a"),
         filename="g.csv",
-        path=path,
+        upload=stored_upload(),
         status=status,
         **kw,
     )
