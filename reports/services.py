@@ -202,6 +202,14 @@ def _require_may_request(by, report: Report) -> None:
         raise OutOfScope(_("You may not ask for this report."))
 
 
+def time_limit_reason() -> str:
+    return _(
+        "Building the report took longer than the limit of %(n)s seconds and was "
+        "stopped. Try again later; if it happens again, ask the administrator to raise "
+        "CELERY_TASK_SOFT_TIME_LIMIT."
+    ) % {"n": settings.CELERY_TASK_SOFT_TIME_LIMIT}
+
+
 def report_build(*, report_id: int, task_id: str = "") -> Report:
     """Build the report's PDF and store it, as a job of the one job service (jobs.services:
     claim, progress, heartbeat, end). Transient errors are raised (the task retries); a
@@ -222,16 +230,7 @@ def report_build(*, report_id: int, task_id: str = "") -> Report:
             f"reports/{timezone.now():%Y/%m}/{report.filename()}", ContentFile(pdf)
         )
     except SoftTimeLimitExceeded:
-        jobs.fail(
-            Report,
-            report.pk,
-            _(
-                "Building the report took longer than the limit of %(n)s seconds and was "
-                "stopped. Try again later; if it happens again, ask the administrator to raise "
-                "CELERY_TASK_SOFT_TIME_LIMIT."
-            )
-            % {"n": settings.CELERY_TASK_SOFT_TIME_LIMIT},
-        )
+        jobs.fail(Report, report.pk, time_limit_reason())
         log.warning("report %s timed out", report.pk)
     except TRANSIENT_ERRORS:
         Report.objects.filter(pk=report.pk).update(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
 
 from . import services
@@ -13,7 +14,10 @@ class ReportTask(Task):
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         report_id = kwargs.get("report_id")
-        if report_id is not None:
+        if report_id is not None and isinstance(exc, SoftTimeLimitExceeded):
+            # The limit struck outside the build's own handler (e.g. while claiming).
+            services.report_give_up(report_id=report_id, reason=services.time_limit_reason())
+        elif report_id is not None:
             services.report_give_up(
                 report_id=report_id,
                 reason=_(

@@ -305,3 +305,23 @@ def test_the_request_and_retry_services_check_the_actors_scope(world):
         services.report_retry(report=failed, by=world.user("kartrekker_a"))
     failed.refresh_from_db()
     assert failed.status == "failed"
+
+
+def test_a_time_limit_outside_the_build_still_names_the_limit(world, monkeypatch):
+    # The soft limit can strike while the job is claimed (a loaded machine): the reason is the
+    # limit's, not "failed after several attempts".
+    report = f.report(region=world.region_a)
+
+    def slow_claim(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(jobs, "claim", slow_claim)
+    conf = build_report.app.conf
+    saved = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    try:
+        build_report.apply(kwargs={"report_id": report.pk})
+    finally:
+        conf.task_eager_propagates = saved
+    report.refresh_from_db()
+    assert report.status == "failed" and "took longer than the limit" in report.error
