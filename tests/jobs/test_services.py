@@ -155,6 +155,7 @@ def test_claim_takes_over_a_stale_running_job_from_another_message(world):
     # "running" for ever. A stale running job is taken by whichever message comes.
     now = timezone.now()
     job = running(world, seconds_silent=STALE + 1, now=now, celery_task_id="dead")
+    cache.add("jobs:sweep", 1, timeout=60)  # a sweep ran lately: the claim decides by itself
     claimed = jobs.claim(Report, job.pk, task_id="new")
     assert claimed is not None and claimed.celery_task_id == "new" and claimed.attempts == 2
 
@@ -207,9 +208,12 @@ def test_heartbeat_and_progress_only_stamp_a_running_job(world):
     jobs.claim(Report, job.pk, task_id="t")
     before = Report.objects.get(pk=job.pk).heartbeat_at
     assert jobs.heartbeat(Report, job.pk)
+    beaten = Report.objects.get(pk=job.pk).heartbeat_at
+    assert beaten > before
     jobs.progress(Report, job.pk, 150, "n" * 300)
     job.refresh_from_db()
-    assert job.progress == 99 and len(job.progress_note) == 200 and job.heartbeat_at > before
+    assert job.progress == 99 and len(job.progress_note) == 200
+    assert job.heartbeat_at > beaten  # progress is a sign of life too
     jobs.progress(Report, job.pk, -5)
     job.refresh_from_db()
     assert job.progress == 0 and job.progress_note == ""
@@ -237,3 +241,47 @@ def test_retry_only_a_failed_job_with_fresh_attempts(world):
     assert retried.status == "queued" and retried.attempts == 0 and retried.error == ""
     assert retried.started_at is None and retried.heartbeat_at is None
     assert retried.finished_at is None and retried.progress == 0
+
+
+# -- added after the mutation run (docs/architecture.md) ----------------------------------------
+def test_a_running_job_without_a_task_id_is_no_redelivery_of_a_claim_without_one(world):
+    now = timezone.now()
+    job = running(world, seconds_silent=1, now=now, celery_task_id="")
+    assert jobs.claim(Report, job.pk, task_id="") is None
+    job.refresh_from_db()
+    assert job.attempts == 1
+
+
+def test_a_claim_starts_with_a_clean_slate(world):
+    job = f.report(region=world.region_a, error="old reason", progress=40, progress_note="x")
+    claimed = jobs.claim(Report, job.pk, task_id="t")
+    assert (claimed.error, claimed.progress, claimed.progress_note) == ("", 0, "")
+    claimed.refresh_from_db()
+    assert (claimed.error, claimed.progress, claimed.progress_note) == ("", 0, "")
+
+
+def test_a_job_queued_again_lately_is_not_lost_however_old_its_request(world):
+    now = timezone.now()
+    job = f.report(region=world.region_a)
+    Report.objects.filter(pk=job.pk).update(
+        created_at=now - timedelta(hours=7), heartbeat_at=now - timedelta(minutes=1)
+    )
+    assert jobs.sweep(now=now).lost == 0
+    job.refresh_from_db()
+    assert job.status == "queued"
+
+
+def test_the_sweep_deletes_a_file_an_ended_job_still_holds(world):
+    from cases.models import ImportJob
+    from jobs import files
+
+    stored = files.store(b"x", purpose="import_upload", folder="imports/test", expires_in=None)
+    ImportJob.objects.create(
+        region=world.region_a,
+        created_by=world.user("kartrekker_a"),
+        filename="g.csv",
+        upload=stored,
+        status="done",
+    )
+    jobs.sweep()
+    assert not files.StoredFile.objects.exists()
