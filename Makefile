@@ -57,7 +57,7 @@ format: install ## Format the code with ruff
 
 check: install ## Django checks: migrations in sync, deploy settings without warnings
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=wel.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=wel.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=wel.settings.production SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') ALLOWED_HOSTS=wel.example CACHE_URL=redis://127.0.0.1:6379/1 $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 messages: install ## Extract and compile the Dutch translations (needs gettext)
 	$(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=var --ignore=tests --ignore=node_modules --no-obsolete

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from localflavor.nl.validators import NLBSNFieldValidator
 from simple_history.models import HistoricalRecords
 
+from jobs.models import Job
 from wel import validation
 from wel.access import AllOf, CaseContent, Own, RegionInternal, ScopedQuerySet, Via
 
@@ -708,10 +709,17 @@ class RuleFinding(models.Model):
         return self.confirmed_at is not None
 
 
-class ImportJob(models.Model):
+class ImportJob(Job):
     """A confirmed import too big to write inside the web request (over
-    ``settings.IMPORT_JOB_THRESHOLD`` new rows): a Celery task writes it, all rows or none,
-    and the page shows its progress. Only the person who confirmed it sees it."""
+    ``settings.WEL_IMPORT_JOB_THRESHOLD`` new rows): a Celery task writes it, all rows or none,
+    and the page shows its progress. Only the person who confirmed it sees it. A job of the one
+    job machinery (jobs.models.Job, jobs.services): claimed, stamped, swept and given up as a
+    report is."""
+
+    job_task = "cases.run_import_job"
+    job_task_kwarg = "job_id"
+    job_reason_field = "outcome"
+    job_file_field = "upload"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -729,18 +737,22 @@ class ImportJob(models.Model):
         verbose_name=_("confirmed by"),
     )
     created_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     filename = models.CharField(_("file"), max_length=200)
-    path = models.CharField(max_length=300)  # the uploaded file in default_storage
-    sha256 = models.CharField(max_length=64)
+    # The uploaded file (with its hash), owned by this job: deleted when the job ends.
+    upload = models.OneToOneField(
+        "jobs.StoredFile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded file"),
+    )
     ignore_columns = models.JSONField(default=list, blank=True)
     # The user's other decisions in the preview: {"confirm_warnings": bool, "hidden_rows": ...}
     decisions = models.JSONField(default=dict, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    progress_note = models.CharField(_("now working on"), max_length=200, blank=True)
     created = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     outcome = models.TextField(_("outcome"), blank=True)  # the summary or why it failed
@@ -756,5 +768,8 @@ class ImportJob(models.Model):
         return f"{self.filename} ({self.get_status_display()})"
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
+    def audit_label(self) -> str:
+        return f"import job {self.pk}"
+
+    def job_files(self) -> list:
+        return [self.upload] if self.upload_id else []

@@ -10,7 +10,7 @@ from .importer import job
 
 
 class ImportJobTask(Task):
-    """Marks the job failed when the task dies (nothing was written: one transaction)."""
+    """Gives the job up when the task raises (nothing was written: one transaction)."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         job_id = kwargs.get("job_id")
@@ -25,10 +25,17 @@ class ImportJobTask(Task):
             )
 
 
-@shared_task(bind=True, base=ImportJobTask, name="cases.run_import_job", acks_late=True)
+@shared_task(
+    bind=True,
+    base=ImportJobTask,
+    name="cases.run_import_job",
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
 def run_import_job(self, *, job_id: int) -> str:
-    """Write one confirmed import (idempotent: a job that already ran is left alone)."""
-    return job.import_job_run(job_id=job_id).status
+    """Write one confirmed import (idempotent: a job that already ran is left alone; a job
+    whose worker died is taken over, jobs.services.claim)."""
+    return job.import_job_run(job_id=job_id, task_id=self.request.id or "").status
 
 
 @shared_task(name="cases.apply_retention")

@@ -7,14 +7,12 @@ from ``Jeugdige.objects.visible_to`` so another region's or gemeente's case answ
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jobs import files
+from jobs import services as jobs
+from jobs.models import StoredFile
 from regions.models import Region
 from wel import audit, processing_log
 from wel.access import require, scope_for
@@ -559,8 +560,8 @@ def jeugdige_processing_log(request, reference):
 
 
 # -- import -----------------------------------------------------------------------------------
-def _import_path(user, token: str) -> str:
-    return f"imports/{user.pk}/{token}.upload"
+def _preview_expiry() -> timedelta:
+    return timedelta(minutes=settings.WEL_IMPORT_PREVIEW_MINUTES)
 
 
 @case_worker
@@ -584,12 +585,19 @@ def import_upload(request):
                 result.new_rows or not result.columns_ok or result.undecided
             ):
                 token = secrets.token_urlsafe(24)
-                default_storage.save(_import_path(request.user, token), ContentFile(data))
+                # Owned by the preview: deleted when it is abandoned (WEL_IMPORT_PREVIEW_MINUTES,
+                # jobs.files.sweep_expired), replaced or done; a job takes it over.
+                stored = files.store(
+                    data,
+                    purpose="import_preview",
+                    folder=f"imports/{request.user.pk}",
+                    expires_in=_preview_expiry(),
+                )
                 request.session[IMPORT_SESSION_KEY] = {
                     "token": token,
+                    "file": stored.pk,
                     "region": region.pk,
                     "filename": upload.name[:200],
-                    "sha256": hashlib.sha256(data).hexdigest(),
                     "ignore_columns": [],
                     "decisions": {},
                     "new": len(result.new_rows),
@@ -667,16 +675,25 @@ def _preview_context(result, region, filename, token) -> dict:
     }
 
 
+def _pending_stored_file(request, pending: dict) -> StoredFile | None:
+    return StoredFile.objects.filter(
+        pk=pending.get("file") or 0, path__startswith=f"imports/{request.user.pk}/"
+    ).first()
+
+
 def _discard_pending(request) -> None:
     pending = request.session.pop(IMPORT_SESSION_KEY, None)
     if pending:
-        path = _import_path(request.user, pending["token"])
-        if default_storage.exists(path):
-            default_storage.delete(path)
+        files.discard(_pending_stored_file(request, pending))
+
+
+class _FileRefused(Exception):
+    pass
 
 
 def _pending_file(request):
-    """(pending, region, data) of the previewed upload, or None when it expired."""
+    """(pending, region, stored file, data) of the previewed upload, or None when it expired.
+    Raises _FileRefused (after deleting it) when the stored file no longer matches its hash."""
     pending = request.session.get(IMPORT_SESSION_KEY)
     if not pending or request.POST.get("token") != pending["token"]:
         return None
@@ -684,13 +701,19 @@ def _pending_file(request):
         Region.objects.filter(pk__in=sorted(scope_for(request.user).region_ids)),
         pk=pending["region"],
     )
-    path = _import_path(request.user, pending["token"])
-    if not default_storage.exists(path):
-        request.session.pop(IMPORT_SESSION_KEY, None)
+    stored = _pending_stored_file(request, pending)
+    try:
+        if stored is None:
+            raise files.FileMissing("")
+        data = files.read(stored, by=request.user)
+    except files.FileMissing:
+        _discard_pending(request)
         return None
-    with default_storage.open(path, "rb") as fh:
-        data = fh.read()
-    return pending, region, data
+    except files.FileTampered as exc:
+        _discard_pending(request)
+        raise _FileRefused(str(exc)) from None
+    files.touch(stored, expires_in=_preview_expiry())  # still in use
+    return pending, region, stored, data
 
 
 @case_worker
@@ -699,11 +722,15 @@ def import_ignore_columns(request):
     """Step 2b: the user decides what only they can: columns the import cannot place may be
     ignored, the rows' warnings were checked, hidden rows are imported or left out; the file
     is checked again with those decisions (still nothing written)."""
-    found = _pending_file(request)
+    try:
+        found = _pending_file(request)
+    except _FileRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("cases:import")
     if found is None:
         messages.error(request, _("This import has expired. Upload the file again."))
         return redirect("cases:import")
-    pending, region, data = found
+    pending, region, _stored, data = found
     chosen = [c for c in request.POST.getlist("ignore_column") if c][:50]
     hidden = request.POST.get("hidden_rows", "")
     decisions = {
@@ -735,20 +762,23 @@ def import_ignore_columns(request):
 def import_confirm(request):
     """Step 3: write every row of the previewed file, or none. Over the job threshold the
     writing is a Celery job with a progress page; below it, it happens in this request."""
-    found = _pending_file(request)
+    try:
+        found = _pending_file(request)
+    except _FileRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("cases:import")
     if found is None:
         messages.error(
             request, _("This import has expired or was already done. Upload the file again.")
         )
         return redirect("cases:import")
-    pending, region, data = found
+    pending, region, stored, data = found
     if pending.get("new", 0) > settings.WEL_IMPORT_JOB_THRESHOLD:
         job = import_job.import_job_create(
             region=region,
             by=request.user,
             filename=pending["filename"],
-            path=_import_path(request.user, pending["token"]),
-            sha256=pending["sha256"],
+            upload=stored,
             ignore_columns=pending.get("ignore_columns", []),
             decisions=pending.get("decisions", {}),
         )
@@ -787,12 +817,14 @@ def _own_job(request, pk):
 @case_worker
 @require_GET
 def import_job_detail(request, pk):
+    jobs.sweep_if_due()
     return render(request, "cases/import_job.html", {"job": _own_job(request, pk)})
 
 
 @case_worker
 @require_GET
 def import_job_progress(request, pk):
+    jobs.sweep_if_due()  # a dead worker is found without beat too (jobs.services)
     return render(request, "cases/_import_job_progress.html", {"job": _own_job(request, pk)})
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jobs.models import Job
 from wel import validation
 from wel.access import AnyOf, LandelijkTeam, RegionInternal, ScopedQuerySet, Where
 
@@ -26,7 +27,14 @@ class ReportQuerySet(ScopedQuerySet):
     )
 
 
-class Report(models.Model):
+class Report(Job):
+    """A report is a job (jobs.models.Job: status, progress, attempts, heartbeat), built by the
+    task ``reports.build_report`` through the one job service (jobs.services)."""
+
+    job_task = "reports.build_report"
+    job_task_kwarg = "report_id"
+    job_reason_field = "error"
+
     class Kind(models.TextChoices):
         REGION_PROGRESS = "region_progress", _("region progress report")
         PHASE_OVERVIEW = "phase_overview", _("phase overview report")
@@ -36,12 +44,6 @@ class Report(models.Model):
 
         REGIO = "regio", _("the region (exact figures, confidential)")
         LANDELIJK = "landelijk", _("national (protected figures)")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("being built")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
@@ -72,12 +74,9 @@ class Report(models.Model):
     )
     period_start = models.DateField(_("period from"), validators=[validation.PROGRAMME])
     period_end = models.DateField(_("period until"), validators=[validation.PROGRAMME])
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    progress_note = models.CharField(_("now working on"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    # Checked on every download: a PDF changed in storage is never handed out.
+    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -90,18 +89,7 @@ class Report(models.Model):
         _("scheduled"), default=False, help_text=_("Queued by the schedule, not by a person.")
     )
     error = models.TextField(_("error"), blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    celery_task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        _("last sign of life"),
-        null=True,
-        blank=True,
-        editable=False,
-        help_text=_("Stamped by the worker while it builds; the sweeper fails a silent build."),
-    )
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -156,10 +144,6 @@ class Report(models.Model):
     def is_exact(self) -> bool:
         """Exact figures (the region's confidential report) rather than protected ones."""
         return self.audience == self.Audience.REGIO
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
     def duration_seconds(self) -> float | None:

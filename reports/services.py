@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import threading
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -12,15 +11,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Coalesce
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import KombuError
 
+from jobs import services as jobs
 from regions.models import Phase, Region
 from wel import audit, validation
+from wel.access import OutOfScope, scope_for
 
 from .models import Report
 
@@ -64,10 +64,10 @@ def _send(report_id: int) -> None:
         build_report.delay(report_id=report_id)
     except BROKER_ERRORS:
         log.exception("report %s: the broker is unreachable, the build was not queued", report_id)
-        Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
-            status=Report.Status.FAILED,
-            finished_at=timezone.now(),
-            error=_(
+        jobs.fail(
+            Report,
+            report_id,
+            _(
                 "The report cannot be made right now: the queue that builds reports cannot be "
                 "reached. Try again in a few minutes; if it keeps happening, tell the "
                 "administrator."
@@ -99,8 +99,8 @@ def report_request(
     (:func:`standard_period`); another period raises :class:`ReportRequestError`.
 
     A second request for the same scope and audience while one is still queued or running
-    returns that one (a double click does not build twice). Access is the caller's (view's)
-    business: who may ask for which audience is in ``reports.selectors``.
+    returns that one (a double click does not build twice). Who may ask for which audience is
+    ``reports.selectors.may_request``; a person outside it is refused (:class:`OutOfScope`).
     """
     if kind == Report.Kind.REGION_PROGRESS and (region is None or phase is not None):
         raise ReportRequestError(_("A region progress report needs a region."))
@@ -132,6 +132,7 @@ def report_request(
             )
             % {"start": start.strftime("%d-%m-%Y"), "end": end.strftime("%d-%m-%Y")}
         )
+    _require_may_request(by, Report(kind=kind, region=region, phase=phase, audience=audience))
     with transaction.atomic():
         pending = (
             Report.objects.select_for_update()
@@ -174,18 +175,14 @@ def report_request(
 
 
 def report_retry(*, report: Report, by, request=None) -> Report:
-    """Queue a failed report again (same row, fresh attempt count)."""
+    """Queue a failed report again (same row, fresh attempt count). The actor must be allowed
+    to ask for this report (``reports.selectors.may_request``): else :class:`OutOfScope`."""
+    _require_may_request(by, report)
     with transaction.atomic():
-        report = Report.objects.select_for_update().get(pk=report.pk)
-        if report.status != Report.Status.FAILED:
+        retried = jobs.retry(Report, report.pk)
+        if retried is None:
             raise ReportRequestError(_("Only a failed report can be tried again."))
-        report.status = Report.Status.QUEUED
-        report.progress = 0
-        report.progress_note = ""
-        report.error = ""
-        report.attempts = 0
-        report.started_at = report.finished_at = None
-        report.save()
+        report = retried
         audit.record(
             audit.events.REPORT_RETRIED,
             request=request,
@@ -198,97 +195,54 @@ def report_retry(*, report: Report, by, request=None) -> Report:
     return report
 
 
-def _set(report_id: int, **fields) -> None:
-    Report.objects.filter(pk=report_id).update(**fields)
+def _require_may_request(by, report: Report) -> None:
+    """A person may ask for (or retry) only a report the policy lets them; ``by=None`` is the
+    schedule acting on its own authority."""
+    from .selectors import may_request
+
+    if by is not None and not may_request(scope_for(by), report):
+        raise OutOfScope(_("You may not ask for this report."))
 
 
-def _fail(report_id: int, reason: str) -> None:
-    _set(
-        report_id,
-        status=Report.Status.FAILED,
-        error=reason,
-        finished_at=timezone.now(),
-        progress_note="",
-    )
-
-
-def report_start(*, report_id: int, task_id: str = "") -> Report | None:
-    """Claim a report for building; None when there is nothing to do (idempotency).
-
-    A done report is never rebuilt; a failed one only through :func:`report_retry`; a
-    "running" one is taken over (the message was redelivered after a worker died), up to
-    WEL_REPORT_MAX_ATTEMPTS times.
-    """
-    with transaction.atomic():
-        report = (
-            Report.objects.select_for_update(of=("self",))
-            .select_related("region", "phase")
-            .get(pk=report_id)
-        )
-        if report.status in (Report.Status.DONE, Report.Status.FAILED):
-            return None
-        if report.attempts >= settings.WEL_REPORT_MAX_ATTEMPTS:
-            _fail(
-                report.pk,
-                _(
-                    "The worker stopped %(n)s times while building this report. It was given up; "
-                    "try again later, and tell the administrator if it keeps failing."
-                )
-                % {"n": report.attempts},
-            )
-            return None
-        report.status = Report.Status.RUNNING
-        report.attempts += 1
-        report.started_at = report.heartbeat_at = timezone.now()
-        report.finished_at = None
-        report.progress = 0
-        report.progress_note = ""
-        report.error = ""
-        report.celery_task_id = task_id or report.celery_task_id
-        report.save()
-    return report
+def time_limit_reason() -> str:
+    return _(
+        "Building the report took longer than the limit of %(n)s seconds and was "
+        "stopped. Try again later; if it happens again, ask the administrator to raise "
+        "CELERY_TASK_SOFT_TIME_LIMIT."
+    ) % {"n": settings.CELERY_TASK_SOFT_TIME_LIMIT}
 
 
 def report_build(*, report_id: int, task_id: str = "") -> Report:
-    """Build the report's PDF and store it. Transient errors are raised (the task retries);
-    a time-out or any other error marks the report failed with a reason."""
+    """Build the report's PDF and store it, as a job of the one job service (jobs.services:
+    claim, progress, heartbeat, end). Transient errors are raised (the task retries); a
+    time-out or any other error marks the report failed with a reason."""
     from .documents import render_report
 
-    report = report_start(report_id=report_id, task_id=task_id)
-    if report is None:
+    if jobs.claim(Report, report_id, task_id=task_id) is None:
         return Report.objects.get(pk=report_id)
+    report = Report.objects.select_related("region", "phase").get(pk=report_id)
 
     def progress(percent: int, note: str = "") -> None:
-        _set(
-            report.pk,
-            progress=max(0, min(99, int(percent))),
-            progress_note=note[:200],
-            heartbeat_at=timezone.now(),
-        )
+        jobs.progress(Report, report.pk, percent, note)
 
     try:
-        with _heartbeat(report.pk):
+        with jobs.beating(Report, report.pk):
             pdf = render_report(report, progress=progress)
         name = default_storage.save(
             f"reports/{timezone.now():%Y/%m}/{report.filename()}", ContentFile(pdf)
         )
     except SoftTimeLimitExceeded:
-        _fail(
-            report.pk,
-            _(
-                "Building the report took longer than the limit of %(n)s seconds and was "
-                "stopped. Try again later; if it happens again, ask the administrator to raise "
-                "CELERY_TASK_SOFT_TIME_LIMIT."
-            )
-            % {"n": settings.CELERY_TASK_SOFT_TIME_LIMIT},
-        )
+        jobs.fail(Report, report.pk, time_limit_reason())
         log.warning("report %s timed out", report.pk)
     except TRANSIENT_ERRORS:
-        _set(report.pk, progress_note=_("A temporary error occurred; trying again."))
+        Report.objects.filter(pk=report.pk).update(
+            progress_note=_("A temporary error occurred; trying again.")
+        )
         raise
     except Exception as exc:  # noqa: BLE001 - any other error ends as a failed report
         log.exception("report %s failed", report.pk)
-        _fail(
+        jobs.fail(
+            Report,
             report.pk,
             _(
                 "Building the report failed (%(error)s). Try again; if it fails again, "
@@ -297,99 +251,54 @@ def report_build(*, report_id: int, task_id: str = "") -> Report:
             % {"error": type(exc).__name__, "pk": report.pk},
         )
     else:
-        _set(
-            report.pk,
-            status=Report.Status.DONE,
-            file=name,
-            progress=100,
-            progress_note="",
-            finished_at=timezone.now(),
-        )
+        sha256 = hashlib.sha256(pdf).hexdigest()
+        if jobs.finish(Report, report.pk, file=name, file_sha256=sha256) is None:
+            default_storage.delete(name)  # the job was taken from this worker meanwhile
     return Report.objects.get(pk=report.pk)
 
 
-@contextmanager
-def _heartbeat(report_id: int):
-    """While the build runs, a thread stamps ``heartbeat_at`` every WEL_REPORT_HEARTBEAT_SECONDS,
-    also during a long layout step. When the worker dies (SIGKILL, out of memory, a lost
-    machine) the stamps stop, and the sweeper in beat notices within WEL_REPORT_STALE_SECONDS."""
-    stop = threading.Event()
+class ReportFileRefused(Exception):
+    """The stored PDF no longer matches its hash; the report was failed and the file deleted."""
 
-    def beat() -> None:
-        try:
-            while not stop.wait(settings.WEL_REPORT_HEARTBEAT_SECONDS):
-                Report.objects.filter(pk=report_id, status=Report.Status.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
-        except Exception:  # noqa: BLE001 - a missed beat must never break the build
-            log.warning("report %s: heartbeat failed", report_id, exc_info=True)
-        finally:
-            connection.close()  # this thread's own database connection
 
-    thread = threading.Thread(target=beat, name=f"report-{report_id}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join(timeout=10)
+def report_file(*, report: Report, by=None, request=None) -> bytes:
+    """The report's PDF, checked against the hash stored when it was built. A file changed in
+    storage is refused (audited), deleted, and the report failed with a reason, so it can be
+    built again (:class:`ReportFileRefused`). Reports built before hashes were kept have none
+    and are handed out as they are."""
+    with default_storage.open(report.file.name, "rb") as fh:
+        data = fh.read()
+    if not report.file_sha256 or hashlib.sha256(data).hexdigest() == report.file_sha256:
+        return data
+    log.error("report %s: the stored PDF does not match its hash", report.pk)
+    reason = _(
+        "The report's file was changed after it was built, so it was not handed out and has "
+        "been deleted. Build the report again; tell the administrator if this happens again."
+    )
+    audit.record(
+        audit.events.STORED_FILE_REFUSED,
+        request=request,
+        user=by,
+        obj=report,
+        outcome=audit.Outcome.FAILURE,
+        detail={"file": "report PDF"},
+    )
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.FAILED, file="", file_sha256="", error=reason
+    )
+    default_storage.delete(report.file.name)
+    raise ReportFileRefused(reason)
 
 
 def report_give_up(*, report_id: int, reason: str) -> None:
     """Mark an unfinished report failed (retries exhausted)."""
-    Report.objects.filter(
-        pk=report_id, status__in=[Report.Status.QUEUED, Report.Status.RUNNING]
-    ).update(status=Report.Status.FAILED, error=reason, finished_at=timezone.now())
-
-
-def sweep_stale_reports(*, running_for: timedelta | None = None) -> int:
-    """Fail reports whose worker is gone; run by beat every minute, never on a page view.
-
-    A running report is stale when its heartbeat (or start) is older than
-    WEL_REPORT_STALE_SECONDS (default 180 s; ``running_for`` overrides it) or it has run past
-    the hard time limit; it is failed with a reason and can be retried at once. (When only a
-    pool process dies, Celery's late acknowledgement redelivers the task first, and the build
-    is retried up to WEL_REPORT_MAX_ATTEMPTS times.) A queued report that no worker took within
-    WEL_REPORT_QUEUED_MAX_HOURS is failed too. Returns how many reports were failed.
-    """
-    now = timezone.now()
-    if running_for is None:
-        running_for = timedelta(seconds=settings.WEL_REPORT_STALE_SECONDS)
-    hard_limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
-    stopped = (
-        Report.objects.filter(status=Report.Status.RUNNING)
-        .annotate(last_sign=Coalesce(F("heartbeat_at"), F("started_at"), F("created_at")))
-        .filter(Q(last_sign__lt=now - running_for) | Q(started_at__lt=now - hard_limit))
-        .update(
-            status=Report.Status.FAILED,
-            finished_at=now,
-            progress_note="",
-            error=_(
-                "The worker stopped while building this report (no sign of life for %(n)s "
-                "minutes). Try again."
-            )
-            % {"n": max(1, round(running_for.total_seconds() / 60))},
-        )
-    )
-    lost = Report.objects.filter(
-        status=Report.Status.QUEUED,
-        created_at__lt=now - timedelta(hours=settings.WEL_REPORT_QUEUED_MAX_HOURS),
-    ).update(
-        status=Report.Status.FAILED,
-        finished_at=now,
-        error=_(
-            "No worker picked this report up within %(n)s hours. Try again; if it stays "
-            "queued, ask the administrator to check the Celery workers."
-        )
-        % {"n": settings.WEL_REPORT_QUEUED_MAX_HOURS},
-    )
-    return stopped + lost
+    jobs.give_up(Report, report_id, reason)
 
 
 def scheduled_region_reports(*, today: date | None = None) -> list[Report]:
     """Queue a region progress report for every active, joined region whose last scheduled
     report is at least WEL_REGION_REPORT_EVERY_DAYS old (or that has none). Run daily."""
-    from django.db.models import Max, Q
+    from django.db.models import Max
 
     today = today or timezone.localdate()
     every = settings.WEL_REGION_REPORT_EVERY_DAYS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
 
 from . import services
@@ -13,7 +14,10 @@ class ReportTask(Task):
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         report_id = kwargs.get("report_id")
-        if report_id is not None:
+        if report_id is not None and isinstance(exc, SoftTimeLimitExceeded):
+            # The limit struck outside the build's own handler (e.g. while claiming).
+            services.report_give_up(report_id=report_id, reason=services.time_limit_reason())
+        elif report_id is not None:
             services.report_give_up(
                 report_id=report_id,
                 reason=_(
@@ -41,12 +45,6 @@ def build_report(self, *, report_id: int) -> str:
     CELERY_TASK_SOFT_TIME_LIMIT / CELERY_TASK_TIME_LIMIT."""
     report = services.report_build(report_id=report_id, task_id=self.request.id or "")
     return report.status
-
-
-@shared_task(name="reports.sweep_stale_reports")
-def sweep_stale_reports() -> int:
-    """Fail reports whose worker died (running past the hard time limit) or that were lost."""
-    return services.sweep_stale_reports()
 
 
 @shared_task(name="reports.queue_scheduled_region_reports")

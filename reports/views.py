@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import io
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from jobs import services as jobs
 from wel import audit
 from wel.access import require, scope_for
 
@@ -238,13 +240,16 @@ def _context(request, report):
 
 
 def report_detail(request, pk):
+    jobs.sweep_if_due()  # a dead worker is found without beat too (jobs.services)
     report = selectors.report_get(user=request.user, pk=pk)
     return render(request, "reports/report_detail.html", _context(request, report))
 
 
 def report_progress(request, pk):
-    """The small polled part of the report page (htmx, every 2 s while unfinished). Reads
-    only: stale reports are swept by beat (reports.sweep_stale_reports), never on a GET."""
+    """The small polled part of the report page (htmx, every 2 s while unfinished). It sweeps
+    (at most every WEL_JOB_SWEEP_EVERY_SECONDS, across processes), so a build whose worker died
+    is queued again or given up even when beat does not run."""
+    jobs.sweep_if_due()
     report = selectors.report_get(user=request.user, pk=pk)
     return render(request, "reports/_progress.html", _context(request, report))
 
@@ -269,9 +274,12 @@ def report_download(request, pk):
     if report.status != Report.Status.DONE or not report.file:
         raise Http404(_("This report has no file (yet)."))
     try:
-        handle = default_storage.open(report.file.name, "rb")
+        data = services.report_file(report=report, by=request.user, request=request)
     except FileNotFoundError as exc:
         raise Http404(_("The report's file is missing. Build the report again.")) from exc
+    except services.ReportFileRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(report)
     audit.record(
         audit.events.REPORT_DOWNLOADED,
         request=request,
@@ -279,5 +287,8 @@ def report_download(request, pk):
         detail={"audience": report.audience},
     )
     return FileResponse(
-        handle, as_attachment=True, filename=report.filename(), content_type="application/pdf"
+        io.BytesIO(data),
+        as_attachment=True,
+        filename=report.filename(),
+        content_type="application/pdf",
     )

@@ -46,6 +46,8 @@ def celery_worker(*, extra_env: dict | None = None, concurrency: int = 1):
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        # Tasks the worker sends itself (a sweep queuing a job again) go to its own queue.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         **(extra_env or {}),
     }
     log = Path(settings.MEDIA_ROOT).parent / f"{queue}.log"

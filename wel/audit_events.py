@@ -66,6 +66,8 @@ PURPOSE_BY_PREFIX: dict[str, str] = {
             "learning",
             "training_session",
             "training",
+            "job",
+            "stored_file",
         ],
         "beheer",
     ),
@@ -477,6 +479,15 @@ SHARED_STEPS_ANSWERED = _type(
     Action.UPDATE,
     "family.invitation",
     _("In their own words: agreements answered"),
+)
+
+# -- background jobs (jobs/services.py, jobs/files.py) -----------------------------------------
+JOB_RETRIED = _type(
+    "job.retried", Action.UPDATE, "", _("Background job queued again after its worker stopped")
+)
+JOB_GIVEN_UP = _type("job.given_up", Action.UPDATE, "", _("Background job given up"))
+STORED_FILE_REFUSED = _type(
+    "stored_file.refused", Action.VIEW, "", _("Uploaded file refused: changed after it was checked")
 )
 
 # -- reports ----------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ def build(world):
         region=world.region_a,
         created_by=world.user("kartrekker_a"),
         filename="lijst.csv",
-        path="imports/none.upload",
         status=ImportJob.Status.DONE,
     )
 

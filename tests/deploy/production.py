@@ -63,6 +63,7 @@ def production_env(*, database_url: str, broker_url: str, static_root: Path, med
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
+        "CACHE_URL": broker_url,  # production refuses a per-process cache
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(media_root),
@@ -125,18 +126,54 @@ class Site:
         )
 
 
+def _start_worker(env: dict[str, str], log: Path, name: str) -> subprocess.Popen:
+    return _start(
+        [sys.executable, "-m", "celery", "-A", "wel", "worker", "-Q",
+         env["CELERY_TASK_DEFAULT_QUEUE"], "-c", "1", "--pool", "prefork", "-l", "info",
+         "--without-mingle", "--without-gossip", "-n", f"{name}@%h"],
+        env,
+        log,
+    )  # fmt: skip
+
+
+def _worker_ready(proc: subprocess.Popen, log: Path) -> None:
+    _wait(proc, log, lambda: "ready." in log.read_text(), "Celery worker")
+
+
+def _start_gunicorn(env: dict[str, str], log: Path, port: int, workers: int) -> subprocess.Popen:
+    return _start(
+        [sys.executable, "-m", "gunicorn", "wel.wsgi:application", "--bind", f"{HOST}:{port}",
+         "--workers", str(workers), "--timeout", "120", "--access-logfile", "-"],
+        env,
+        log,
+    )  # fmt: skip
+
+
+def _gunicorn_ready(proc: subprocess.Popen, log: Path, port: int) -> None:
+    def answers() -> bool:
+        try:
+            return Client(port).get("/health/").status in (200, 503)
+        except OSError:
+            return False
+
+    _wait(proc, log, answers, "gunicorn")
+
+
 @contextmanager
-def production_site(
+def production_instances(
     *,
     database_url: str,
     broker_url: str,
     workdir: Path,
-    gunicorn_workers: int = 2,
+    instances: int = 2,
+    gunicorn_workers: int = 1,
     worker: bool = True,
     **extra_env: str,
 ):
-    """collectstatic, then gunicorn (and a Celery worker on a queue of its own) with production
-    settings. Raises AssertionError with collectstatic's output when that fails."""
+    """collectstatic once, then ``instances`` separate gunicorn servers (each with its own
+    port and processes) and as many Celery workers, all with ONE production environment (one
+    SECRET_KEY, database, broker, cache, media root and queue), as more web hosts behind a
+    load balancer would run. Yields one :class:`Site` per instance."""
     static_root, media_root = workdir / "static", workdir / "media"
     media_root.mkdir(parents=True, exist_ok=True)
     queue = f"wel-prod-{uuid.uuid4().hex[:8]}"
@@ -150,56 +187,51 @@ def production_site(
     )
     done = collectstatic(env)
     assert done.returncode == 0, f"collectstatic failed:\n{done.stdout}\n{done.stderr[-3000:]}"
-    port = free_port()
-    site = Site(base_url=f"http://{HOST}:{port}", port=port, env=env, logs={})
+    sites = []
     with ExitStack() as stack:
-        if worker:
-            site.logs["worker"] = workdir / "worker.log"
-            proc = _start(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "wel",
-                    "worker",
-                    "-Q",
-                    queue,
-                    "-c",
-                    "1",
-                    "--pool",
-                    "prefork",
-                    "-l",
-                    "info",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "-n",
-                    f"{queue}@%h",
-                ],  # fmt: skip
-                env,
-                site.logs["worker"],
+        # Every process starts at once, then each is waited for (the start-up is the slow part).
+        for n in range(instances):
+            suffix = f"-{n + 1}" if instances > 1 else ""
+            port = free_port()
+            site = Site(base_url=f"http://{HOST}:{port}", port=port, env=env, logs={})
+            if worker:
+                site.logs["worker"] = workdir / f"worker{suffix}.log"
+                site.procs["worker"] = _start_worker(env, site.logs["worker"], f"{queue}{suffix}")
+                stack.callback(_stop, site.procs["worker"])
+            site.logs["gunicorn"] = workdir / f"gunicorn{suffix}.log"
+            site.procs["gunicorn"] = _start_gunicorn(
+                env, site.logs["gunicorn"], port, gunicorn_workers
             )
-            site.procs["worker"] = proc
-            stack.callback(_stop, proc)
-            _wait(proc, site.logs["worker"], lambda: "ready." in site.logs["worker"].read_text(),
-                  "Celery worker")  # fmt: skip
-        site.logs["gunicorn"] = workdir / "gunicorn.log"
-        proc = _start(
-            [sys.executable, "-m", "gunicorn", "wel.wsgi:application", "--bind", f"{HOST}:{port}",
-             "--workers", str(gunicorn_workers), "--timeout", "120", "--access-logfile", "-"],
-            env,
-            site.logs["gunicorn"],
-        )  # fmt: skip
-        site.procs["gunicorn"] = proc
-        stack.callback(_stop, proc)
+            stack.callback(_stop, site.procs["gunicorn"])
+            sites.append(site)
+        for site in sites:
+            if worker:
+                _worker_ready(site.procs["worker"], site.logs["worker"])
+            _gunicorn_ready(site.procs["gunicorn"], site.logs["gunicorn"], site.port)
+        yield sites
 
-        def answers() -> bool:
-            try:
-                return site.client().get("/health/").status in (200, 503)
-            except OSError:
-                return False
 
-        _wait(proc, site.logs["gunicorn"], answers, "gunicorn")
+@contextmanager
+def production_site(
+    *,
+    database_url: str,
+    broker_url: str,
+    workdir: Path,
+    gunicorn_workers: int = 2,
+    worker: bool = True,
+    **extra_env: str,
+):
+    """collectstatic, then gunicorn (and a Celery worker on a queue of its own) with production
+    settings. Raises AssertionError with collectstatic's output when that fails."""
+    with production_instances(
+        database_url=database_url,
+        broker_url=broker_url,
+        workdir=workdir,
+        instances=1,
+        gunicorn_workers=gunicorn_workers,
+        worker=worker,
+        **extra_env,
+    ) as (site,):
         yield site
 
 

@@ -21,6 +21,7 @@ from kombu import pools
 
 from cases import importer
 from cases.models import Jeugdige, TimelineEntry
+from jobs import services as jobs
 from regions.models import Phase
 from reports import services
 from reports.models import Report
@@ -136,11 +137,13 @@ def test_broker_down_for_a_phase_report_too(world, client_for, broker_down, comm
     assert Report.objects.get().status == Report.Status.FAILED
 
 
-# -- a worker that dies: heartbeat and sweeper (in beat only) ---------------------------------
+# -- a worker that dies: heartbeat and sweep (jobs.services) ---------------------------------
 def test_sweeper_goes_by_the_heartbeat_not_by_the_start(world, settings):
     # Found: a killed build stayed "running — 10 %" for 16.5 minutes (the sweep waited for the
-    # 15-minute time limit). Now a build without a heartbeat for 3 minutes is failed.
-    settings.WEL_REPORT_STALE_SECONDS = 180
+    # 15-minute time limit). Now a build without a heartbeat for 3 minutes is retried, or given
+    # up when it has no attempts left.
+    settings.WEL_JOB_STALE_SECONDS = 180
+    settings.WEL_JOB_MAX_ATTEMPTS = 2
     now = timezone.now()
     long_but_alive = f.report(
         region=world.region_a,
@@ -153,26 +156,27 @@ def test_sweeper_goes_by_the_heartbeat_not_by_the_start(world, settings):
         status="running",
         started_at=now - timedelta(minutes=4),
         heartbeat_at=now - timedelta(minutes=4),
+        attempts=2,
     )
-    assert services.sweep_stale_reports() == 1
+    assert jobs.sweep().given_up == 1
     long_but_alive.refresh_from_db()
     dead.refresh_from_db()
     assert long_but_alive.status == "running"
     assert dead.status == "failed"
-    assert "no sign of life for 3 minutes" in dead.error and "Try again" in dead.error
+    assert "no sign of life for 3 minutes" in dead.error and "try again" in dead.error
 
 
 def test_the_sweep_runs_in_beat_every_minute_and_finds_a_dead_build_within_minutes():
-    entry = django_settings.CELERY_BEAT_SCHEDULE["reports-sweep-stale"]
-    assert entry["task"] == "reports.sweep_stale_reports"
+    entry = django_settings.CELERY_BEAT_SCHEDULE["jobs-sweep"]
+    assert entry["task"] == "jobs.sweep"
     assert entry["schedule"] <= 60
     # Found within a few minutes: the stale limit plus one sweep interval.
-    assert django_settings.WEL_REPORT_STALE_SECONDS + entry["schedule"] <= 5 * 60
+    assert django_settings.WEL_JOB_STALE_SECONDS + entry["schedule"] <= 5 * 60
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_long_build_keeps_stamping_its_heartbeat(world, settings, monkeypatch):
-    settings.WEL_REPORT_HEARTBEAT_SECONDS = 1
+    settings.WEL_JOB_HEARTBEAT_SECONDS = 1
     report = f.report(region=world.region_a)
     stamps = []
 
@@ -248,6 +252,7 @@ def test_database_error_mid_report_request_leaves_no_report(world):
         services.report_request(
             kind=Report.Kind.REGION_PROGRESS,
             region=world.region_a,
+            audience=Report.Audience.REGIO,
             by=world.user("kartrekker_a"),
         )
     assert not Report.objects.exists()

@@ -7,11 +7,13 @@ from datetime import timedelta
 import pytest
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
+from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from jobs import services as jobs
 from regions.models import Phase
 from reports import documents, services
 from reports.models import Report
@@ -24,7 +26,10 @@ from . import factories as f
 def test_request_queues_after_commit_and_builds(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         report = services.report_request(
-            kind=Report.Kind.REGION_PROGRESS, region=world.region_a, by=world.user("kartrekker_a")
+            kind=Report.Kind.REGION_PROGRESS,
+            region=world.region_a,
+            audience=Report.Audience.REGIO,
+            by=world.user("kartrekker_a"),
         )
         assert Report.objects.get(pk=report.pk).status == Report.Status.QUEUED
     assert len(callbacks) == 1
@@ -142,48 +147,73 @@ def test_transient_errors_are_retried_then_given_up(world, monkeypatch):
 
 
 def test_a_redelivered_report_is_taken_over_but_not_forever(world, settings):
-    settings.WEL_REPORT_MAX_ATTEMPTS = 2
-    report = f.report(region=world.region_a, status="running", attempts=1)
-    build_report.apply(kwargs={"report_id": report.pk})
+    # Redelivered: the same task id as the worker that held it (it died).
+    settings.WEL_JOB_MAX_ATTEMPTS = 2
+    report = f.report(region=world.region_a, status="running", attempts=1, celery_task_id="t1")
+    build_report.apply(kwargs={"report_id": report.pk}, task_id="t1")
     report.refresh_from_db()
     assert report.status == "done" and report.attempts == 2
-    stuck = f.report(region=world.region_b, status="running", attempts=2)
-    build_report.apply(kwargs={"report_id": stuck.pk})
+    stuck = f.report(region=world.region_b, status="running", attempts=2, celery_task_id="t2")
+    build_report.apply(kwargs={"report_id": stuck.pk}, task_id="t2")
     stuck.refresh_from_db()
     assert stuck.status == "failed" and "stopped 2 times" in stuck.error
 
 
-def test_sweeper_fails_reports_whose_worker_died(world, settings):
+def test_a_duplicate_message_leaves_a_live_build_alone(world):
+    now = timezone.now()
+    alive = f.report(
+        region=world.region_a,
+        status="running",
+        attempts=1,
+        celery_task_id="first",
+        started_at=now,
+        heartbeat_at=now,
+    )
+    build_report.apply(kwargs={"report_id": alive.pk}, task_id="second")
+    alive.refresh_from_db()
+    assert (alive.status, alive.attempts, alive.celery_task_id) == ("running", 1, "first")
+
+
+def test_sweeper_retries_reports_whose_worker_died(
+    world, settings, django_capture_on_commit_callbacks
+):
     settings.CELERY_TASK_TIME_LIMIT = 600
     now = timezone.now()
     dead = f.report(region=world.region_a, status="running", started_at=now - timedelta(hours=1))
     alive = f.report(region=world.region_b, status="running", started_at=now)
     lost = f.report(phase=Phase.objects.get(number=1))
     Report.objects.filter(pk=lost.pk).update(created_at=now - timedelta(hours=7))
-    assert services.sweep_stale_reports() == 2
+    with django_capture_on_commit_callbacks() as sent:
+        swept = jobs.sweep()
+    assert (swept.retried, swept.lost) == (1, 1) and len(sent) == 1
     dead.refresh_from_db()
     alive.refresh_from_db()
     lost.refresh_from_db()
-    assert dead.status == "failed" and "worker stopped" in dead.error
+    assert dead.status == "queued" and "worker stopped" in dead.progress_note
     assert alive.status == "running"
     assert lost.status == "failed" and "No worker picked" in lost.error
 
 
-def test_report_pages_never_write_the_sweep_is_beats_job(world, client_for):
-    # Found: the sweep ran on GET (the page and its htmx poll). Sweeps belong to beat.
+def test_report_pages_sweep_without_beat_but_not_on_every_poll(world, client_for):
+    # Found: a killed build was found only when beat ran the sweep. Now the report page and its
+    # poll sweep too, at most every WEL_JOB_SWEEP_EVERY_SECONDS (a shared cache key).
+    cache.delete("jobs:sweep")
     dead = f.report(
         region=world.region_a,
         status="running",
+        attempts=1,
         started_at=timezone.now() - timedelta(hours=2),
     )
     client = client_for("kartrekker_a")
+    assert client.get(reverse("reports:progress", args=[dead.pk])).status_code == 200
+    dead.refresh_from_db()
+    assert dead.status == "queued"
+    Report.objects.filter(pk=dead.pk).update(status="running")
     for name in ("reports:detail", "reports:progress"):
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse(name, args=[dead.pk])).status_code == 200
         writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
         assert not [w for w in writes if "reports_report" in w], writes
-    dead.refresh_from_db()
-    assert dead.status == "running"
 
 
 def test_scheduled_region_reports_every_n_days(world, settings):
@@ -245,7 +275,53 @@ def test_the_beat_schedule_names_registered_tasks(settings):
     names = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
         "reports.queue_scheduled_region_reports",
-        "reports.sweep_stale_reports",
+        "jobs.sweep",
         "reports.send_weekly_digests",
     } <= names
     assert names <= set(app.tasks)
+
+
+def test_the_request_and_retry_services_check_the_actors_scope(world):
+    # Found: only the views checked who may ask for a report; the services took any actor.
+    from wel.access import OutOfScope
+
+    with pytest.raises(OutOfScope):
+        services.report_request(
+            kind=Report.Kind.REGION_PROGRESS,
+            region=world.region_b,
+            audience=Report.Audience.REGIO,
+            by=world.user("kartrekker_a"),
+        )
+    with pytest.raises(OutOfScope):  # an LPA reads the region's reports, asks for none
+        services.report_request(
+            kind=Report.Kind.REGION_PROGRESS,
+            region=world.region_a,
+            audience=Report.Audience.REGIO,
+            by=world.user("lpa_a"),
+        )
+    assert not Report.objects.exists()
+    failed = f.report(region=world.region_b, status="failed", error="x")
+    with pytest.raises(OutOfScope):
+        services.report_retry(report=failed, by=world.user("kartrekker_a"))
+    failed.refresh_from_db()
+    assert failed.status == "failed"
+
+
+def test_a_time_limit_outside_the_build_still_names_the_limit(world, monkeypatch):
+    # The soft limit can strike while the job is claimed (a loaded machine): the reason is the
+    # limit's, not "failed after several attempts".
+    report = f.report(region=world.region_a)
+
+    def slow_claim(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(jobs, "claim", slow_claim)
+    conf = build_report.app.conf
+    saved = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    try:
+        build_report.apply(kwargs={"report_id": report.pk})
+    finally:
+        conf.task_eager_propagates = saved
+    report.refresh_from_db()
+    assert report.status == "failed" and "took longer than the limit" in report.error

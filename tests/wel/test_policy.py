@@ -388,8 +388,6 @@ def policy_world(world):
                 region=region,
                 created_by=users[persona],
                 filename="lijst.csv",
-                path="imports/x",
-                sha256="0" * 64,
             ),
             f"{persona}/{region.code == world.region_a.code and 'A' or 'B'}",
         )

@@ -10,7 +10,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_check(env_overrides: dict) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "wel.settings.production", **env_overrides})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "wel.settings.production",
+            "CACHE_URL": "redis://127.0.0.1:6379/9",
+            **env_overrides,
+        }
+    )
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
@@ -57,3 +63,14 @@ def test_a_malformed_database_url_names_the_variable():
     )
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr or "nonsense" in result.stderr
+
+
+def test_production_refuses_a_cache_of_its_own_per_process():
+    # More than one web process (issue 18 §7): a local-memory cache would count rate limits per
+    # process. Production names the variable instead of starting.
+    for url in ("locmemcache://wel", "dummycache://", "filecache:///tmp/wel-cache"):
+        result = run_check(
+            {"SECRET_KEY": "x" * 64, "ALLOWED_HOSTS": "wel.example", "CACHE_URL": url}
+        )
+        assert result.returncode != 0, url
+        assert "ImproperlyConfigured: CACHE_URL must name a cache shared" in result.stderr

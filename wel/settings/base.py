@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "interviews",
     "family",
     "reports",
+    "jobs",
     "wel.apps.WelAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -263,8 +264,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.queue_scheduled_region_reports",
         "schedule": crontab(hour=5, minute=30),
     },
-    # Every minute, so a build whose worker died is failed within a few minutes (heartbeat).
-    "reports-sweep-stale": {"task": "reports.sweep_stale_reports", "schedule": 60},
+    # Every minute, so a job whose worker died is retried or given up within a few minutes
+    # (heartbeat). Not the only sweep: a starting worker, every claim and the progress pages
+    # sweep too (jobs/services.py), so beat is no single point of failure.
+    "jobs-sweep": {"task": "jobs.sweep", "schedule": 60},
     # Retention (cases/retention.py): closed cases and audit lines past their term, daily.
     "cases-apply-retention": {
         "task": "cases.apply_retention",
@@ -275,18 +278,32 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
 }
-# Reports: the region report rhythm (days), how often a dying worker may be retried, and how
-# long a report may wait in the queue before it is reported as lost.
+# Reports: the region report rhythm (days).
 WEL_REGION_REPORT_EVERY_DAYS = env.int("WEL_REGION_REPORT_EVERY_DAYS", default=21)
-WEL_REPORT_MAX_ATTEMPTS = env.int("WEL_REPORT_MAX_ATTEMPTS", default=5)
-WEL_REPORT_QUEUED_MAX_HOURS = env.int("WEL_REPORT_QUEUED_MAX_HOURS", default=6)
 # Imports: a confirmed import with more new rows than this runs as a Celery job with a
 # progress page instead of inside the web request (docs/cases.md, "The import job").
 WEL_IMPORT_JOB_THRESHOLD = env.int("WEL_IMPORT_JOB_THRESHOLD", default=2000)
-# A building worker stamps its report every WEL_REPORT_HEARTBEAT_SECONDS; the sweeper fails a
-# report without a stamp for WEL_REPORT_STALE_SECONDS (its worker died).
-WEL_REPORT_HEARTBEAT_SECONDS = env.int("WEL_REPORT_HEARTBEAT_SECONDS", default=30)
-WEL_REPORT_STALE_SECONDS = env.int("WEL_REPORT_STALE_SECONDS", default=180)
+# Background jobs (reports, imports; jobs/services.py, docs/operations.md): a working worker
+# stamps its job every WEL_JOB_HEARTBEAT_SECONDS; the sweep queues a job without a stamp for
+# WEL_JOB_STALE_SECONDS again (its worker died), at most WEL_JOB_MAX_ATTEMPTS runs in all, then
+# gives it up with a reason; a job no worker took within WEL_JOB_QUEUED_MAX_HOURS is failed.
+# Pages and claims sweep at most every WEL_JOB_SWEEP_EVERY_SECONDS. (The WEL_REPORT_* names of
+# before are still read.)
+WEL_JOB_HEARTBEAT_SECONDS = env.int(
+    "WEL_JOB_HEARTBEAT_SECONDS", default=env.int("WEL_REPORT_HEARTBEAT_SECONDS", default=30)
+)
+WEL_JOB_STALE_SECONDS = env.int(
+    "WEL_JOB_STALE_SECONDS", default=env.int("WEL_REPORT_STALE_SECONDS", default=180)
+)
+WEL_JOB_MAX_ATTEMPTS = env.int(
+    "WEL_JOB_MAX_ATTEMPTS", default=env.int("WEL_REPORT_MAX_ATTEMPTS", default=5)
+)
+WEL_JOB_QUEUED_MAX_HOURS = env.int(
+    "WEL_JOB_QUEUED_MAX_HOURS", default=env.int("WEL_REPORT_QUEUED_MAX_HOURS", default=6)
+)
+WEL_JOB_SWEEP_EVERY_SECONDS = env.int("WEL_JOB_SWEEP_EVERY_SECONDS", default=30)
+# An import preview's uploaded file is deleted when the preview is abandoned this long.
+WEL_IMPORT_PREVIEW_MINUTES = env.int("WEL_IMPORT_PREVIEW_MINUTES", default=60)
 # Family invitations (docs/family.md): how long a link works, wrong codes before it locks,
 # from which age the young person is invited themself, how long a family session lasts.
 WEL_FAMILY_INVITATION_DAYS = env.int("WEL_FAMILY_INVITATION_DAYS", default=14)
@@ -319,8 +336,10 @@ except ValueError as _exc:
 
 for _name in (
     "WEL_REGION_REPORT_EVERY_DAYS",
-    "WEL_REPORT_MAX_ATTEMPTS",
-    "WEL_REPORT_QUEUED_MAX_HOURS",
+    "WEL_JOB_MAX_ATTEMPTS",
+    "WEL_JOB_QUEUED_MAX_HOURS",
+    "WEL_JOB_SWEEP_EVERY_SECONDS",
+    "WEL_IMPORT_PREVIEW_MINUTES",
     "WEL_PASSWORD_RESET_PER_ADDRESS",
     "WEL_PASSWORD_RESET_PER_CLIENT",
     "WEL_PASSWORD_RESET_WINDOW_MINUTES",
@@ -328,8 +347,8 @@ for _name in (
     "WEL_SESSION_WARNING_SECONDS",
     "WEL_SESSION_MAX_HOURS",
     "WEL_IMPORT_JOB_THRESHOLD",
-    "WEL_REPORT_HEARTBEAT_SECONDS",
-    "WEL_REPORT_STALE_SECONDS",
+    "WEL_JOB_HEARTBEAT_SECONDS",
+    "WEL_JOB_STALE_SECONDS",
     "WEL_FAMILY_INVITATION_DAYS",
     "WEL_FAMILY_CODE_ATTEMPTS",
     "WEL_FAMILY_YOUNG_PERSON_MIN_AGE",
@@ -342,9 +361,9 @@ if WEL_SESSION_WARNING_SECONDS >= WEL_SESSION_IDLE_MINUTES * 60:
         "WEL_SESSION_WARNING_SECONDS must be shorter than WEL_SESSION_IDLE_MINUTES."
     )
 
-if WEL_REPORT_STALE_SECONDS <= 2 * WEL_REPORT_HEARTBEAT_SECONDS:
+if WEL_JOB_STALE_SECONDS <= 2 * WEL_JOB_HEARTBEAT_SECONDS:
     raise ImproperlyConfigured(
-        "WEL_REPORT_STALE_SECONDS must be more than twice WEL_REPORT_HEARTBEAT_SECONDS."
+        "WEL_JOB_STALE_SECONDS must be more than twice WEL_JOB_HEARTBEAT_SECONDS."
     )
 
 # Retention (AVG art. 5(1)(e); docs/security.md): closed cases are destroyed this many years
