@@ -173,6 +173,8 @@ def agenda(request):
     return render(request, "cases/agenda.html", {"agenda": result})
 
 
+@case_worker
+@require_GET
 def team(request):
     """My team: the open cases within the user's scope counted per colleague (issue 21)."""
     return render(request, "cases/team.html", {"rows": selectors.team_overview(user=request.user)})

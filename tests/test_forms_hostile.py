@@ -173,11 +173,15 @@ def fields_of(form_or_formset) -> dict[str, tuple]:
 
 
 def snapshot() -> dict[str, str]:
-    """A fingerprint of every row of the product's tables (the audit log excepted: refusals are
-    audited on purpose)."""
+    """A fingerprint of every row of the product's tables (the audit log and the processing log
+    excepted: refusals are audited on purpose, and showing a form again with its errors is a
+    processing of the child's data)."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label not in PROJECT_APPS or model._meta.model_name == "auditevent":
+        if model._meta.app_label not in PROJECT_APPS or model._meta.model_name in (
+            "auditevent",
+            "processingrecord",
+        ):
             continue
         values = list(model.objects.order_by("pk").values_list())
         rows[model._meta.label] = hashlib.sha256(repr(values).encode()).hexdigest()
