@@ -123,17 +123,17 @@ def test_phase_report_is_aggregate_only(figures, world):
 
 
 def test_phase_report_reports_progress_per_region(figures, world, monkeypatch):
-    from reports import services
+    from jobs import services as jobs
 
     seen = []
-    original = services._set
+    original = jobs.progress
 
-    def spy(report_id, **fields):
-        if "progress_note" in fields:
-            seen.append(fields["progress_note"])
-        return original(report_id, **fields)
+    def spy(model, job_id, percent, note=""):
+        if note:
+            seen.append(note)
+        return original(model, job_id, percent, note)
 
-    monkeypatch.setattr(services, "_set", spy)
+    monkeypatch.setattr(jobs, "progress", spy)
     build(phase=Phase.objects.get(number=1))
     # one note per region (the notes are in Dutch, like the report): "Regio 1 van 2: …"
     per_region = [n for n in seen if n.endswith((world.region_a.name, world.region_b.name))]
