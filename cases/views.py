@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import tempfile
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -200,23 +201,34 @@ def export(request):
         query = request.GET.copy()
         query.pop("format", None)
         return redirect(f"{reverse('cases:list')}?{query.urlencode()}")
-    rows = exporter.export_rows(case_filter.qs)
-    if fmt == "xlsx":
-        body = exporter.export_xlsx(rows)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        body = exporter.export_csv(rows)
-        content_type = "text/csv; charset=utf-8"
     filters = {k: v for k, v in request.GET.items() if k not in ("format", "page") and v}
-    audit.record(
+    # The audit event first (one line, with the count); the processing log's line per child is
+    # written chunk by chunk just before that chunk's rows leave (StreamedAction).
+    entry = audit.record(
         audit.events.CASE_LIST_EXPORTED,
         request=request,
         detail={"format": fmt, "filters": filters, "rows": total},
-        subjects=case_filter.qs.values_list("pk", flat=True),
     )
+    log = processing_log.StreamedAction(entry, audit.events.CASE_LIST_EXPORTED)
+    rows = exporter.export_rows(case_filter.qs)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="jeugdigen-{stamp}.{fmt}"'
+    filename = f"jeugdigen-{stamp}.{fmt}"
+    if fmt == "xlsx":
+        # Written row by row to a temporary file (never the whole workbook in memory), then
+        # sent from it; the file disappears when the response closes it.
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - the FileResponse closes it
+        exporter.write_xlsx(rows, out, on_chunk=log.add)
+        out.seek(0)
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(
+        exporter.stream_csv(rows, on_chunk=log.add), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -241,14 +241,38 @@ def retry(model: type[Job], job_id: int) -> Job | None:
     return model.objects.get(pk=job_id) if changed else None
 
 
+def _run_in_thread(task, kwargs: dict) -> None:
+    try:
+        task.apply(kwargs=kwargs)
+    except Exception:  # noqa: BLE001 - the job records its own failure; nobody waits for this
+        log.exception("task %s %s failed in its thread", task.name, kwargs)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def dispatch(task, **kwargs) -> None:
+    """Start ``task`` with ``kwargs``: through the broker when there is one; without a broker
+    (``make run``: tasks run in-process) in a thread of its own when
+    ``WEL_EAGER_TASKS_IN_THREAD`` is on, so the request that asked for a report or an import
+    answers at once and its page shows the progress, as with a worker (issue 23: a PDF request
+    held the browser for 5–8 s). The tests keep eager tasks in the request (the setting off)
+    so that they can see the result. Raises what ``apply_async`` raises when the broker cannot
+    be reached."""
+    if settings.CELERY_TASK_ALWAYS_EAGER and settings.WEL_EAGER_TASKS_IN_THREAD:
+        threading.Thread(
+            target=_run_in_thread, args=(task, kwargs), name=f"eager-{task.name}", daemon=True
+        ).start()
+        return
+    task.apply_async(kwargs=kwargs)
+
+
 def send(model: type[Job], job_id: int) -> None:
-    """Send the job's task once the transaction commits."""
+    """Send the job's task once the transaction commits (:func:`dispatch`)."""
     from celery import current_app
 
     def go() -> None:
         try:
-            task = current_app.tasks[model.job_task]  # (eager without a broker, as .delay)
-            task.apply_async(kwargs={model.job_task_kwarg: job_id})
+            dispatch(current_app.tasks[model.job_task], **{model.job_task_kwarg: job_id})
         except Exception:  # noqa: BLE001 - the broker is away: the next sweep fails it in time
             log.exception("job %s %s: the task could not be sent", model.__name__, job_id)
 

@@ -61,7 +61,7 @@ def _send(report_id: int) -> None:
     from .tasks import build_report
 
     try:
-        build_report.delay(report_id=report_id)
+        jobs.dispatch(build_report, report_id=report_id)
     except BROKER_ERRORS:
         log.exception("report %s: the broker is unreachable, the build was not queued", report_id)
         jobs.fail(

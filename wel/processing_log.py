@@ -159,48 +159,98 @@ def _status(entry: AuditEvent) -> str:
     return ProcessingRecord.Status.UNSET
 
 
-def write(entry: AuditEvent, event_type, subjects: list[int]) -> list[ProcessingRecord]:
-    """The lines of one audit event about ``subjects`` (jeugdige ids); called by
-    :func:`wel.audit.record` inside its transaction. Raises when a line is not confirmed."""
-    if not subjects:
-        return []
+def _common(entry: AuditEvent, event_type) -> dict:
     running = current() or new_trace()
     now = timezone.now()
-    start = min(running.started_at, now)
-    status = _status(entry)
-    common = {
+    return {
         "trace_id": running.trace_hex,
         "name": _name(event_type),
-        "status": status,
-        "start_time": start,
+        "status": _status(entry),
+        "start_time": min(running.started_at, now),
         "end_time": now,
         "processing_activity_id": settings.WEL_PROCESSING_ACTIVITIES[event_type.purpose],
         "purpose": event_type.purpose,
         "audit_event_id": entry.pk,
         "event_type": event_type.code,
     }
-    parent = otel_trace.format_span_id(running.parent_span_id) if running.parent_span_id else ""
+
+
+def _parent_span(running: Trace | None) -> str:
+    if running is None or not running.parent_span_id:
+        return ""
+    return otel_trace.format_span_id(running.parent_span_id)
+
+
+def _child_lines(common: dict, parent: str, subjects: Iterable[int]) -> list[ProcessingRecord]:
+    return [
+        ProcessingRecord(
+            span_id=new_span_id(),
+            parent_span_id=parent,
+            jeugdige_id=jeugdige_id,
+            data_subject_id=data_subject_id(jeugdige_id),
+            data_subject_id_type=DATA_SUBJECT_ID_TYPE,
+            **common,
+        )
+        for jeugdige_id in subjects
+    ]
+
+
+def _confirmed(entry: AuditEvent, lines: list[ProcessingRecord]) -> list[ProcessingRecord]:
+    written = ProcessingRecord.objects.bulk_create(lines)
+    if len(written) != len(lines) or any(line.pk is None for line in written):
+        raise ProcessingLogNotWritten(f"{entry.event_type}: {len(lines)} lines not confirmed")
+    return written
+
+
+def write(entry: AuditEvent, event_type, subjects: list[int]) -> list[ProcessingRecord]:
+    """The lines of one audit event about ``subjects`` (jeugdige ids); called by
+    :func:`wel.audit.record` inside its transaction. Raises when a line is not confirmed."""
+    if not subjects:
+        return []
+    common = _common(entry, event_type)
+    parent = _parent_span(current())
     lines = []
     if len(subjects) > 1:
         # One action, several children: the action itself, then a child action per child.
         action_span = new_span_id()
         lines.append(ProcessingRecord(span_id=action_span, parent_span_id=parent, **common))
         parent = action_span
-    for jeugdige_id in subjects:
-        lines.append(
-            ProcessingRecord(
-                span_id=new_span_id(),
-                parent_span_id=parent,
-                jeugdige_id=jeugdige_id,
-                data_subject_id=data_subject_id(jeugdige_id),
-                data_subject_id_type=DATA_SUBJECT_ID_TYPE,
-                **common,
-            )
+    lines += _child_lines(common, parent, subjects)
+    return _confirmed(entry, lines)
+
+
+class StreamedAction:
+    """The lines of one action whose children are known only while it runs: a streamed export
+    of 100,000 cases logs each chunk's children just before that chunk's rows leave, rather
+    than all of them before the first byte (which took seconds and held every line in memory).
+
+    ``StreamedAction(entry, event_type)`` writes the action's own line at once (no data
+    subject); each :meth:`add` writes and confirms one child line per jeugdige id under it, in
+    its own statement, and raises :class:`ProcessingLogNotWritten` when a line is not confirmed
+    — the caller stops sending (the rows of that chunk never leave). The standard's "for every
+    data subject a separate log line" holds for every row that was sent; a download broken off
+    halfway has logged exactly the children whose rows were sent, and at most one chunk more.
+    """
+
+    def __init__(self, entry: AuditEvent, event_type) -> None:
+        self.entry = entry
+        self.common = _common(entry, event_type)
+        self.span_id = new_span_id()
+        self.count = 0
+        _confirmed(
+            entry,
+            [
+                ProcessingRecord(
+                    span_id=self.span_id, parent_span_id=_parent_span(current()), **self.common
+                )
+            ],
         )
-    written = ProcessingRecord.objects.bulk_create(lines)
-    if len(written) != len(lines) or any(line.pk is None for line in written):
-        raise ProcessingLogNotWritten(f"{entry.event_type}: {len(lines)} lines not confirmed")
-    return written
+
+    def add(self, subjects: Iterable[int]) -> None:
+        lines = _child_lines(self.common, self.span_id, subjects)
+        if lines:
+            _confirmed(self.entry, lines)
+            self.count += len(lines)
 
 
 # -- the standard's shape ---------------------------------------------------------------------

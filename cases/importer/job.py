@@ -45,7 +45,7 @@ def import_job_create(
         ignore_columns=list(ignore_columns),
         decisions=dict(decisions or {}),
     )
-    transaction.on_commit(lambda: run_import_job.delay(job_id=job.pk))
+    transaction.on_commit(lambda: jobs.dispatch(run_import_job, job_id=job.pk))
     return job
 
 

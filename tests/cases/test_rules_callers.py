@@ -105,7 +105,7 @@ def test_create_view_sets_the_renewal_and_records_the_expert(world, client_for):
     page = client.get(j.get_absolute_url()).content.decode()
     assert "Psychologist" in page
     export = client_for("kartrekker_a").get(reverse("cases:export"), {"format": "csv"})
-    text = export.content.decode("utf-8-sig")
+    text = export.getvalue().decode("utf-8-sig")
     assert "Statement by" in text.splitlines()[0] and "Psychologist" in text
 
 

@@ -117,6 +117,7 @@ def test_one_action_on_three_children_writes_three_lines_with_one_trace(world, c
     cases = [make_jeugdige(world, given_name=name) for name in ("Anna", "Bram", "Cas")]
     response = client_for("kartrekker_a").get(reverse("cases:export"))
     assert response.status_code == 200
+    response.getvalue()  # streamed: each chunk's lines are written as it is sent
     event = AuditEvent.objects.get(event_type="case_list.exported")
     lines = list(ProcessingRecord.objects.filter(audit_event_id=event.pk))
     per_child = [line for line in lines if line.jeugdige_id is not None]

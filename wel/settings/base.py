@@ -247,6 +247,10 @@ DEFAULT_FROM_EMAIL = env(
 # Celery: without a broker, tasks run in-process (eager), so `make run` needs no Redis.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Without a broker, a report or an import runs in a thread of the web process rather than in
+# the request that asked for it: the page answers at once and shows the progress
+# (jobs.services.dispatch). Only for `make run`; production has a broker and workers.
+WEL_EAGER_TASKS_IN_THREAD = env.bool("WEL_EAGER_TASKS_IN_THREAD", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)
 CELERY_TASK_ACKS_LATE = True

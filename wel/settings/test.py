@@ -13,6 +13,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "test-media")
 DEBUG = False
 # Unit tests call tasks in-process; the real-worker tests start their own worker process.
 CELERY_TASK_ALWAYS_EAGER = True
+# ... and in the request itself, so a test sees the result (tests/jobs/test_dispatch.py turns
+# the thread on to test it).
+WEL_EAGER_TASKS_IN_THREAD = False
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = None  # tests serve static files through the finders, nothing is collected
 WHITENOISE_USE_FINDERS = True
