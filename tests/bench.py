@@ -12,6 +12,8 @@ and raw-SQL floor) on 127.0.0.1, seeds the database once (``seed_demo --scale``,
   and the Django process's CPU time per request (in-process, median of BENCH_CPU_ROUNDS): on a
   shared, overloaded machine wall-clock times mostly measure the queue for a core, CPU time
   does not;
+- the exports (issue 23): the case list's CSV of the whole region over HTTP, the time to its
+  first byte and the serving gunicorn worker's peak memory above its memory before (/proc);
 - the case list against Django's admin changelist (same rows, 25) and the floor (a count and
   25 rows in raw SQL, a bare template) as interleaved triples, with the median of the ratios;
 
@@ -23,7 +25,7 @@ interleave pairs of pages, and would add its CPU to what is measured.
 Environment: DATABASE_URL (PostgreSQL; default postgres://postgres@127.0.0.1:5432/wel_bench),
 BENCH_PORTS (default 8190-8199), BENCH_SCALE (100000), BENCH_ROUNDS (30), BENCH_PAIRS (30),
 BENCH_SATURATE_SECONDS (8), BENCH_THINK_SECONDS (40), BENCH_ONLY (comma-separated parts:
-single,compare,saturate,think). Results are written down in docs/benchmarks.md.
+single,compare,saturate,think,exports,cpu). Results are written down in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -164,6 +166,84 @@ class Http:
         finally:
             conn.close()
         return status, (time.perf_counter() - started) * 1000
+
+    def download(self, email: str, path: str) -> tuple[int, float, float, int]:
+        """(status, ms to the first body byte, ms to the last, bytes) of one download."""
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=300)
+        try:
+            conn.request(
+                "GET",
+                path,
+                headers={
+                    "Host": HOST,
+                    "X-Forwarded-Proto": "https",
+                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[email]}",
+                },
+            )
+            response = conn.getresponse()
+            size = len(response.read(1))
+            first = (time.perf_counter() - started) * 1000
+            while chunk := response.read(1 << 16):
+                size += len(chunk)
+            return response.status, first, (time.perf_counter() - started) * 1000, size
+        finally:
+            conn.close()
+
+
+def worker_memory(master_pid: int) -> dict[int, tuple[int, int]]:
+    """{pid: (current RSS, peak RSS)} in kB of the gunicorn master's workers (/proc)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master_pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        values = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        found[int(stat.parent.name)] = (
+            int(values["VmRSS"].split()[0]),
+            int(values["VmHWM"].split()[0]),
+        )
+    return found
+
+
+# The exports of issue 23 (the kartrekker's whole region, 100,000 rows at BENCH_SCALE): the first
+# byte within 300 ms, the serving worker's peak memory at most 50 MB above its memory before.
+EXPORTS = [
+    (KARTREKKER, "/jeugdigen/export/?format=csv", "case list export, CSV (whole region)"),
+]
+TARGET_FIRST_BYTE_MS, TARGET_EXPORT_GROWTH_MB = 300.0, 50.0
+
+
+def exports(http_: Http, master_pid: int, rounds: int = 3) -> list[str]:
+    failed = []
+    print(f"\nexports, {rounds} rounds (load {os.getloadavg()[0]:.1f})")
+    print(f"{'export':40} {'first byte ms':>14} {'total ms':>9} {'MB':>7} {'peak growth MB':>15}")
+    for email, path, label in EXPORTS:
+        firsts, totals, growths, size = [], [], [], 0
+        for _ in range(rounds):
+            before = worker_memory(master_pid)
+            status, first, total, size = http_.download(email, path)
+            after = worker_memory(master_pid)
+            assert status == 200, (path, status)
+            growths.append(
+                max(after[pid][1] - before[pid][0] for pid in before if pid in after) / 1024
+            )
+            firsts.append(first)
+            totals.append(total)
+        first, growth = statistics.median(firsts), max(growths)
+        print(
+            f"{label:40} {first:14.0f} {statistics.median(totals):9.0f} {size / 1e6:7.1f} "
+            f"{growth:15.1f}   (first byte {min(firsts):.0f}–{max(firsts):.0f} ms)"
+        )
+        if first > TARGET_FIRST_BYTE_MS:
+            failed.append(f"{label}: first byte {first:.0f} ms > {TARGET_FIRST_BYTE_MS:.0f}")
+        if growth > TARGET_EXPORT_GROWTH_MB:
+            failed.append(f"{label}: memory growth {growth:.0f} MB > {TARGET_EXPORT_GROWTH_MB:.0f}")
+    return failed
 
 
 def ensure_database() -> None:
@@ -416,6 +496,8 @@ def main() -> int:
                 print(f"{page[2]:40} {rps:8.1f} req/s {n:6d} requests {errors:4d} errors")
                 if page is MAIN[0] and (rps < TARGET_RPS or errors):
                     failed.append(f"case list saturated {rps:.1f} req/s, {errors} errors")
+        if not ONLY or "exports" in ONLY:
+            failed += exports(http_, proc.pid)
         if not ONLY or "think" in ONLY:
             think, errors = think_time(http_, MAIN)
             print(f"\n16 users, 1–3 s think time, {THINK_SECONDS:.0f} s (load "

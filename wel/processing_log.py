@@ -18,6 +18,7 @@ transaction. No sampling: every event is written.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.http import StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -195,18 +197,61 @@ def _child_lines(common: dict, parent: str, subjects: Iterable[int]) -> list[Pro
     ]
 
 
-def _confirmed(entry: AuditEvent, lines: list[ProcessingRecord]) -> list[ProcessingRecord]:
-    written = ProcessingRecord.objects.bulk_create(lines)
-    if len(written) != len(lines) or any(line.pk is None for line in written):
+# Above this many lines, PostgreSQL gets them by COPY rather than INSERT: a streamed export or
+# an import of 20,000 rows writes a line per child, and COPY writes them several times faster.
+COPY_FROM = 200
+
+
+def _copy_value(value) -> str:
+    """One value in COPY's text format: ``\\N`` for NULL, backslash, tab and line breaks
+    escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
+
+
+def _copy(lines: list[ProcessingRecord]) -> int:
+    """Write ``lines`` with one COPY statement; the number of rows PostgreSQL confirms."""
+    fields = [f for f in ProcessingRecord._meta.concrete_fields if not f.primary_key]
+    body = io.StringIO()
+    for line in lines:
+        body.write("\t".join(_copy_value(f.value_from_object(line)) for f in fields))
+        body.write("\n")
+    body.seek(0)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    table = connection.ops.quote_name(ProcessingRecord._meta.db_table)
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", body)
+        return cursor.cursor.rowcount
+
+
+def _confirmed(entry: AuditEvent, lines: list[ProcessingRecord]) -> int:
+    """Write ``lines`` and return how many; raises :class:`ProcessingLogNotWritten` unless the
+    database confirmed every one (INSERT … RETURNING ids, or COPY's row count)."""
+    if connection.vendor == "postgresql" and len(lines) >= COPY_FROM:
+        written = _copy(lines)
+    else:
+        created = ProcessingRecord.objects.bulk_create(lines)
+        written = sum(1 for line in created if line.pk is not None)
+    if written != len(lines):
         raise ProcessingLogNotWritten(f"{entry.event_type}: {len(lines)} lines not confirmed")
     return written
 
 
-def write(entry: AuditEvent, event_type, subjects: list[int]) -> list[ProcessingRecord]:
+def write(entry: AuditEvent, event_type, subjects: list[int]) -> int:
     """The lines of one audit event about ``subjects`` (jeugdige ids); called by
-    :func:`wel.audit.record` inside its transaction. Raises when a line is not confirmed."""
+    :func:`wel.audit.record` inside its transaction. Returns the number of lines written;
+    raises :class:`ProcessingLogNotWritten` when a line is not confirmed."""
     if not subjects:
-        return []
+        return 0
     common = _common(entry, event_type)
     parent = _parent_span(current())
     lines = []

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.cases.factories import make_jeugdige
 from tests.conftest import need_services
@@ -412,3 +413,50 @@ def test_a_refusal_is_unset_not_ok(world, client_for):
     )
     line = ProcessingRecord.objects.get(event_type="access.refused", jeugdige_id=case.pk)
     assert line.status == "Unset"
+
+
+# -- COPY for many lines (issue 23) --------------------------------------------------------------
+LINE_FIELDS = [f.name for f in ProcessingRecord._meta.concrete_fields if not f.primary_key]
+
+
+@pytest.mark.parametrize("count", [processing_log.COPY_FROM - 1, processing_log.COPY_FROM])
+def test_many_lines_are_written_and_confirmed_alike_by_insert_and_by_copy(world, count):
+    """Below COPY_FROM lines the log INSERTs, from it on PostgreSQL COPYs: both write the same
+    lines and confirm each one."""
+    case = make_jeugdige(world)
+    entry = audit.record(audit.events.CASE_LIST_EXPORTED, user=world.user("kartrekker_a"))
+    action = processing_log.StreamedAction(entry, audit.events.CASE_LIST_EXPORTED)
+    action.add([case.pk] * count)
+    lines = ProcessingRecord.objects.filter(audit_event_id=entry.pk).exclude(jeugdige_id=None)
+    assert lines.count() == count == action.count
+    assert {line.parent_span_id for line in lines} == {action.span_id}
+    assert {line.data_subject_id for line in lines} == {processing_log.data_subject_id(case.pk)}
+
+
+@pytest.mark.parametrize(
+    "text", ["tab\there", "back\\slash", "new\nline\r", "\\N", "€ ünïcode", "", "quote\"'"]
+)
+def test_copy_writes_any_text_as_insert_would(world, monkeypatch, text):
+    need_services(postgres=True)
+    monkeypatch.setattr(processing_log, "COPY_FROM", 1)
+    entry = audit.record(audit.events.CASE_LIST_EXPORTED, user=world.user("kartrekker_a"))
+    line = ProcessingRecord(
+        trace_id="4bf92f3577b34da6a3ce929d0e0e4736",
+        span_id="00f067aa0ba902b7",
+        parent_span_id="",
+        name=text,
+        status="Ok",
+        start_time=timezone.now(),
+        end_time=timezone.now(),
+        processing_activity_id=text,
+        purpose="casusregie",
+        data_subject_id=text,
+        data_subject_id_type="",
+        jeugdige_id=None,
+        audit_event_id=entry.pk,
+        event_type="case_list.exported",
+    )
+    assert processing_log._confirmed(entry, [line]) == 1
+    (stored,) = ProcessingRecord.objects.filter(audit_event_id=entry.pk, span_id=line.span_id)
+    for field in LINE_FIELDS:
+        assert getattr(stored, field) == getattr(line, field), field
