@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from wel.access import Scope, scope_for
 
-from . import metrics, release
+from . import metrics, release, snapshot
 from .charts import chart_for
 from .html import table_body
 from .models import Report
@@ -121,7 +121,9 @@ def national_release(*, start: date, end: date) -> release.Protected:
     return release.national(metrics.Span.for_regions(None, start, end))
 
 
-def region_key_figures(protected: release.Protected, code: str, name: str) -> Table:
+def region_key_figures(
+    protected: release.Protected | snapshot.Snapshot, code: str, name: str
+) -> Table:
     """A region's row of the release's key figures as a table of its own: the same cells,
     the same marks (a view of the release, not a new figure)."""
     per_region = protected.tables["regions"]
@@ -149,10 +151,10 @@ def national_region_tables(*, region: Region) -> list[Table]:
     from .services import standard_period
 
     start, end = standard_period()
-    protected = national_release(start=start, end=end)
+    found = snapshot.national(start=start, end=end)
     span = metrics.Span.for_regions([region.pk], start, end)
     return [
-        region_key_figures(protected, region.code, region.name),
+        region_key_figures(found, region.code, region.name),
         metrics.moreel_beraad_held(span),
     ]
 
@@ -175,15 +177,23 @@ def national_tables(*, start: date, end: date, only: str | None = None) -> list[
     """The national dashboard's tables: the protected release and the tables that are not
     about children (``only``: the table with that key, an export — the same protected cells
     as on the page)."""
+    return national_snapshot(start=start, end=end, only=only)[0]
+
+
+def national_snapshot(
+    *, start: date, end: date, only: str | None = None
+) -> tuple[list[Table], snapshot.Snapshot]:
+    """:func:`national_tables` and the snapshot of the release they show (reports.snapshot:
+    its moment, and whether it is of the current counts)."""
     span = metrics.Span.for_regions(None, start, end)
-    protected = national_release(start=start, end=end)
+    found = snapshot.national(start=start, end=end)
     extra = {"rollout": metrics.rollout, "national_agenda": metrics.national_obstacle_agenda}
     tables = []
     for key in NATIONAL_ORDER:
         if only is not None and key != only:
             continue
-        tables.append(extra[key](span) if key in extra else protected.tables[key])
-    return tables
+        tables.append(extra[key](span) if key in extra else found.tables[key])
+    return tables, found
 
 
 def shown(tables: list[Table]) -> list[Shown]:

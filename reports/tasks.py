@@ -59,3 +59,14 @@ def send_weekly_digests() -> int:
     from .digest import send_digests
 
     return send_digests()
+
+
+@shared_task(name="reports.make_national_snapshot")
+def make_national_snapshot(*, start: str, end: str, language: str) -> str:
+    """Make the national dashboard's snapshot of the current counts (reports.snapshot)."""
+    from datetime import date
+
+    from .snapshot import make
+
+    snapshot = make(start=date.fromisoformat(start), end=date.fromisoformat(end), language=language)
+    return snapshot.made_at.isoformat()

@@ -99,7 +99,7 @@ def _export_base(name: str, **kwargs) -> str:
 @landelijk
 def national_dashboard(request):
     form, start, end = _period(request, fixed=True)
-    tables = selectors.national_tables(start=start, end=end)
+    tables, snapshot = selectors.national_snapshot(start=start, end=end)
     figures = selectors.shown(tables)
     export_url = _export_base("reports:national_export")
     phase_form = PhaseReportForm(initial={"start": start, "end": end})
@@ -114,6 +114,7 @@ def national_dashboard(request):
             "end": end,
             "figures": figures,
             "figures_html": figure_sections(figures, export_url=export_url, query=""),
+            "snapshot": snapshot,
             "phase_form": phase_form,
             "query": "",
             "export_url": export_url,

@@ -14,6 +14,7 @@ and raw-SQL floor) on 127.0.0.1, seeds the database once (``seed_demo --scale``,
   does not;
 - the exports (issue 23): the case list's CSV of the whole region over HTTP, the time to its
   first byte and the serving gunicorn worker's peak memory above its memory before (/proc);
+- the national dashboard's first view after a write (a case's focus flag toggled);
 - the case list against Django's admin changelist (same rows, 25) and the floor (a count and
   25 rows in raw SQL, a bare template) as interleaved triples, with the median of the ratios;
 
@@ -25,7 +26,8 @@ interleave pairs of pages, and would add its CPU to what is measured.
 Environment: DATABASE_URL (PostgreSQL; default postgres://postgres@127.0.0.1:5432/wel_bench),
 BENCH_PORTS (default 8190-8199), BENCH_SCALE (100000), BENCH_ROUNDS (30), BENCH_PAIRS (30),
 BENCH_SATURATE_SECONDS (8), BENCH_THINK_SECONDS (40), BENCH_ONLY (comma-separated parts:
-single,compare,saturate,think,exports,cpu). Results are written down in docs/benchmarks.md.
+single,compare,saturate,think,exports,afterwrite,cpu). Results are written down in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -167,6 +169,22 @@ class Http:
             conn.close()
         return status, (time.perf_counter() - started) * 1000
 
+    def body(self, email: str, path: str, timeout: float = 60) -> bytes:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            conn.request(
+                "GET",
+                path,
+                headers={
+                    "Host": HOST,
+                    "X-Forwarded-Proto": "https",
+                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[email]}",
+                },
+            )
+            return conn.getresponse().read()
+        finally:
+            conn.close()
+
     def download(self, email: str, path: str) -> tuple[int, float, float, int]:
         """(status, ms to the first body byte, ms to the last, bytes) of one download."""
         started = time.perf_counter()
@@ -216,6 +234,44 @@ EXPORTS = [
     (KARTREKKER, "/jeugdigen/export/?format=csv", "case list export, CSV (whole region)"),
 ]
 TARGET_FIRST_BYTE_MS, TARGET_EXPORT_GROWTH_MB = 300.0, 50.0
+
+
+TARGET_AFTER_WRITE_MS = 150.0
+
+
+def after_write(http_: Http, rounds: int = 3) -> list[str]:
+    """The national dashboard's first view after a write (issue 23: ≤ 150 ms): a case's focus
+    flag toggled (the counts change), then one view, timed; then the views until the new
+    snapshot is served, before the next round. The flag is set back at the end."""
+    from cases.models import Jeugdige
+
+    email, path, label = MAIN[4]
+    case = Jeugdige.objects.filter(region__code="VO2202").order_by("pk").first()
+    original = case.is_focus
+    firsts, made = [], []
+    http_.body(email, path, timeout=600)  # the first snapshot of this process's counts
+    try:
+        for i in range(rounds):
+            http_.get(email, path)
+            Jeugdige.objects.filter(pk=case.pk).update(is_focus=(original + i + 1) % 2 == 1)
+            status, ms = http_.get(email, path)
+            assert status == 200
+            firsts.append(ms)
+            started = time.perf_counter()
+            while b'data-snapshot="older"' in http_.body(email, path):
+                time.sleep(0.25)
+            made.append(time.perf_counter() - started)
+    finally:
+        Jeugdige.objects.filter(pk=case.pk).update(is_focus=original)
+        connection.close()
+    first = statistics.median(firsts)
+    print(f"\nnational dashboard, first view after a write, {rounds} rounds (load "
+          f"{os.getloadavg()[0]:.1f})")  # fmt: skip
+    print(f"{label:40} {first:10.1f} ms (each: {', '.join(f'{m:.0f}' for m in firsts)}); the new "
+          f"snapshot served after {', '.join(f'{m:.1f}' for m in made)} s")  # fmt: skip
+    if first > TARGET_AFTER_WRITE_MS:
+        return [f"{label}: first view after a write {first:.0f} ms > {TARGET_AFTER_WRITE_MS:.0f}"]
+    return []
 
 
 def exports(http_: Http, master_pid: int, rounds: int = 3) -> list[str]:
@@ -498,6 +554,8 @@ def main() -> int:
                     failed.append(f"case list saturated {rps:.1f} req/s, {errors} errors")
         if not ONLY or "exports" in ONLY:
             failed += exports(http_, proc.pid)
+        if not ONLY or "afterwrite" in ONLY:
+            failed += after_write(http_)
         if not ONLY or "think" in ONLY:
             think, errors = think_time(http_, MAIN)
             print(f"\n16 users, 1–3 s think time, {THINK_SECONDS:.0f} s (load "

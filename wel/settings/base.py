@@ -250,6 +250,10 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Without a broker, a report or an import runs in a thread of the web process rather than in
 # the request that asked for it: the page answers at once and shows the progress
 # (jobs.services.dispatch). Only for `make run`; production has a broker and workers.
+# The national dashboard after a change in the counts: the last snapshot is served at once
+# (marked with its moment) while a task protects the new figures, for at most this many seconds
+# before a view makes them itself (reports/snapshot.py). 0: always made in the request.
+WEL_NATIONAL_STALE_SECONDS = env.int("WEL_NATIONAL_STALE_SECONDS", default=120)
 WEL_EAGER_TASKS_IN_THREAD = env.bool("WEL_EAGER_TASKS_IN_THREAD", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=None)

@@ -16,6 +16,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # ... and in the request itself, so a test sees the result (tests/jobs/test_dispatch.py turns
 # the thread on to test it).
 WEL_EAGER_TASKS_IN_THREAD = False
+# The national figures are made in the request, so a test sees them after its writes
+# (tests/reports/test_snapshot.py turns the stale snapshot on).
+WEL_NATIONAL_STALE_SECONDS = 0
 SECURE_SSL_REDIRECT = False
 STATIC_ROOT = None  # tests serve static files through the finders, nothing is collected
 WHITENOISE_USE_FINDERS = True

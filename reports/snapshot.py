@@ -1,0 +1,114 @@
+"""The national release's protected tables as one snapshot in the shared cache, served at once.
+
+Protecting the national release (:mod:`reports.release`: the linear programs of every hidden
+cell) takes seconds after a change in the counts (1.6–3.5 s of CPU on 100,000 cases), and it
+was done by the first national view after every write (issue 23: that view must answer within
+150 ms). A **snapshot** is the release's protected tables, stored in the shared cache under the
+counts they were made of; every table of the release on the page and in its exports comes from
+one snapshot. The lists that are not about children (the rollout, the national obstacle agenda)
+are read live by the view, as before.
+
+A view collects the counts (a few queries) and looks for their snapshot:
+
+- found: served (every process and every worker shares it);
+- not found, but the last snapshot is there and ``WEL_NATIONAL_STALE_SECONDS`` is on: the last
+  snapshot is served at once, marked with the moment it was made ("stand van"), and a task
+  makes the new one (one at a time per period and language: a flag in the cache for that many
+  seconds; after it, the next view asks again);
+- otherwise: made in the request, stored and served.
+
+The cache holds only what national roles may see: the protected tables, never the exact
+release. An older snapshot is the whole release as the page showed it a moment ago: nothing a
+reader could not have seen by looking twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language, override
+
+from . import metrics, release
+from .tables import Table
+
+KEEP_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The release's protected tables (key → table) and when they were made; ``current`` is
+    false when the counts have changed since (a newer snapshot is being made)."""
+
+    tables: dict[str, Table]
+    made_at: datetime
+    current: bool = True
+
+
+def _keys(start: date, end: date, language: str, counts: release.Counts | None = None):
+    base = f"reports:national:{language}:{start.isoformat()}:{end.isoformat()}"
+    if counts is None:
+        return base
+    fingerprint = hashlib.sha256(
+        repr((counts.regions, counts.months, counts.period, counts.values, counts.beraad)).encode()
+    ).hexdigest()
+    return f"{base}:{fingerprint}"
+
+
+def _make(counts: release.Counts) -> Snapshot:
+    return Snapshot(tables=dict(release._cached(counts).tables), made_at=timezone.now())
+
+
+def _store(start: date, end: date, language: str, counts, snapshot: Snapshot) -> None:
+    cache.set_many(
+        {_keys(start, end, language, counts): snapshot, _keys(start, end, language): snapshot},
+        timeout=KEEP_SECONDS,
+    )
+
+
+def national(*, start: date, end: date) -> Snapshot:
+    """The snapshot of the national dashboard for the period, in the active language (see the
+    module's docstring for when it is made in the request and when an older one is served).
+    Queries: those of collecting the counts."""
+    language = get_language() or settings.LANGUAGE_CODE
+    span = metrics.Span.for_regions(None, start, end)
+    counts = release.collect(span)
+    found = cache.get(_keys(start, end, language, counts))
+    if found is not None:
+        return found
+    stale_seconds = settings.WEL_NATIONAL_STALE_SECONDS
+    if stale_seconds:
+        latest = cache.get(_keys(start, end, language))
+        if latest is not None:
+            if cache.add(f"{_keys(start, end, language)}:making", 1, timeout=stale_seconds):
+                transaction.on_commit(lambda: _send(start, end, language))
+            return replace(latest, current=False)
+    snapshot = _make(counts)
+    _store(start, end, language, counts, snapshot)
+    return snapshot
+
+
+def _send(start: date, end: date, language: str) -> None:
+    from jobs.services import dispatch
+
+    from .tasks import make_national_snapshot
+
+    dispatch(
+        make_national_snapshot, start=start.isoformat(), end=end.isoformat(), language=language
+    )
+
+
+def make(*, start: date, end: date, language: str) -> Snapshot:
+    """Make and store the snapshot of the current counts (the task's body)."""
+    with override(language):
+        span = metrics.Span.for_regions(None, start, end)
+        counts = release.collect(span)
+        snapshot = _make(counts)
+        _store(start, end, language, counts, snapshot)
+    cache.delete(f"{_keys(start, end, language)}:making")
+    return snapshot
