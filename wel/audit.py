@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 
 from . import audit_events as events
@@ -127,7 +127,9 @@ def record(
         entry.jeugdige_id = jeugdige.pk
         entry.jeugdige_reference = jeugdige.reference
     children = processing_log.subject_ids(jeugdige, subjects)
-    if children:
+    if len(children) == 1 and connection.vendor == "postgresql":
+        processing_log.save_with_line(entry, event, children[0])  # one statement for both
+    elif children:
         with transaction.atomic(savepoint=False):
             entry.save()
             processing_log.write(entry, event, children)

@@ -264,6 +264,60 @@ def write(entry: AuditEvent, event_type, subjects: list[int]) -> int:
     return _confirmed(entry, lines)
 
 
+def save_with_line(entry: AuditEvent, event_type, jeugdige_id: int) -> None:
+    """Save ``entry`` and its one child's line in ONE statement (PostgreSQL: the audit row in a
+    data-modifying ``WITH``, the line's ``audit_event_id`` taken from it): every view of a case
+    page writes both, and one round trip less is one query less on every such page (issue 23).
+    Sets ``entry.pk``; raises :class:`ProcessingLogNotWritten` unless the database returned the
+    line."""
+    ops = connection.ops
+
+    def columns_and_values(obj, skip=()):
+        fields = [
+            f for f in obj._meta.concrete_fields if not f.primary_key and f.attname not in skip
+        ]
+        return (
+            [ops.quote_name(f.column) for f in fields],
+            [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields],
+        )
+
+    event_columns, event_values = columns_and_values(entry)
+    common = _common(entry, event_type)
+    common.pop("audit_event_id")
+    line = ProcessingRecord(
+        span_id=new_span_id(),
+        parent_span_id=_parent_span(current()),
+        jeugdige_id=jeugdige_id,
+        data_subject_id=data_subject_id(jeugdige_id),
+        data_subject_id_type=DATA_SUBJECT_ID_TYPE,
+        audit_event_id=0,
+        **common,
+    )
+    line_columns, line_values = columns_and_values(line, skip={"audit_event_id"})
+    pk = ops.quote_name(AuditEvent._meta.pk.column)
+    # Table and column names from the models' own metadata, quoted; every value a parameter.
+    event_table = ops.quote_name(AuditEvent._meta.db_table)
+    line_table = ops.quote_name(ProcessingRecord._meta.db_table)
+    event_marks = ", ".join(["%s"] * len(event_values))
+    line_marks = ", ".join(["%s"] * len(line_values))
+    sql = " ".join(
+        [
+            f"WITH e AS (INSERT INTO {event_table} ({', '.join(event_columns)})",  # noqa: S608
+            f"VALUES ({event_marks}) RETURNING {pk})",
+            f"INSERT INTO {line_table} ({', '.join(line_columns)}, audit_event_id)",  # noqa: S608
+            f"VALUES ({line_marks}, (SELECT {pk} FROM e)) RETURNING audit_event_id, id",  # noqa: S608
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*event_values, *line_values])
+        row = cursor.fetchone()
+    if row is None or row[0] is None or row[1] is None:
+        raise ProcessingLogNotWritten(f"{entry.event_type}: the line was not confirmed")
+    entry.pk = row[0]
+    entry._state.adding = False
+    entry._state.db = connection.alias
+
+
 class StreamedAction:
     """The lines of one action whose children are known only while it runs: a streamed export
     of 100,000 cases logs each chunk's children just before that chunk's rows leave, rather

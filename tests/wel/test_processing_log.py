@@ -184,28 +184,77 @@ def test_each_request_has_its_own_trace(world, client_for):
     assert len({line.trace_id for line in lines}) == 2
 
 
-def test_a_line_that_cannot_be_written_fails_the_event(world, monkeypatch):
-    case = make_jeugdige(world)
-    events_before = AuditEvent.objects.count()
+def _refuse_lines(monkeypatch) -> None:
+    """Make writing a line fail in the database: bulk_create raises (SQLite, and several
+    children); on PostgreSQL the one-statement path gets a status longer than its column."""
 
     def refuse(lines, *args, **kwargs):
         raise DatabaseError("log unavailable")
 
     monkeypatch.setattr(ProcessingRecord.objects, "bulk_create", refuse)
+    monkeypatch.setattr(processing_log, "_status", lambda entry: "far too long a status")
+
+
+@pytest.mark.parametrize("children", [1, 2])
+def test_a_line_that_cannot_be_written_fails_the_event(world, monkeypatch, children):
+    cases = [make_jeugdige(world, given_name=f"Kind{i}") for i in range(children)]
+    events_before = AuditEvent.objects.count()
+    _refuse_lines(monkeypatch)
     with pytest.raises(DatabaseError), transaction.atomic():
         audit.record(
-            audit.events.JEUGDIGE_VIEWED, user=world.user("kartrekker_a"), obj=case, jeugdige=case
+            audit.events.CASE_LIST_EXPORTED, user=world.user("kartrekker_a"), subjects=cases
         )
     assert AuditEvent.objects.count() == events_before
 
 
 def test_an_unconfirmed_line_is_an_error(world, monkeypatch):
-    case = make_jeugdige(world)
+    cases = [make_jeugdige(world, given_name=f"Kind{i}") for i in range(2)]
     monkeypatch.setattr(ProcessingRecord.objects, "bulk_create", lambda lines, **kw: [])
     with pytest.raises(processing_log.ProcessingLogNotWritten), transaction.atomic():
         audit.record(
-            audit.events.JEUGDIGE_VIEWED, user=world.user("kartrekker_a"), obj=case, jeugdige=case
+            audit.events.CASE_LIST_EXPORTED, user=world.user("kartrekker_a"), subjects=cases
         )
+
+
+def test_one_line_skipped_by_the_database_is_an_error(world):
+    """The one-statement path (PostgreSQL): a trigger that silently drops the line (returns
+    NULL) leaves RETURNING empty, and the event fails rather than pass unlogged."""
+    need_services(postgres=True)
+    case = make_jeugdige(world)
+    events_before = AuditEvent.objects.count()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE FUNCTION pg_temp.drop_line() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RETURN NULL; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER drop_line BEFORE INSERT ON wel_processingrecord "
+                "FOR EACH ROW EXECUTE FUNCTION pg_temp.drop_line()"
+            )
+        with pytest.raises(processing_log.ProcessingLogNotWritten), transaction.atomic():
+            audit.record(
+                audit.events.JEUGDIGE_VIEWED,
+                user=world.user("kartrekker_a"),
+                obj=case,
+                jeugdige=case,
+            )
+        transaction.set_rollback(True)
+    assert AuditEvent.objects.count() == events_before
+
+
+def test_one_child_writes_its_event_and_line_in_one_statement(world, django_assert_num_queries):
+    """Issue 23: a case page's view event and its processing-log line are one INSERT on
+    PostgreSQL (one query less on every page about one child)."""
+    need_services(postgres=True)
+    case = make_jeugdige(world)
+    user = world.user("kartrekker_a")
+    scope_warm = audit.scope_for(user)  # noqa: F841 - the scope is cached on the user
+    with django_assert_num_queries(1):
+        entry = audit.record(audit.events.JEUGDIGE_VIEWED, user=user, obj=case, jeugdige=case)
+    line = ProcessingRecord.objects.get(audit_event_id=entry.pk)
+    assert line.jeugdige_id == case.pk and entry.jeugdige_id == case.pk
+    assert AuditEvent.objects.get(pk=entry.pk).event_type == "jeugdige.viewed"
 
 
 def test_the_log_is_append_only(world):
