@@ -112,8 +112,9 @@ TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVE
 # The case page writes the processing log's line (Logboek Dataverwerkingen) beside its audit
 # event, in one transaction: one INSERT over issue 12's budget, pinned at 16 in
 # tests/test_query_counts.py. Folding the two INSERTs into one statement is the way back to 15
-# (docs/benchmarks.md).
-QUERY_ALLOWANCE = {"case detail (kartrekker)": 1}
+# (docs/benchmarks.md). The documents panel (issue 21 §5) reads the case's documents in one
+# query more, whatever their number: pinned at 17.
+QUERY_ALLOWANCE = {"case detail (kartrekker)": 2}
 # The floor's median when issue 12 set its targets (18 ms, on the machine it was measured on).
 # A slower machine answers every page slower: the run prints the absolute targets also scaled
 # by (this run's floor / 18 ms), for reading, while the verdict stays on the issue's targets.
