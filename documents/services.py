@@ -36,7 +36,7 @@ def max_bytes() -> int:
     return settings.WEL_DOCUMENT_MAX_MB * 1024 * 1024
 
 
-def _size_message() -> str:
+def size_message() -> str:
     return _(
         "The file is larger than %(mb)d MB. Scan the document at a lower resolution (150 dpi "
         "is enough) or split it, and upload it again."
@@ -65,7 +65,7 @@ def document_upload(
     if not data:
         errors["file"] = _("The file is empty. Choose the document's file.")
     elif len(data) > max_bytes():
-        errors["file"] = _size_message()
+        errors["file"] = size_message()
     else:
         try:
             content_type = content_type_of(data)

@@ -65,7 +65,7 @@ def upload(request, reference):
         upload = form.cleaned_data["file"]
         try:
             if upload.size > services.max_bytes():  # before reading it into memory
-                raise ValidationError({"file": services._size_message()})
+                raise ValidationError({"file": services.size_message()})
             services.document_upload(
                 jeugdige=jeugdige,
                 kind=form.cleaned_data["kind"],
