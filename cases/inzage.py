@@ -49,7 +49,9 @@ def _field_entry(obj: models.Model, f: models.Field) -> dict:
     value = getattr(obj, f.attname)
     if f.is_relation:
         related = getattr(obj, f.name)
-        display = "" if related is None else str(related)
+        # a record may describe itself for the export (a stored file: its size and SHA-256)
+        describe = getattr(related, "inzage_display", None)
+        display = "" if related is None else describe() if callable(describe) else str(related)
         value = display
     elif f.choices:
         display = str(dict(f.flatchoices).get(value, value)) if value not in ("", None) else ""

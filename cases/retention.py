@@ -16,16 +16,19 @@ Rule and sources:
   ``wel.0004`` and ``wel.0007``).
 
 What "destroy" means here: the case row, its betrokkenen, activities, contact moments,
-timeline, interviews with their next steps, and its field history (django-simple-history) are
-deleted in one transaction. Belemmerende factoren and moreel beraad sessions are region content:
-they stay, unlinked from the case. Report PDFs already built are not touched (their aggregates
-stay as they were). What remains of the case is its pseudonymous reference in audit lines,
-which go by their own term. The run writes one audit line of its own with counts, no content.
+timeline, interviews with their next steps, its documents with their files (registered by the
+documents app, :func:`register_destroy_hook`; the files leave storage once the run commits),
+and its field history (django-simple-history) are deleted in one transaction. Belemmerende
+factoren and moreel beraad sessions are region content: they stay, unlinked from the case.
+Report PDFs already built are not touched (their aggregates stay as they were). What remains
+of the case is its pseudonymous reference in audit lines, which go by their own term. The run
+writes one audit line of its own with counts, no content.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -42,6 +45,18 @@ from .rules import add_years, born_on_or_before
 #: NEN 7513 asks for access logs to be kept at least five years; the database trigger that
 #: allows purging expired lines holds the same floor (migration wel.0004).
 AUDIT_MINIMUM_YEARS = 5
+
+#: What apps above ``cases`` keep of a case beyond rows (a document's file in storage): each
+#: registers a function that destroys it (``documents`` in its ``AppConfig.ready``). Called
+#: inside the run's transaction with the ids of the cases about to be destroyed, before their
+#: rows go; returns counts by label (no content). Deletes files only once the run commits.
+DestroyHook = Callable[[list[int]], dict[str, int]]
+_DESTROY_HOOKS: list[DestroyHook] = []
+
+
+def register_destroy_hook(hook: DestroyHook) -> None:
+    if hook not in _DESTROY_HOOKS:
+        _DESTROY_HOOKS.append(hook)
 
 
 @dataclass(frozen=True)
@@ -210,6 +225,9 @@ def retention_apply(
         )
         if ids:
             result.cases = len(ids)
+            extra: dict[str, int] = {}
+            for hook in _DESTROY_HOOKS:
+                extra.update(hook(ids))
             # Django's deletion collector follows every CASCADE relation (betrokkenen,
             # activities, contacts, timeline, interviews and their next steps, beraad links)
             # and SET_NULLs the region content (belemmerende factoren), whatever app declares
@@ -219,6 +237,7 @@ def retention_apply(
             history_rows, _ = Jeugdige.history.model.objects.filter(id__in=ids).delete()
             result.counts = {label: n for label, n in sorted(per_model.items()) if n}
             result.counts["field history"] = history_rows
+            result.counts.update({label: n for label, n in extra.items() if n})
         result.audit_lines = purge_audit_lines(before=audit_cutoff(policy, now))
         audit.record(
             audit.events.RETENTION_APPLIED,

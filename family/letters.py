@@ -61,7 +61,7 @@ def sender_of(invitation: Invitation) -> Sender:
         name=user.full_name or user.email,
         role=str(membership.get_role_display()) if membership else _("school attendance officer"),
         gemeente=invitation.jeugdige.gemeente.name,
-        phone=getattr(user, "phone", "") or "",
+        phone=user.phone,
         email=user.email,
     )
 
@@ -111,10 +111,62 @@ def letter_for(invitation: Invitation) -> Letter:
 
 def email_headers(invitation: Invitation) -> tuple[str, list[str]]:
     """(From, Reply-To) of the invitation e-mail: the region's own sender address when it has
-    one (set by the beheerder), else ``DEFAULT_FROM_EMAIL``; replies go to the person who
-    invited."""
+    one (``Region.email_from``), else ``DEFAULT_FROM_EMAIL``; replies go to the region's reply
+    address (``Region.email_reply_to``) when it has one, else to the person who invited."""
     region = invitation.jeugdige.region
     gemeente = invitation.jeugdige.gemeente.name
-    address = getattr(region, "email_from", "") or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    address = region.email_from or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
     from_ = formataddr((_("Gemeente %(name)s, WEL in Ontwikkeling") % {"name": gemeente}, address))
-    return from_, [invitation.created_by.email]
+    # The region's reply address when it has one (a shared mailbox), else who invited.
+    return from_, [region.email_reply_to or invitation.created_by.email]
+
+
+def invitation_pdf(*, invitation: Invitation, link: str, by, request=None) -> bytes:
+    """The invitation letter as PDF on the gemeente's letterhead, with the link and its QR code
+    (never the code: that goes by phone or in person). Audited as a letter made.
+
+    ``link`` exists only while the professional has the new invitation in front of them: the
+    token is not stored, so the caller checks it against the invitation's hash first."""
+    import segno
+    from django.utils import translation
+    from django.utils.html import format_html
+
+    from documents.letters import LetterText, letter_pdf, letterhead_for
+
+    jeugdige = invitation.jeugdige
+    with translation.override("nl"):
+        letter = letter_for(invitation)
+        qr = segno.make(link, error="m").svg_data_uri(scale=4)
+        extra = format_html(
+            '<p><img src="{}" alt="{}"></p><p class="mono">{}</p>',
+            qr,
+            _("QR code with the link"),
+            link,
+        )
+        scan = _("Scan the code below with your phone, or type the link.")
+        text = LetterText(
+            subject=letter.subject,
+            greeting=letter.greeting,
+            paragraphs=[f"{letter.paragraphs[0]} {scan}", *letter.paragraphs[1:]],
+            closing=letter.closing,
+        )
+        pdf = letter_pdf(
+            jeugdige=jeugdige,
+            letterhead=letterhead_for(jeugdige.gemeente),
+            sender_lines=letter.sender_lines(),
+            recipient_name=invitation.recipient_name,
+            text=text,
+            extra_html=extra,
+            date=timezone.localdate(invitation.created_at),
+        )
+    from wel import audit
+
+    audit.record(
+        audit.events.LETTER_PRINTED,
+        request=request,
+        user=by,
+        obj=jeugdige,
+        jeugdige=jeugdige,
+        detail={"letter": "family_invitation", "audience": invitation.audience},
+    )
+    return pdf

@@ -11,6 +11,11 @@ urlpatterns = [
         views.revoke,
         name="revoke",
     ),
+    path(
+        "jeugdigen/<str:reference>/uitnodigingen/<int:pk>/brief.pdf",
+        views.invitation_letter,
+        name="letter_pdf",
+    ),
     path("uitnodiging/<str:token>/", views.open_invitation, name="open"),
     path("uitnodiging/<str:token>/vragen/", views.answer, name="answer"),
     path("uitnodiging/<str:token>/wie-heeft-gekeken/", views.who_looked, name="who_looked"),

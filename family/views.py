@@ -9,6 +9,7 @@ keep every staff page closed to that session. Each answers ``Cache-Control: no-s
 
 from __future__ import annotations
 
+import hmac
 import re
 import time
 
@@ -16,6 +17,7 @@ import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import selectors as case_selectors
 from cases.services import CaseError
+from documents.views import file_response
 from wel import audit
 from wel.access import require
 from wel.forms import add_service_errors
@@ -36,7 +39,7 @@ from .forms import (
     StepsAnswerForm,
     YoungPersonAnswersForm,
 )
-from .letters import letter_for
+from .letters import invitation_pdf, letter_for
 from .models import Invitation, may_invite
 from .who_looked import who_looked as who_looked_rows
 
@@ -102,6 +105,32 @@ def invite(request, reference):
                 },
             )
     return render(request, "family/invite.html", {"jeugdige": jeugdige, "form": form})
+
+
+@case_worker
+@never_cache
+@require_POST
+def invitation_letter(request, reference, pk):
+    """The new invitation's letter as PDF. The token is known only to the page that created
+    the invitation (it is not stored), so that page posts it back; it must match the
+    invitation's hash, else 404."""
+    jeugdige = _case_for_inviting(request, reference)
+    invitation = get_object_or_404(
+        Invitation.objects.filter(jeugdige=jeugdige).select_related("created_by"), pk=pk
+    )
+    token = request.POST.get("token", "")
+    if not TOKEN_SHAPE.fullmatch(token) or not hmac.compare_digest(
+        services.token_hash(token), invitation.token_hash
+    ):
+        raise Http404
+    invitation.jeugdige = jeugdige
+    link = request.build_absolute_uri(reverse("family:open", args=[token]))
+    pdf = invitation_pdf(invitation=invitation, link=link, by=request.user, request=request)
+    return file_response(
+        pdf,
+        content_type="application/pdf",
+        filename=f"{jeugdige.reference}-uitnodiging-{invitation.pk}.pdf",
+    )
 
 
 @case_worker

@@ -89,3 +89,12 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose}: {self.path}"
+
+    def inzage_display(self) -> str:
+        """The file as the inzage export lists it (its bytes are not in the export)."""
+        from django.template.defaultfilters import filesizeformat
+
+        return _("%(size)s, SHA-256 %(sha256)s") % {
+            "size": filesizeformat(self.size),
+            "sha256": self.sha256,
+        }

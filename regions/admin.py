@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Gemeente,
@@ -23,6 +24,22 @@ class GemeenteAdmin(admin.ModelAdmin):
     list_display = ["cbs_code", "name", "province"]
     search_fields = ["cbs_code", "name"]
     list_filter = ["province"]
+    fieldsets = [
+        (None, {"fields": ["cbs_code", "name", "province"]}),
+        (
+            _("Letterhead of letters to families"),
+            {
+                "fields": [
+                    "letter_address",
+                    "letter_postcode",
+                    "letter_city",
+                    "letter_phone",
+                    "letter_email",
+                    "letter_website",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Region)

@@ -23,6 +23,7 @@ class RegionForm(WelModelForm):
             "gemeenten",
             "is_active",
             "email_from",
+            "email_reply_to",
         ]
         widgets = {
             "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

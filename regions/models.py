@@ -47,6 +47,21 @@ class Gemeente(models.Model):
     )
     name = models.CharField(_("name"), max_length=100, db_index=True)
     province = models.CharField(_("province"), max_length=50)
+    # The letterhead of letters to families (documents/letters.py), set by the beheerder.
+    letter_address = models.CharField(
+        _("postal address"),
+        max_length=150,
+        blank=True,
+        default="",
+        help_text=_("E.g. Postbus 30001"),
+    )
+    letter_postcode = models.CharField(_("postcode"), max_length=10, blank=True, default="")
+    letter_city = models.CharField(_("place"), max_length=100, blank=True, default="")
+    letter_phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
+    letter_email = models.EmailField(_("e-mail address"), blank=True, default="")
+    letter_website = models.CharField(
+        _("website"), max_length=200, blank=True, default="", help_text=_("E.g. www.emmen.nl")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -128,6 +143,14 @@ class Region(models.Model):
         help_text=_(
             "E.g. leerplicht@gemeente.nl. Empty: the site's own sender address. Replies go to "
             "the person who invited."
+        ),
+    )
+    email_reply_to = models.EmailField(
+        _("reply address for e-mails to families"),
+        blank=True,
+        default="",
+        help_text=_(
+            "E.g. leerplicht@gemeente.nl. Empty: replies go to the person who sent the e-mail."
         ),
     )
 

@@ -36,6 +36,7 @@ REGION_FIELDS = (
     "focus_target",
     "is_active",
     "email_from",
+    "email_reply_to",
 )
 
 

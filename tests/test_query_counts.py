@@ -79,8 +79,9 @@ def test_main_page_query_counts(
 # log, interviews, obstacles, the family's invitations with their contributions). The access
 # log's role labels name the viewer's own regions from the scope, without a query. The view's
 # processing log line (wel.processing_log) is written in the audit row's statement on
-# PostgreSQL (save_with_line), one INSERT more elsewhere.
-CASE_PAGE = 15 if connection.vendor == "postgresql" else 16
+# PostgreSQL (save_with_line), one INSERT more elsewhere. The documents panel (issue 21 §5) is
+# one query more: the case's documents with their files and uploaders, however many.
+CASE_PAGE = 16 if connection.vendor == "postgresql" else 17
 # With words of the family: whom a contribution wants at the conversation (+1) and the
 # agreements answered after it (+1), each one query however many there are.
 CASE_PAGE_WITH_FAMILY_WORDS = CASE_PAGE + 2
@@ -125,6 +126,13 @@ def _family_words(world, j, n: int) -> None:
         )  # fmt: skip
 
 
+def _document(j, lpa) -> None:
+    from documents.services import document_upload
+    from tests.documents.helpers import pdf_bytes
+
+    document_upload(jeugdige=j, kind="besluit", title="Besluit", data=pdf_bytes(), by=lpa)
+
+
 def _case_data(world, j, client_lpa, n: int) -> None:
     lpa = world.user("lpa_a")
     for i in range(n):
@@ -132,6 +140,7 @@ def _case_data(world, j, client_lpa, n: int) -> None:
         rf.activity(j)
         rf.obstacle(world.region_a, jeugdige=j)
         rf.interview(j, lpa, TODAY - dt.timedelta(days=i))
+        _document(j, lpa)
         client_lpa.get(j.get_absolute_url())  # an access-log row by someone of the region
 
 

@@ -522,3 +522,40 @@ WHO_LOOKED_VIEWED = _type(
     "cases.jeugdige",
     _("Family looked at who viewed or changed the data"),
 )
+
+# -- documents and letters on a case (issue 21 §5–6; documents/) -------------------------------
+DOCUMENT_UPLOADED = _type(
+    "document.uploaded",
+    Action.CREATE,
+    "documents.document",
+    _("Document added to the case"),
+    purpose="casusregie",
+)
+DOCUMENT_DOWNLOADED = _type(
+    "document.downloaded",
+    Action.DOWNLOAD,
+    "documents.document",
+    _("Document of the case downloaded"),
+    purpose="casusregie",
+)
+DOCUMENT_REFUSED = _type(
+    "document.refused",
+    Action.DOWNLOAD,
+    "documents.document",
+    _("Document not handed out: its file is gone or was changed in storage"),
+    purpose="casusregie",
+)
+DOCUMENT_DELETED = _type(
+    "document.deleted",
+    Action.DELETE,
+    "documents.document",
+    _("Document of the case deleted"),
+    purpose="casusregie",
+)
+LETTER_PRINTED = _type(
+    "letter.printed",
+    Action.EXPORT,
+    "cases.jeugdige",
+    _("Letter to the family made (PDF)"),
+    purpose="casusregie",
+)

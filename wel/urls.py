@@ -65,6 +65,8 @@ urlpatterns = [
     path("regio/", include("regions.urls")),
     # Before the cases URLs: "jeugdigen/<reference>/uitnodigen/" and the public family links.
     path("", include("family.urls")),
+    # Documents and letters of a case (documents/): before the cases URLs, as family's.
+    path("", include("documents.urls")),
     path("jeugdigen/", include("cases.urls")),
     path("gesprekken/", include("interviews.urls")),
     path("rapportages/", include("reports.urls")),

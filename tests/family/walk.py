@@ -33,6 +33,13 @@ WALK = {
         post=case(302),
         kwargs=lambda w: {"reference": w.jeugdige_a.reference, "pk": w.family_invitation.pk},
     ),
+    # The new invitation's letter (PDF): only with the invitation's own token (else 404).
+    "family:letter_pdf": Route(
+        get=case(405, lpa_b=405),
+        post=case(),
+        post_data=lambda w: {"token": w.family_token},
+        kwargs=lambda w: {"reference": w.jeugdige_a.reference, "pk": w.family_invitation.pk},
+    ),
     # The code page: everyone may see it (it shows nothing but the child's first name).
     "family:open": Route(
         get=everyone(200), post=everyone(200), post_data=lambda w: {}, public=True, **token

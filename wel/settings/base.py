@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cases",
     "interviews",
     "family",
+    "documents",
     "reports",
     "jobs",
     "wel.apps.WelAdminConfig",
@@ -422,3 +423,9 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# -- Documents on a case (documents/, docs/cases.md "Documents and letters") -------------------
+# The largest document accepted, in MB (a scanned statement at 150–300 dpi is well under it).
+WEL_DOCUMENT_MAX_MB = env.int("WEL_DOCUMENT_MAX_MB", default=10)
+if not 1 <= WEL_DOCUMENT_MAX_MB <= 100:
+    raise ImproperlyConfigured("WEL_DOCUMENT_MAX_MB must be between 1 and 100.")
