@@ -522,3 +522,12 @@ WHO_LOOKED_VIEWED = _type(
     "cases.jeugdige",
     _("Family looked at who viewed or changed the data"),
 )
+
+# -- sign-in with the organisation's account (OpenID Connect; oidc/) --------------------------
+OIDC_IDENTITY_LINKED = _type(
+    "oidc.identity_linked",
+    Action.CREATE,
+    "wel.user",
+    _("Organisation account linked at sign-in"),
+    purpose="beheer",
+)
