@@ -163,7 +163,10 @@ class GroupMapping(models.Model):
     """
 
     provider = models.ForeignKey(
-        Provider, on_delete=models.CASCADE, related_name="group_mappings", verbose_name=_("provider")
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="group_mappings",
+        verbose_name=_("provider"),
     )
     group = models.CharField(_("group"), max_length=255)
     region = models.ForeignKey(

@@ -28,7 +28,7 @@ from wel.normalise import normalise_email
 from .models import Identity, Provider
 
 SESSION_PROVIDER = "wel_oidc_provider"
-SESSION_ID_TOKEN = "wel_oidc_id_token"
+SESSION_ID_TOKEN = "wel_oidc_id_token"  # noqa: S105 (a session key, not a secret)
 
 #: Why a sign-in was refused: the code kept in the audit log's detail → what the user reads.
 REFUSALS = {
@@ -115,7 +115,8 @@ def discovery(provider: Provider) -> dict:
     """The provider's discovery document (OpenID Connect Discovery 1.0), cached
     WEL_OIDC_DISCOVERY_CACHE_SECONDS. Raises SignInRefused("unreachable") when it cannot be
     fetched, lacks an endpoint WEL needs or names another issuer than the one configured."""
-    url = provider.discovery_url or provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
+    well_known = provider.issuer.rstrip("/") + "/.well-known/openid-configuration"
+    url = provider.discovery_url or well_known
     key = f"wel-oidc-discovery:{url}"
     doc = cache.get(key)
     if doc is not None:
@@ -304,18 +305,29 @@ def memberships_sync(
             if membership is None:
                 membership = Membership.objects.create(user=user, region_id=pair[0], role=pair[1])
                 membership.gemeenten.set(gemeenten)
-                audit.record(audit.events.MEMBERSHIP_CREATED, request=request, user=user,
-                             obj=user, detail=detail)
+                audit.record(
+                    audit.events.MEMBERSHIP_CREATED,
+                    request=request,
+                    user=user,
+                    obj=user,
+                    detail=detail,
+                )
                 changed.append(f"+{region}:{pair[1]}")
             elif {g.pk for g in membership.gemeenten.all()} != gemeenten:
                 membership.gemeenten.set(gemeenten)
-                audit.record(audit.events.MEMBERSHIP_CHANGED, request=request, user=user,
-                             obj=user, detail=detail)
+                audit.record(
+                    audit.events.MEMBERSHIP_CHANGED,
+                    request=request,
+                    user=user,
+                    obj=user,
+                    detail=detail,
+                )
                 changed.append(f"~{region}:{pair[1]}")
         elif membership is not None:
             membership.delete()
-            audit.record(audit.events.MEMBERSHIP_REMOVED, request=request, user=user,
-                         obj=user, detail=detail)
+            audit.record(
+                audit.events.MEMBERSHIP_REMOVED, request=request, user=user, obj=user, detail=detail
+            )
             changed.append(f"-{region}:{pair[1]}")
     return changed
 
@@ -366,4 +378,3 @@ def provider_logout(request: HttpRequest) -> dict | None:
 def login_providers():
     """The providers offered on the login page, in their order."""
     return list(Provider.objects.filter(enabled=True).only("slug", "name"))
-

@@ -45,7 +45,7 @@ def start_provider(base_url: str) -> RunningProvider:
         pytest.skip("the sign-in tests need Node 20 and node_modules (make install)")
     port = _free_port()
     issuer = f"http://127.0.0.1:{port}"
-    log = tempfile.TemporaryFile(mode="w+")
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (open while the provider runs)
     process = subprocess.Popen(
         [node, str(SCRIPT), str(port), f"{base_url}{CALLBACK_PATH}", f"{base_url}/account/login/"],
         cwd=ROOT,
