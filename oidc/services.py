@@ -207,7 +207,8 @@ def vouched_address(*, provider: Provider, claims: dict) -> str:
     value = claims.get(claim)
     if not isinstance(value, str) or "@" not in value:
         raise SignInRefused("unverified")
-    if claim == "email" and claims.get("email_verified") not in (True, "true"):
+    verified = claims.get("email_verified")
+    if claim == "email" and not (verified is True or verified == "true"):  # not 1, not "yes"
         raise SignInRefused("unverified")
     address = normalise_email(value)[:254]
     domain = address.rsplit("@", 1)[1]
