@@ -6,6 +6,9 @@ docs/security.md "Signing in with your organisation's account" states the rules.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -13,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
 from wel.models import Role
+
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 def _split(value: str) -> list[str]:
@@ -111,6 +116,16 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Tokens and the client secret travel over these addresses: https, except for a
+        # provider on this machine (development and the tests' own provider).
+        for field in ("issuer", "discovery_url"):
+            value = getattr(self, field) or ""
+            if value.startswith("http://") and urlsplit(value).hostname not in LOOPBACK:
+                raise ValidationError(
+                    {field: _("Use an https:// address (http:// only for this machine).")}
+                )
 
     @property
     def domains(self) -> list[str]:

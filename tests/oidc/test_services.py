@@ -223,6 +223,28 @@ def test_nothing_counts_when_nothing_is_configured(provider):
     assert services.provider_second_factor(provider=provider, id_claims=claims) is None
 
 
+@pytest.mark.parametrize(
+    ("issuer", "ok"),
+    [
+        ("https://login.example/t", True),
+        ("http://127.0.0.1:8080", True),
+        ("http://localhost:8080", True),
+        ("http://login.example/t", False),
+        ("ftp://login.example", False),
+    ],
+)
+def test_issuer_must_be_https_except_on_this_machine(provider, issuer, ok):
+    from django.core.exceptions import ValidationError
+
+    provider.issuer = issuer
+    if ok:
+        provider.full_clean()
+    else:
+        with pytest.raises(ValidationError) as error:
+            provider.full_clean()
+        assert "issuer" in error.value.message_dict
+
+
 def test_client_secret_from_the_environment(provider, monkeypatch):
     provider.client_secret = "env:WEL_TEST_SECRET"
     monkeypatch.setenv("WEL_TEST_SECRET", "s3cret")
