@@ -22,7 +22,6 @@ from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
 from wel import audit
 from wel.access import scope_for
-from wel.middleware import second_factor_not_required
 
 from . import services
 from .backends import ProviderBackend
@@ -146,10 +145,11 @@ def callback(request):
 
 
 @never_cache
-@second_factor_not_required
 @require_GET
 def no_role(request):
-    """Signed in, but the account has no role in WEL yet: say so and whom to ask."""
+    """Signed in, but the account has no role in WEL yet: say so and whom to ask. (Without a
+    role no second factor is required, so the middleware lets such a user through; anyone
+    with a role verifies it first and is then sent home.)"""
     if scope_for(request.user).has_role:
         return redirect("home")
     provider = Provider.objects.filter(

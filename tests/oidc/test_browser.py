@@ -75,6 +75,8 @@ def sign_in(page, live_server, *, organisation: str, login: str, mfa: bool):
     if mfa:
         page.check("#mfa")
     page.click("#submit")
+    # Through the provider's redirects back to WEL (the provider is 127.0.0.1, WEL localhost).
+    page.wait_for_url(lambda url: url.startswith(live_server.url))
     page.wait_for_load_state()
     return page
 
@@ -118,6 +120,7 @@ def test_sign_in_with_the_providers_second_factor(page, live_server, providers, 
     link.click()
     page.wait_for_load_state()
     page.get_by_role("button", name="Yes, sign me out").click()
+    page.wait_for_url(lambda url: url.startswith(live_server.url))
     page.wait_for_load_state()
     assert page.url.startswith(f"{live_server.url}{reverse('login')}")
     page.goto(f"{live_server.url}{reverse('cases:list')}")  # WEL's session ended
