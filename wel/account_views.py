@@ -41,6 +41,12 @@ NEW_RECOVERY_CODES = "wel_new_recovery_codes"
 class LoginView(auth_views.LoginView):
     form_class = WelAuthenticationForm
 
+    def get_context_data(self, **kwargs):
+        # The organisations whose accounts can sign in (oidc/); the password form stays.
+        from oidc.services import login_providers
+
+        return {**super().get_context_data(**kwargs), "oidc_providers": login_providers()}
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset form, limited per address and per client (wel/ratelimit.py), so the
@@ -89,7 +95,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @second_factor_not_required
 def logout_view(request, *args, **kwargs):
-    return auth_views.LogoutView.as_view()(request, *args, **kwargs)
+    # After a sign-in through an organisation's provider: WEL's session ends here, and the
+    # page offers to end the provider's session too (oidc.services.provider_logout).
+    from oidc.services import provider_logout
+
+    at_provider = provider_logout(request) if request.method == "POST" else None
+    response = auth_views.LogoutView.as_view()(request, *args, **kwargs)
+    if at_provider is not None and response.status_code == 302:
+        return render(request, "registration/logged_out.html", {"at_provider": at_provider})
+    return response
 
 
 # -- second factor ------------------------------------------------------------------------------

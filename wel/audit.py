@@ -353,7 +353,9 @@ def _record_denied(request: HttpRequest, status: int, jeugdige: Any = None) -> N
 
 
 def _on_login(sender, request, user, **kwargs):
-    record(events.LOGIN_SUCCEEDED, request=request, user=user)
+    # A sign-in through an organisation's provider (oidc/) names it: {"method", "provider"}.
+    detail = getattr(request, "wel_login_detail", None)
+    record(events.LOGIN_SUCCEEDED, request=request, user=user, detail=detail)
 
 
 def _on_logout(sender, request, user, **kwargs):

@@ -559,3 +559,12 @@ LETTER_PRINTED = _type(
     _("Letter to the family made (PDF)"),
     purpose="casusregie",
 )
+
+# -- sign-in with the organisation's account (OpenID Connect; oidc/) --------------------------
+OIDC_IDENTITY_LINKED = _type(
+    "oidc.identity_linked",
+    Action.CREATE,
+    "wel.user",
+    _("Organisation account linked at sign-in"),
+    purpose="beheer",
+)

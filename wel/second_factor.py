@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp import login as otp_login
 from django_otp import verify_token as otp_verify_token
 from django_otp.oath import TOTP
@@ -50,14 +50,20 @@ def requires_second_factor(user) -> bool:
     return scope.works_in_region or scope.is_beheerder or user.is_superuser
 
 
+def _enrolled(device) -> bool:
+    # A linked organisation account (oidc.Identity) is a django-otp device only so that the
+    # provider's own second factor can verify a session; the user did not enrol it here.
+    return device._meta.label_lower != "oidc.identity"
+
+
 def has_second_factor(user) -> bool:
-    """True when the user has at least one confirmed device of any kind."""
-    return user_has_device(user, confirmed=True)
+    """True when the user has at least one confirmed device of any kind they enrolled."""
+    return any(_enrolled(d) for d in devices_for_user(user, confirmed=True))
 
 
 def devices(user) -> list:
     """The user's confirmed devices (authenticator apps, passkeys, recovery codes)."""
-    return list(devices_for_user(user, confirmed=True))
+    return [d for d in devices_for_user(user, confirmed=True) if _enrolled(d)]
 
 
 def recovery_codes_left(user) -> int:

@@ -71,4 +71,6 @@ urlpatterns = [
     path("gesprekken/", include("interviews.urls")),
     path("rapportages/", include("reports.urls")),
     path("beheer/", admin.site.urls),
+    # Sign-in with the organisation's account (OpenID Connect; oidc/).
+    path("account/organisatie/", include("oidc.urls")),
 ]

@@ -429,3 +429,13 @@ LOGGING = {
 WEL_DOCUMENT_MAX_MB = env.int("WEL_DOCUMENT_MAX_MB", default=10)
 if not 1 <= WEL_DOCUMENT_MAX_MB <= 100:
     raise ImproperlyConfigured("WEL_DOCUMENT_MAX_MB must be between 1 and 100.")
+
+# -- Sign-in with the organisation's account (OpenID Connect; oidc/, docs/security.md) --------
+# The providers themselves are kept in /beheer/ ("Sign-in providers"). Their discovery document
+# is cached WEL_OIDC_DISCOVERY_CACHE_SECONDS; token times (exp, iat) may be off by
+# WEL_OIDC_CLOCK_SKEW_SECONDS; a provider that does not answer within WEL_OIDC_TIMEOUT_SECONDS
+# is reported as unreachable on the login page.
+INSTALLED_APPS += ["oidc"]
+WEL_OIDC_DISCOVERY_CACHE_SECONDS = env.int("WEL_OIDC_DISCOVERY_CACHE_SECONDS", default=600)
+WEL_OIDC_CLOCK_SKEW_SECONDS = env.int("WEL_OIDC_CLOCK_SKEW_SECONDS", default=60)
+WEL_OIDC_TIMEOUT_SECONDS = env.int("WEL_OIDC_TIMEOUT_SECONDS", default=10)
