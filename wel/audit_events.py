@@ -558,6 +558,6 @@ TRANSFER_VIEWED = _type(
     "transfer.viewed",
     Action.VIEW,
     "cases.transfer",
-    _("Transfer viewed by the receiving side (reference, birth year, grondslag, note)"),
+    _("Transfer viewed (reference, birth year, grondslag, note)"),
     purpose="casusregie",
 )
