@@ -481,8 +481,101 @@ class HandoverForm(WelForm):
         help_text=_("What your colleague needs to know: where things stand, what is next."),
     )
 
+    extend_scope = forms.BooleanField(required=False)
+
+    def __init__(self, *args, jeugdige, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        covering = assignable_users(region_id=jeugdige.region_id, gemeente_id=jeugdige.gemeente_id)
+        # Colleagues of the region who do not cover the gemeente yet: offered (marked) to the
+        # kartrekker, who can add it to their municipalities in the same step; named to an LPA
+        # with whom to ask (issue 21 §2).
+        self.outside = list(services.scope_extension_candidates(jeugdige=jeugdige))
+        self.may_extend = bool(self.outside) and services.may_extend_scope(user, jeugdige)
+        self.granters = list(services.scope_granters(jeugdige=jeugdige))
+        gemeente = jeugdige.gemeente.name
+        if self.may_extend:
+            outside_pks = {u.pk for u in self.outside}
+            self.fields["to"].queryset = (
+                User.objects.filter(Q(pk__in=covering.values("pk")) | Q(pk__in=sorted(outside_pks)))
+                .exclude(pk=jeugdige.assigned_lpa_id or 0)
+                .order_by("full_name", "pk")
+            )
+            self.fields["to"].help_text = _(
+                'Colleagues marked "not in %(gemeente)s yet" do not work on cases there.'
+            ) % {"gemeente": gemeente}
+            self.fields["to"].label_from_instance = lambda u: (
+                _("%(name)s (not in %(gemeente)s yet)") % {"name": u, "gemeente": gemeente}
+                if u.pk in outside_pks
+                else str(u)
+            )
+            self.fields["extend_scope"].label = _(
+                "Add %(gemeente)s to the chosen colleague's municipalities and hand over"
+            ) % {"gemeente": gemeente}
+            self.fields["extend_scope"].help_text = _(
+                'Only needed for a colleague marked "not in %(gemeente)s yet". Both are '
+                "recorded in the audit log."
+            ) % {"gemeente": gemeente}
+        else:
+            self.fields["to"].queryset = covering.exclude(pk=jeugdige.assigned_lpa_id or 0)
+            del self.fields["extend_scope"]
+
+
+class TransferProposeForm(WelForm):
+    """Verhuizing doorgeven: where the family moves to, and a note for the receiving side."""
+
+    target = forms.ChoiceField(
+        label=_("Moves to"),
+        help_text=_("The municipality and the region of the programme it belongs to."),
+    )
+    note = forms.CharField(
+        label=_("Note for the receiving side"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Why, since when, and what they need to know before they decide. They see this, "
+            "the reference, the year of birth and the grondslag; the case itself only once they "
+            "accept."
+        ),
+    )
+
     def __init__(self, *args, jeugdige, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = assignable_users(
-            region_id=jeugdige.region_id, gemeente_id=jeugdige.gemeente_id
-        ).exclude(pk=jeugdige.assigned_lpa_id or 0)
+        from .transfers import targets
+
+        self.pairs = {f"{t.region_id}-{t.gemeente_id}": t for t in targets(jeugdige=jeugdige)}
+        self.fields["target"].choices = [("", "---------")] + [
+            (key, f"{t.gemeente.name} ({t.region.name})") for key, t in self.pairs.items()
+        ]
+
+    def clean_target(self):
+        pair = self.pairs.get(self.cleaned_data["target"])
+        if pair is None:
+            raise forms.ValidationError(_("Choose the municipality the family moves to."))
+        return pair
+
+
+class TransferAcceptForm(WelForm):
+    assignee = forms.ModelChoiceField(
+        label=_("Who takes the case on"),
+        queryset=User.objects.none(),
+        help_text=_("Only people who work on cases in the receiving municipality are listed."),
+    )
+
+    def __init__(self, *args, transfer, user, **kwargs):
+        super().__init__(*args, prefix="accept", **kwargs)
+        from .transfers import transfer_deciders
+
+        self.fields["assignee"].queryset = transfer_deciders(transfer)
+        self.fields["assignee"].initial = user.pk
+
+
+class TransferDeclineForm(WelForm):
+    reason = forms.CharField(
+        label=_("Why you decline"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('The sending side reads this, e.g. "the family lives in Emmen after all".'),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="decline", **kwargs)

@@ -8,6 +8,7 @@ from ``Jeugdige.objects.visible_to(user)``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,7 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from jobs.models import Job
 from wel import validation
-from wel.access import AllOf, CaseContent, Own, RegionInternal, ScopedQuerySet, Via
+from wel.access import AllOf, AnyOf, CaseContent, Own, RegionInternal, Rule, ScopedQuerySet, Via
 
 from . import rules
 
@@ -773,3 +774,126 @@ class ImportJob(Job):
 
     def job_files(self) -> list:
         return [self.upload] if self.upload_id else []
+
+
+# -- transfer (verhuizing) to another gemeente or region: issue 21 §2 ----------------------------
+@dataclass(frozen=True)
+class WorksOn(Rule):
+    """The people who work (or would work) on cases in the region and gemeente that the
+    ``region`` and ``gemeente`` fields name: :class:`wel.access.CaseContent`'s rule on other
+    fields (a transfer's sending and receiving side)."""
+
+    region: str
+    gemeente: str
+
+    def q(self, scope, prefix: str = "") -> Q:
+        join = (lambda name: f"{prefix}__{name}") if prefix else (lambda name: name)
+        return scope.case_q(join(self.region), join(self.gemeente))
+
+
+class TransferQuerySet(ScopedQuerySet):
+    """A transfer is seen by the people who work on the case at the sending side (its
+    ``from_region``/``from_gemeente``, also after acceptance: their trace of where it went,
+    without the case itself) and by those who would work on it at the receiving side."""
+
+    visibility = AnyOf(
+        (WorksOn("from_region", "from_gemeente"), WorksOn("to_region", "to_gemeente"))
+    )
+
+    def open(self) -> TransferQuerySet:
+        return self.filter(status=Transfer.Status.PROPOSED)
+
+
+class Transfer(models.Model):
+    """A case handed to another gemeente or region when the young person moves (verhuizing):
+    the sending side proposes, the receiving side accepts or declines (cases.transfers)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("waiting for the receiving side")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    jeugdige = models.ForeignKey(
+        Jeugdige, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("jeugdige")
+    )
+    from_region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from region"),
+    )
+    from_gemeente = models.ForeignKey(
+        "regions.Gemeente",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("from municipality"),
+    )
+    to_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("to region")
+    )
+    to_gemeente = models.ForeignKey(
+        "regions.Gemeente",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("to municipality"),
+    )
+    note = models.TextField(_("note for the receiving side"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True, default="")
+    new_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("new assigned LPA"),
+    )
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jeugdige"],
+                condition=Q(status="proposed"),
+                name="transfer_one_open_per_case",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="transfer_declined_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["to_region", "status"], name="transfer_to_region_status")]
+
+    def __str__(self) -> str:
+        return f"{self.jeugdige_id}: {self.from_gemeente_id} → {self.to_gemeente_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:transfer", kwargs={"pk": self.pk})
+
+    @property
+    def audit_label(self) -> str:
+        return f"overdracht {self.pk}"

@@ -889,13 +889,114 @@ def contact_add(
     return contact
 
 
+def scope_extension_candidates(*, jeugdige: Jeugdige):
+    """Colleagues who would see this case once its gemeente is added to their membership: active
+    LPAs of the case's region whose membership names other gemeenten only (issue 21 §2)."""
+    from wel.models import NationalRole, Role, User
+
+    limited = User.objects.filter(
+        memberships__region_id=jeugdige.region_id,
+        memberships__role=Role.LPA,
+        memberships__gemeenten__isnull=False,
+        is_active=True,
+    ).exclude(national_role=NationalRole.BEHEERDER)
+    covering = assignable_users(region_id=jeugdige.region_id, gemeente_id=jeugdige.gemeente_id)
+    return (
+        User.objects.filter(pk__in=limited.values("pk"))
+        .exclude(pk__in=covering.values("pk"))
+        .order_by("full_name", "pk")
+    )
+
+
+def may_extend_scope(by, jeugdige: Jeugdige) -> bool:
+    """Whether ``by`` may add the case's gemeente to a colleague's membership: the kartrekker
+    who leads the case's region (wel.access: ``Scope.may_lead``). Memberships are otherwise
+    managed by the beheerder in /beheer/; an LPA cannot grant scope."""
+    return scope_for(by).may_lead(jeugdige.region_id)
+
+
+def scope_granters(*, jeugdige: Jeugdige):
+    """Whom to ask to extend a colleague's scope: the active kartrekkers of the case's region."""
+    from wel.models import Role, User
+
+    return User.objects.filter(
+        memberships__region_id=jeugdige.region_id,
+        memberships__role=Role.KARTREKKER,
+        is_active=True,
+    ).order_by("full_name", "pk")
+
+
+def _names(users) -> str:
+    return ", ".join(str(u) for u in users) or _("the beheerder")
+
+
+def _extend_scope(*, jeugdige: Jeugdige, to, by, request=None) -> None:
+    """Add the case's gemeente to ``to``'s LPA membership of the case's region; audited as a
+    membership change (old and new gemeenten). Call inside the handover's transaction."""
+    from wel.models import Membership, Role
+
+    if not may_extend_scope(by, jeugdige):
+        raise CaseError(
+            {
+                "extend_scope": _(
+                    "Only the kartrekker of the region can add %(gemeente)s to a colleague's "
+                    "municipalities. Ask %(names)s, or choose a colleague who already works "
+                    "there."
+                )
+                % {
+                    "gemeente": jeugdige.gemeente.name,
+                    "names": _names(scope_granters(jeugdige=jeugdige)),
+                }
+            },
+            code="scope_not_yours",
+        )
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user=to, region_id=jeugdige.region_id, role=Role.LPA)
+        .first()
+    )
+    if (
+        membership is None
+        or not scope_extension_candidates(jeugdige=jeugdige).filter(pk=to.pk).exists()
+    ):
+        raise CaseError(
+            {
+                "to": _(
+                    "%(name)s has no membership in this region that %(gemeente)s can be added "
+                    "to. Ask the beheerder to give them one."
+                )
+                % {"name": to, "gemeente": jeugdige.gemeente.name}
+            },
+            code="scope_no_membership",
+        )
+    before = list(membership.gemeenten.order_by("pk"))
+    membership.gemeenten.add(jeugdige.gemeente)
+    to.__dict__.pop("_wel_scope", None)  # their scope changed
+    audit.record(
+        audit.events.MEMBERSHIP_CHANGED,
+        request=request,
+        user=by,
+        obj=to,
+        changes={"gemeenten": (before, [*before, jeugdige.gemeente])},
+        detail={"via": "handover", "membership": membership.pk, "case": jeugdige.reference},
+    )
+
+
 @transaction.atomic
-def jeugdige_handover(*, jeugdige: Jeugdige, to, note: str, by, request=None) -> Jeugdige:
+def jeugdige_handover(
+    *, jeugdige: Jeugdige, to, note: str, by, extend_scope: bool = False, request=None
+) -> Jeugdige:
     """Hand a case over to a colleague whose scope covers it, with a note on the timeline.
 
+    ``extend_scope``: ``to`` does not cover the case's gemeente yet; add it to their LPA
+    membership of the region in the same transaction (:func:`_extend_scope`, only the region's
+    kartrekker may), then hand over. Both are audited (``membership.changed`` on ``to``,
+    ``jeugdige.handed_over`` on the case); a refusal changes nothing.
+
     Raises ``OutOfScope`` when ``by`` does not work on the case; ``CaseError`` (field keys
-    ``to`` and ``note``) when the note is empty, ``to`` is already assigned or would not see
-    the case (:func:`assignable_users`)."""
+    ``to``, ``note`` and ``extend_scope``) when the note is empty, ``to`` is already assigned or
+    would not see the case (:func:`assignable_users`) and no scope extension was asked for or
+    allowed."""
     require_case(by, jeugdige)
     current = _locked(jeugdige, None)
     note = (note or "").strip()
@@ -910,6 +1011,35 @@ def jeugdige_handover(*, jeugdige: Jeugdige, to, note: str, by, request=None) ->
         raise CaseError(
             {"to": _("%(name)s is already the assigned LPA.") % {"name": to}},
             code="handover_same",
+        )
+    covers = (
+        assignable_users(region_id=current.region_id, gemeente_id=current.gemeente_id)
+        .filter(pk=to.pk)
+        .exists()
+    )
+    if not covers and extend_scope:
+        _extend_scope(jeugdige=current, to=to, by=by, request=request)
+    elif not covers and scope_extension_candidates(jeugdige=current).filter(pk=to.pk).exists():
+        if may_extend_scope(by, current):
+            message = _(
+                '%(name)s does not work on cases in %(gemeente)s yet. Tick "Add %(gemeente)s '
+                'to their municipalities" to do both in one step, or choose someone else.'
+            )
+        else:
+            message = _(
+                "%(name)s does not work on cases in %(gemeente)s yet, and only the kartrekker "
+                "of the region can add it: ask %(names)s."
+            )
+        raise CaseError(
+            {
+                "to": message
+                % {
+                    "name": to,
+                    "gemeente": current.gemeente.name,
+                    "names": _names(scope_granters(jeugdige=current)),
+                }
+            },
+            code="handover_needs_scope",
         )
     previous = current.assigned_lpa
     current.assigned_lpa = to

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transfer_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("agenda/", views.agenda, name="agenda"),
     path("zoeken/", views.search, name="search"),
     path("team/", views.team, name="team"),
+    path("overdrachten/", transfer_views.transfer_list, name="transfers"),
+    path("overdrachten/<int:pk>/", transfer_views.transfer_detail, name="transfer"),
     path("nieuw/", views.jeugdige_create, name="create"),
     path("export/", views.export, name="export"),
     path("importeren/", views.import_upload, name="import"),
@@ -52,6 +54,7 @@ urlpatterns = [
     path("<str:reference>/status/", views.jeugdige_transition, name="transition"),
     path("<str:reference>/afsluiten/", views.jeugdige_close, name="close"),
     path("<str:reference>/overdragen/", views.jeugdige_handover, name="handover"),
+    path("<str:reference>/verhuizing/", transfer_views.transfer_propose, name="transfer_propose"),
     path("<str:reference>/betrokkenen/nieuw/", views.betrokkene_add, name="betrokkene_add"),
     path("<str:reference>/activiteiten/nieuw/", views.activiteit_add, name="activiteit_add"),
     path("<str:reference>/contacten/nieuw/", views.contact_add, name="contact_add"),

@@ -381,7 +381,7 @@ def jeugdige_update(request, reference):
 def jeugdige_handover(request, reference):
     """Hand the case over to a colleague who would see it, with a note (issue 21 §2)."""
     jeugdige = selectors.jeugdige_get(user=request.user, reference=reference)
-    form = HandoverForm(request.POST or None, jeugdige=jeugdige)
+    form = HandoverForm(request.POST or None, jeugdige=jeugdige, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.jeugdige_handover(
@@ -389,6 +389,7 @@ def jeugdige_handover(request, reference):
                 to=form.cleaned_data["to"],
                 note=form.cleaned_data["note"],
                 by=request.user,
+                extend_scope=form.cleaned_data.get("extend_scope", False),
                 request=request,
             )
         except ValidationError as exc:

@@ -445,3 +445,45 @@ def shared_steps_answer(
         user_label=family_label(current),
     )
     return steps
+
+
+# -- transfer of the case (cases.transfers, issue 21 §2) ---------------------------------------
+def invitations_close_on_transfer(*, transfer, jeugdige: Jeugdige, by, request=None) -> None:
+    """A transfer step: revoke the case's invitations that could still be answered. The letter
+    named the sending LPA as the family's contact; an answer arriving after the move would go to
+    people the family was not told about. The receiving LPA sends a new invitation when they
+    have met the family. Answers already given (contributions) move with the case."""
+    now = timezone.now()
+    open_ones = list(
+        Invitation.objects.select_for_update()
+        .filter(jeugdige=jeugdige, revoked_at__isnull=True, submitted_at__isnull=True)
+        .order_by("pk")
+    )
+    for invitation in open_ones:
+        invitation.revoked_at = now
+        invitation.save(update_fields=["revoked_at"])
+        audit.record(
+            audit.events.INVITATION_REVOKED,
+            request=request,
+            user=by,
+            obj=invitation,
+            jeugdige=jeugdige,
+            detail={"via": "transfer", "transfer": transfer.pk},
+        )
+    if open_ones:
+        case_services.timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.OTHER,
+            text=Msg(
+                gettext_noop(
+                    "%(count)d open invitation to the family was revoked because the case moved. "
+                    "Send a new one when you have spoken with the family."
+                ),
+                plural=gettext_noop(
+                    "%(count)d open invitations to the family were revoked because the case "
+                    "moved. Send a new one when you have spoken with the family."
+                ),
+                count=len(open_ones),
+            ),
+            by=by,
+        )

@@ -17,3 +17,9 @@ class InterviewsConfig(AppConfig):
         register_name_source(respondent_names_in_text)
         # Agreed next steps in the deadline agenda.
         register_agenda_source(next_step_deadlines)
+        # The case moves to another region: the sending region's agenda keeps its own work.
+        from cases.transfers import register_transfer_step
+
+        from .services import unlink_on_transfer
+
+        register_transfer_step(unlink_on_transfer)

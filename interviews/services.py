@@ -574,3 +574,59 @@ def obstacle_escalate(
         changes={"level": (previous_level, factor.level), "shareable_summary": (None, summary)},
     )
     return factor
+
+
+# -- transfer of the case (cases.transfers, issue 21 §2) ---------------------------------------
+def unlink_on_transfer(*, transfer, jeugdige: Jeugdige, by, request=None) -> None:
+    """A transfer step. Interviews and their next steps move with the case (they hang on it).
+    The sending region's obstacle agenda and moreel beraad are that region's own work and stay
+    there: its obstacles lose their link to the case (and to its interviews), its beraden the
+    case among their linked jeugdigen. Without this the obstacles would vanish from both sides
+    (region-internal, and the case no longer visible to the sending region)."""
+    region_id = transfer.from_region_id
+    factors = list(
+        BelemmerendeFactor.objects.select_for_update()
+        .filter(region_id=region_id, jeugdige=jeugdige)
+        .order_by("pk")
+    )
+    for factor in factors:
+        factor.jeugdige = None
+        factor.interview = None
+        factor.save(update_fields=["jeugdige", "interview"])
+        audit.record(
+            audit.events.FACTOR_UPDATED,
+            request=request,
+            user=by,
+            obj=factor,
+            jeugdige=jeugdige,
+            changes={"jeugdige": (jeugdige, None)},
+            detail={"via": "transfer", "transfer": transfer.pk},
+        )
+    beraden = list(MoreelBeraad.objects.filter(region_id=region_id, jeugdigen=jeugdige))
+    for beraad in beraden:
+        beraad.jeugdigen.remove(jeugdige)
+        audit.record(
+            audit.events.BERAAD_UPDATED,
+            request=request,
+            user=by,
+            obj=beraad,
+            jeugdige=jeugdige,
+            changes={"jeugdigen": ([jeugdige], [])},
+            detail={"via": "transfer", "transfer": transfer.pk},
+        )
+    if factors or beraden:
+        timeline_add(
+            jeugdige=jeugdige,
+            kind=TimelineEntry.Kind.OTHER,
+            text=Msg(
+                gettext_noop(
+                    "Belemmerende factoren (%(factors)d) and moreel beraad sessions "
+                    "(%(beraden)d) of %(region)s stay on that region's agenda, no longer linked "
+                    "to this case."
+                ),
+                factors=len(factors),
+                beraden=len(beraden),
+                region=transfer.from_region.name,
+            ),
+            by=by,
+        )

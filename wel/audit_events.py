@@ -568,3 +568,41 @@ OIDC_IDENTITY_LINKED = _type(
     _("Organisation account linked at sign-in"),
     purpose="beheer",
 )
+# -- transfer (verhuizing) of a case to another gemeente or region (cases/transfers.py) --------
+# helper "transfer"; obj is the transfer, jeugdige the case. The notifications (issue 21) react
+# to proposed/accepted/declined/withdrawn; cases.transfers.transfer_deciders names who decides.
+TRANSFER_PROPOSED = _type(
+    "transfer.proposed",
+    Action.CREATE,
+    "cases.transfer",
+    _("Transfer to another municipality or region proposed"),
+    purpose="casusregie",
+)
+TRANSFER_ACCEPTED = _type(
+    "transfer.accepted",
+    Action.UPDATE,
+    "cases.transfer",
+    _("Transfer accepted: the case moved to the receiving side"),
+    purpose="casusregie",
+)
+TRANSFER_DECLINED = _type(
+    "transfer.declined",
+    Action.UPDATE,
+    "cases.transfer",
+    _("Transfer declined by the receiving side"),
+    purpose="casusregie",
+)
+TRANSFER_WITHDRAWN = _type(
+    "transfer.withdrawn",
+    Action.UPDATE,
+    "cases.transfer",
+    _("Transfer withdrawn by the sending side"),
+    purpose="casusregie",
+)
+TRANSFER_VIEWED = _type(
+    "transfer.viewed",
+    Action.VIEW,
+    "cases.transfer",
+    _("Transfer viewed (reference, birth year, grondslag, note)"),
+    purpose="casusregie",
+)

@@ -89,6 +89,12 @@ def test_handover_to_someone_outside_is_refused_in_dutch(world, client_for, coll
     # the service says why, for a POST that bypasses the list
     with pytest.raises(services.CaseError) as refused:
         services.jeugdige_handover(jeugdige=case, to=borger, note="x", by=world.user("lpa_a"))
+    # a colleague of the region: who could add Emmen (issue 21 §2: the form says whom to ask)
+    assert "only the kartrekker of the region can add it: ask Karel" in str(refused.value.messages)
+    with pytest.raises(services.CaseError) as refused:
+        services.jeugdige_handover(
+            jeugdige=case, to=world.user("lpa_b"), note="x", by=world.user("lpa_a")
+        )
     assert "would not see this case" in str(refused.value.messages)
     response = client.post(url, {"to": world.user("kartrekker_a").pk, "note": "  "})
     assert response.status_code == 200
@@ -131,3 +137,108 @@ def test_my_team_counts_open_cases_per_colleague(
     assert kartrekker[""] == 2
     for persona in ("landelijk", "beheerder"):
         assert client_for(persona).get(reverse("cases:team")).status_code == 403
+
+
+# -- hand over with a scope extension (issue 21 §2) ----------------------------------------------
+def _gemeenten(user, region):
+    from wel.models import Membership
+
+    return set(Membership.objects.get(user=user, region=region).gemeenten.all())
+
+
+def test_the_kartrekker_adds_the_gemeente_and_hands_over_in_one_step(
+    world, client_for, colleagues, case
+):
+    _emmen, borger = colleagues
+    client = client_for("kartrekker_a")
+    url = reverse("cases:handover", args=[case.reference])
+    form = client.get(url).context["form"]
+    assert borger in set(form.fields["to"].queryset)
+    assert "not in Emmen yet" in form.fields["to"].label_from_instance(borger)
+    assert "extend_scope" in form.fields
+    response = client.post(
+        url, {"to": borger.pk, "note": "Bram neemt Emmen erbij.", "extend_scope": "on"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assigned_lpa == borger
+    assert _gemeenten(borger, world.region_a) == {world.borger, world.emmen}
+    changed = AuditEvent.objects.get(event_type="membership.changed")
+    assert changed.object_id == str(borger.pk) and changed.detail["via"] == "handover"
+    gemeenten = next(c for c in changed.changes if c["field"] == "gemeenten")
+    assert set(gemeenten["new_label"]) == {"Borger-Odoorn", "Emmen"}
+    assert AuditEvent.objects.filter(event_type="jeugdige.handed_over").count() == 1
+    colleague = client_for("lpa_a")
+    colleague.force_login(borger)
+    assert colleague.get(case.get_absolute_url()).status_code == 200
+
+
+def test_the_kartrekker_must_choose_the_extension_explicitly(world, colleagues, case):
+    _emmen, borger = colleagues
+    with pytest.raises(services.CaseError) as refused:
+        services.jeugdige_handover(
+            jeugdige=case, to=borger, note="x", by=world.user("kartrekker_a")
+        )
+    assert 'Tick "Add Emmen' in str(refused.value.messages)
+    assert _gemeenten(borger, world.region_a) == {world.borger}
+    assert Jeugdige.objects.get(pk=case.pk).assigned_lpa == world.user("lpa_a")
+
+
+def test_an_lpa_cannot_grant_scope_and_is_told_whom_to_ask(world, client_for, colleagues, case):
+    _emmen, borger = colleagues
+    client = client_for("lpa_a")
+    url = reverse("cases:handover", args=[case.reference])
+    page = client.get(url)
+    form = page.context["form"]
+    assert "extend_scope" not in form.fields and borger not in set(form.fields["to"].queryset)
+    html = page.content.decode()
+    assert "Bram Borger" in html and "Karel Kartrekker-A" in html  # who is outside, whom to ask
+    for extend in (True, False):
+        with pytest.raises(services.CaseError) as refused:
+            services.jeugdige_handover(
+                jeugdige=case, to=borger, note="x", by=world.user("lpa_a"), extend_scope=extend
+            )
+        assert "Karel Kartrekker-A" in str(refused.value.messages)
+    # a forged POST changes nothing either
+    client.post(url, {"to": borger.pk, "note": "x", "extend_scope": "on"})
+    assert _gemeenten(borger, world.region_a) == {world.borger}
+    assert Jeugdige.objects.get(pk=case.pk).assigned_lpa == world.user("lpa_a")
+    assert not AuditEvent.objects.filter(event_type="membership.changed").exists()
+
+
+def test_no_extension_for_someone_without_a_membership_in_the_region(world, case):
+    with pytest.raises(services.CaseError) as refused:
+        services.jeugdige_handover(
+            jeugdige=case,
+            to=world.user("lpa_b"),
+            note="x",
+            by=world.user("kartrekker_a"),
+            extend_scope=True,
+        )
+    assert "no membership in this region" in str(refused.value.messages)
+    assert not AuditEvent.objects.filter(event_type="membership.changed").exists()
+
+
+def test_a_refused_handover_takes_the_scope_change_back(world, colleagues, case, monkeypatch):
+    """The scope change and the handover are one transaction: when the handover fails after
+    the membership was changed, neither stays."""
+    _emmen, borger = colleagues
+
+    def broken(**kwargs):
+        raise services.CaseError("timeline unavailable")
+
+    monkeypatch.setattr(services, "timeline_add", broken)
+    with pytest.raises(services.CaseError):
+        services.jeugdige_handover(
+            jeugdige=case, to=borger, note="x", by=world.user("kartrekker_a"), extend_scope=True
+        )
+    assert _gemeenten(borger, world.region_a) == {world.borger}
+    assert Jeugdige.objects.get(pk=case.pk).assigned_lpa == world.user("lpa_a")
+    assert not AuditEvent.objects.filter(event_type="membership.changed").exists()
+    # an empty note is refused before anything is touched
+    monkeypatch.undo()
+    with pytest.raises(services.CaseError):
+        services.jeugdige_handover(
+            jeugdige=case, to=borger, note=" ", by=world.user("kartrekker_a"), extend_scope=True
+        )
+    assert _gemeenten(borger, world.region_a) == {world.borger}

@@ -3,6 +3,7 @@ roles get 403 (they have no case role at all); a case outside one's scope answer
 
 from django.utils import timezone
 
+from cases import transfers
 from cases.models import ImportJob, ReferenceCounter, Status
 from tests.cases.factories import make_jeugdige
 from tests.walk import Route, everyone
@@ -19,6 +20,15 @@ def build(world):
     world.extra.jeugdige_a = make_jeugdige(world, given_name="Anna", family_name="Emmen")
     world.extra.jeugdige_a_borger = make_jeugdige(
         world, gemeente=world.borger, given_name="Bas", family_name="Borger"
+    )
+    # A case of Emmen whose move to Assen (region B) waits for lpa_b (issue 21 §2).
+    world.extra.jeugdige_a_moving = make_jeugdige(world, given_name="Mees", family_name="Verhuis")
+    world.extra.transfer = transfers.transfer_propose(
+        jeugdige=world.extra.jeugdige_a_moving,
+        to_region=world.region_b,
+        to_gemeente=world.assen,
+        note="Verhuist naar Assen.",
+        by=world.user("lpa_a"),
     )
     world.extra.import_job = ImportJob.objects.create(
         region=world.region_a,
@@ -98,6 +108,13 @@ WALK = {
         kwargs=lambda w: {"key": "absoluut_verzuim"},
         query="gemeente=0114&schooljaar=2025-2026",
     ),
+    # transfers (issue 21 §2): the sending side (lpa_a, kartrekker_a) and the receiving side
+    # (lpa_b) see the transfer; a POST without an action is answered with a message
+    "cases:transfers": Route(get=WORKERS),
+    "cases:transfer": Route(
+        get=WORKERS, post=WORKERS, post_data=lambda w: {}, kwargs=lambda w: {"pk": w.transfer.pk}
+    ),
+    "cases:transfer_propose": Route(get=case(), post=case(), post_data=lambda w: {}, **ref),
     "cases:region_audit": Route(get=everyone(403, kartrekker_a=200)),
     "cases:region_audit_export": Route(get=everyone(403, kartrekker_a=200)),
 }

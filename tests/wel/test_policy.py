@@ -24,6 +24,7 @@ from cases.models import (
     Ontwikkelactiviteit,
     RuleFinding,
     TimelineEntry,
+    Transfer,
 )
 from family.models import Contribution, Invitation, SharedStep
 from interviews.models import BelemmerendeFactor, BeraadAction, Interview, MoreelBeraad, NextStep
@@ -187,6 +188,21 @@ IMPORT_JOBS = {
     "lpa_a_whole": set(),
     "no_role": set(),
 }
+# A transfer (issue 21 §2): the people who work on cases at its sending side (from) or at its
+# receiving side (to). Tagged "from>to".
+TRANSFERS = {
+    "anonymous": set(),
+    "lpa_a": {"A/emmen>B", "A/emmen>A/borger"},
+    "kartrekker_a": {"A/emmen>B", "B>A/borger", "A/emmen>A/borger"},
+    "kartrekker_a_named": {"A/emmen>B", "B>A/borger", "A/emmen>A/borger"},
+    "lpa_b": {"A/emmen>B", "B>A/borger"},
+    "landelijk": set(),
+    "beheerder": set(),
+    "beheerder_member": set(),
+    "landelijk_member": {"B>A/borger", "A/emmen>A/borger"},
+    "lpa_a_whole": {"A/emmen>B", "B>A/borger", "A/emmen>A/borger"},
+    "no_role": set(),
+}
 
 EXPECTED = {
     Jeugdige: CASES,
@@ -210,6 +226,7 @@ EXPECTED = {
     TrainingRegistration: TRAINING_REGISTRATIONS,
     Report: REPORTS,
     ImportJob: IMPORT_JOBS,
+    Transfer: TRANSFERS,
 }
 
 # Models with a path to a region or a case that have no policy of their own, and why.
@@ -263,12 +280,14 @@ def policy_world(world):
 
     now = timezone.now()
     today = timezone.localdate()
+    places = {}
     for label, region, gemeente in (
         ("A/emmen", world.region_a, world.emmen),
         ("A/borger", world.region_a, world.borger),
         ("B", world.region_b, world.assen),
     ):
         case = tag(make_jeugdige(region, gemeente), label)
+        places[label] = (case, region, gemeente)
         tag(Betrokkene.objects.create(jeugdige=case, kind="ouder_verzorger", name="Ouder"), label)
         tag(Ontwikkelactiviteit.objects.create(jeugdige=case, kind="onderwijs"), label)
         tag(
@@ -307,6 +326,26 @@ def policy_world(world):
         tag(SharedStep.objects.create(invitation=invitation, next_step=step), label)
         if region == world.region_a:
             tag(ObstacleFactory(region=region, jeugdige=case, created_by=author), label)
+    for source, target, status in (
+        ("A/emmen", "B", Transfer.Status.PROPOSED),
+        ("B", "A/borger", Transfer.Status.PROPOSED),
+        ("A/emmen", "A/borger", Transfer.Status.DECLINED),
+    ):
+        case, from_region, from_gemeente = places[source]
+        _case, to_region, to_gemeente = places[target]
+        tag(
+            Transfer.objects.create(
+                jeugdige=case,
+                from_region=from_region,
+                from_gemeente=from_gemeente,
+                to_region=to_region,
+                to_gemeente=to_gemeente,
+                note="Verhuist.",
+                status=status,
+                decline_reason="Niet hier." if status == Transfer.Status.DECLINED else "",
+            ),
+            f"{source}>{target}",
+        )
     for label, region in (("A", world.region_a), ("B", world.region_b)):
         beraad = tag(BeraadFactory(region=region, created_by=author), label)
         tag(
@@ -460,6 +499,27 @@ def test_the_single_checks_agree_with_the_querysets(policy_world):
             else:
                 with pytest.raises(OutOfScope):
                     require_region_member(user, region.pk)
+
+
+def test_who_decides_a_transfer_agrees_everywhere(policy_world):
+    """``may_decide`` (what the services check), ``transfer_deciders`` (whom the notifications
+    tell) and ``transfers_waiting`` (the receiver's list) name the same people: those who would
+    see the case at the receiving side (issue 21 §2)."""
+    from cases import transfers
+
+    personas, content = policy_world
+    for transfer, label in content[Transfer].items():
+        deciders = set(transfers.transfer_deciders(transfer))
+        receiving = label.split(">")[1]
+        for persona in ALL_PERSONAS:
+            user = personas[persona]
+            if user is None:
+                continue
+            expected = receiving in CASES[persona]
+            assert transfers.may_decide(user, transfer) is expected, (persona, label)
+            assert (user in deciders) is expected, (persona, label)
+            waiting = set(transfers.transfers_waiting(user=user))
+            assert (transfer in waiting) is (expected and transfer.status == "proposed")
 
 
 def test_a_beheerder_scope_carries_no_memberships(policy_world):
