@@ -69,4 +69,6 @@ urlpatterns = [
     path("gesprekken/", include("interviews.urls")),
     path("rapportages/", include("reports.urls")),
     path("beheer/", admin.site.urls),
+    # The API (issue 22 §2, docs/api.md): OAuth 2.0 client credentials, problem+json errors.
+    path("api/v1/", include("api.urls")),
 ]
