@@ -4,14 +4,17 @@
 - is ``application/problem+json`` when it is an error, whichever layer answered — the
   query-string guard's 400 page, Django's 404 for an unknown path (a trailing slash too:
   /core/no-trailing-slash), a 500 — so a client never has to parse an HTML page;
-- is never stored by a cache (``no-store``: personal data of minors), except the OpenAPI
-  document, which is public and open to every origin (CORS ``*``, /core/publish-openapi).
+- is never stored by a cache (``no-store``: personal data of minors; the OpenAPI document too,
+  so a new version is seen at once); the OpenAPI document is public and open to every origin
+  (CORS ``*``, /core/publish-openapi).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from . import problems
 
@@ -19,10 +22,17 @@ PREFIX = "/api/"
 OPENAPI_PATH = "/api/v1/openapi.json"
 
 _DETAIL = {
-    400: "The request could not be read: a query value holds a control character or is too long.",
-    404: "There is nothing here. Paths have no trailing slash; see /api/v1/openapi.json.",
-    405: "This method is not allowed here.",
-    500: "Something went wrong on our side. The error has been logged; try again later.",
+    400: gettext_noop(
+        "The request could not be read: a query value holds a control character or is too "
+        "long. Remove it and try again."
+    ),
+    404: gettext_noop(
+        "There is nothing here. Paths have no trailing slash; see /api/v1/openapi.json."
+    ),
+    405: gettext_noop("This method is not allowed here."),
+    500: gettext_noop(
+        "Something went wrong on our side. The error has been logged; try again later."
+    ),
 }
 
 
@@ -39,12 +49,11 @@ class ApiResponseMiddleware:
             status = response.status_code
             response = problems.django_response(
                 status,
-                _DETAIL.get(status, problems.title_for(status)),
+                _(_DETAIL[status]) if status in _DETAIL else problems.title_for(status),
                 instance=request.path[:255],
             )
         response["API-Version"] = settings.WEL_API_VERSION
         if request.path == OPENAPI_PATH:
             response["Access-Control-Allow-Origin"] = "*"
-        else:
-            add_never_cache_headers(response)
+        add_never_cache_headers(response)
         return response

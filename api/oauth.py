@@ -27,3 +27,7 @@ class Validator(OAuth2Validator):
 
     def get_default_scopes(self, client_id, request, *args, **kwargs):
         return sorted(_granted(request.client))
+
+    def validate_user(self, username, password, client, request, *args, **kwargs):
+        # No password grant: a person's password never opens the API.
+        return False

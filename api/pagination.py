@@ -24,9 +24,7 @@ def _positive(request, name: str, default: int, maximum: int | None = None) -> i
         value = 0
     if value < 1 or (maximum is not None and value > maximum):
         limit = f"1 – {maximum}" if maximum else _("1 or more")
-        raise ValidationError(
-            {name: [_("Give a whole number in %(range)s.") % {"range": limit}]}
-        )
+        raise ValidationError({name: [_("Give a whole number in %(range)s.") % {"range": limit}]})
     return value
 
 

@@ -8,8 +8,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cases.models import ContactMoment, ExemptionDuration, Grondslag, Status, StatementExpert
-from cases.models import GRONDSLAG_INPUT_CHOICES
+from cases.models import (
+    GRONDSLAG_INPUT_CHOICES,
+    ContactMoment,
+    ExemptionDuration,
+    Grondslag,
+    StatementExpert,
+    Status,
+)
 from wel import validation
 
 
@@ -177,9 +183,7 @@ class ContactmomentSerializer(serializers.Serializer):
     datum = serializers.DateField(source="date")
     soort = serializers.ChoiceField(source="kind", choices=ContactMoment.Kind.choices)
     samenvatting = Text(source="summary", max_length=validation.TEXT_MAX_LENGTH)
-    volgendContactDatum = serializers.DateField(
-        write_only=True, required=False, allow_null=True
-    )
+    volgendContactDatum = serializers.DateField(write_only=True, required=False, allow_null=True)
     aangemaakt = serializers.DateTimeField(source="created_at", read_only=True)
 
 

@@ -3,6 +3,7 @@ every unknown path under /api/ does, as problem+json)."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularJSONAPIView
 from oauth2_provider.views import TokenView
 
@@ -18,13 +19,10 @@ def _open(view):
 
 
 def _not_found(request, rest=""):
+    from .middleware import _DETAIL
     from .problems import django_response
 
-    return django_response(
-        404,
-        "There is nothing here. Paths have no trailing slash; see /api/v1/openapi.json.",
-        instance=request.path[:255],
-    )
+    return django_response(404, _(_DETAIL[404]), instance=request.path[:255])
 
 
 urlpatterns = [

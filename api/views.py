@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -78,9 +78,7 @@ def _query_date(request, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValidationError(
-            {name: [_("Give a date as yyyy-mm-dd, e.g. 2026-09-01.")]}
-        ) from None
+        raise ValidationError({name: [_("Give a date as yyyy-mm-dd, e.g. 2026-09-01.")]}) from None
 
 
 def _domain(call, **fields):
@@ -178,9 +176,7 @@ class JeugdigenView(ApiView):
             candidates = list(regions[:2])
             region = candidates[0] if len(candidates) == 1 else None
         if region is None:
-            raise ValidationError(
-                {"regio": [_("Give the code of a region this client works in.")]}
-            )
+            raise ValidationError({"regio": [_("Give the code of a region this client works in.")]})
         gemeente = region.gemeenten.filter(cbs_code=incoming.validated_data["gemeente"]).first()
         if gemeente is None:
             raise ValidationError(
@@ -193,9 +189,7 @@ class JeugdigenView(ApiView):
                 by=request.user,
                 data=incoming.model_data(),
                 allow_duplicate=incoming.validated_data.get("dubbelToestaan", False),
-                confirm_warnings=tuple(
-                    incoming.validated_data.get("bevestigdeWaarschuwingen", ())
-                ),
+                confirm_warnings=tuple(incoming.validated_data.get("bevestigdeWaarschuwingen", ())),
                 request=request,
             )
         )
@@ -242,9 +236,7 @@ class JeugdigeView(ApiView):
                 data=data,
                 version=version,
                 by=request.user,
-                confirm_warnings=tuple(
-                    incoming.validated_data.get("bevestigdeWaarschuwingen", ())
-                ),
+                confirm_warnings=tuple(incoming.validated_data.get("bevestigdeWaarschuwingen", ())),
                 request=request,
             )
         )
@@ -446,7 +438,9 @@ class VervolgstapView(ApiView):
         with transaction.atomic():
             step = _domain(
                 lambda: interview_services.next_step_set_done(
-                    step=step, done=incoming.validated_data["gedaan"], by=request.user,
+                    step=step,
+                    done=incoming.validated_data["gedaan"],
+                    by=request.user,
                     request=request,
                 )
             )
@@ -562,7 +556,10 @@ def _table(table) -> dict:
     keys = [c.key for c in table.columns]
 
     def row(r):
-        return {"sleutel": str(r.key), "cellen": dict(zip(keys, [_cell(v) for v in r], strict=False))}
+        return {
+            "sleutel": str(r.key),
+            "cellen": dict(zip(keys, [_cell(v) for v in r], strict=False)),
+        }
 
     return {
         "sleutel": table.key,

@@ -54,9 +54,11 @@ class Command(BaseCommand):
         self._print(credentials)
 
     def _client(self, options) -> ApiClient:
-        client = ApiClient.objects.select_related("application", "user").filter(
-            pk=options["client"] if str(options["client"]).isdigit() else None
-        ).first()
+        client = (
+            ApiClient.objects.select_related("application", "user")
+            .filter(pk=options["client"] if str(options["client"]).isdigit() else None)
+            .first()
+        )
         if client is None:
             raise CommandError(f"There is no API client {options['client']}.")
         return client
