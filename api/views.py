@@ -56,6 +56,22 @@ VRIJSTELLING_GRONDSLAGEN = (
 )
 
 
+REFERENTIE = OpenApiParameter(
+    "referentie",
+    str,
+    OpenApiParameter.PATH,
+    pattern=r"^[A-Z]{3,4}-[0-9]{4}-[0-9]{4,9}$",
+    description="De pseudonieme referentie van de jeugdige, bijvoorbeeld EMM-2026-0007.",
+)
+REGIOCODE = OpenApiParameter(
+    "code",
+    str,
+    OpenApiParameter.PATH,
+    pattern=r"^[A-Za-z0-9]{2,20}$",
+    description="De code van de regio, bijvoorbeeld VO2202.",
+)
+
+
 def works_in_region(scope) -> bool:
     return scope.works_in_region
 
@@ -201,13 +217,14 @@ class JeugdigeView(ApiView):
     scope_check = staticmethod(works_in_region)
     serializer_class = JeugdigeSerializer
 
-    @extend_schema(operation_id="jeugdigeLezen", summary="Eén jeugdige")
+    @extend_schema(operation_id="jeugdigeLezen", parameters=[REFERENTIE], summary="Eén jeugdige")
     def get(self, request, referentie):
         jeugdige = case_selectors.jeugdige_get(user=request.user, reference=referentie)
         return Response(self.get_serializer(jeugdige).data)
 
     @extend_schema(
         operation_id="jeugdigeWijzigen",
+        parameters=[REFERENTIE],
         summary="Een jeugdige wijzigen (met de gelezen versie)",
         request=JeugdigeInputSerializer(partial=True),
         responses={200: JeugdigeSerializer},
@@ -251,6 +268,7 @@ class ContactmomentenView(ApiView):
 
     @extend_schema(
         operation_id="contactmomentenLijst",
+        parameters=[REFERENTIE],
         summary="De contactmomenten van een jeugdige",
         responses={200: ContactmomentSerializer(many=True)},
     )
@@ -263,6 +281,7 @@ class ContactmomentenView(ApiView):
 
     @extend_schema(
         operation_id="contactmomentVastleggen",
+        parameters=[REFERENTIE],
         summary="Een contactmoment vastleggen",
         responses={201: ContactmomentSerializer},
     )
@@ -471,7 +490,7 @@ class RegioView(ApiView):
     required_scopes = {"GET": "regios:lezen"}
     serializer_class = RegioSerializer
 
-    @extend_schema(operation_id="regioLezen", summary="Eén regio")
+    @extend_schema(operation_id="regioLezen", parameters=[REGIOCODE], summary="Eén regio")
     def get(self, request, code):
         region = get_object_or_404(
             Region.objects.visible_to(request.user).prefetch_related("gemeenten"), code=code
