@@ -400,3 +400,14 @@ def test_command_refuses_unknown_scope_and_gemeente(world):
             "--scopes",
             *ALL_SCOPES,
         )
+
+
+def test_a_client_is_no_person_to_assign_a_case_to(api, world, cases):
+    from cases.forms import lpas_for
+    from cases.services import assignable_users
+
+    caller = api("kartrekker_a")
+    assert caller.user not in assignable_users(
+        region_id=world.region_a.pk, gemeente_id=world.emmen.pk
+    )
+    assert caller.user not in lpas_for(world.user("kartrekker_a"))
