@@ -61,6 +61,7 @@ def lpas_for(user):
             memberships__role__in=[Role.LPA, Role.KARTREKKER],
             is_active=True,
         )
+        .exclude(api_client__isnull=False)  # an API client's service account is no person
         .distinct()
         .order_by("full_name")
     )

@@ -416,6 +416,7 @@ def team_overview(*, user, today: dt.date | None = None) -> list[TeamRow]:
             | Q(pk__in=[pk for pk in counts_by_user if pk is not None])
         )
         .exclude(national_role=NationalRole.BEHEERDER)
+        .exclude(api_client__isnull=False)  # an API client's service account is no person
         .distinct()
         .order_by("full_name", "pk")
         .only("pk", "full_name", "email")

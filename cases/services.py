@@ -438,6 +438,7 @@ def assignable_users(*, region_id: int, gemeente_id: int):
     return (
         User.objects.filter(covers, is_active=True)
         .exclude(national_role=NationalRole.BEHEERDER)
+        .exclude(api_client__isnull=False)  # an API client's service account is no person
         .distinct()
         .order_by("full_name", "pk")
     )

@@ -54,7 +54,11 @@ def interview_list(request):
 
 
 def _interviewers(jeugdige):
-    return User.objects.filter(memberships__region=jeugdige.region_id, is_active=True).distinct()
+    return (
+        User.objects.filter(memberships__region=jeugdige.region_id, is_active=True)
+        .exclude(api_client__isnull=False)  # an API client's service account is no person
+        .distinct()
+    )
 
 
 SWITCH_RESPONDENT = "switch_respondent"

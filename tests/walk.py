@@ -27,6 +27,8 @@ class Route:
     post_data: Callable | None = None
     public: bool = False
     query: str = ""
+    # What an anonymous visitor gets when it is not the login redirect (the API: 401).
+    anonymous: int | None = None
 
 
 def everyone(code: int, **overrides) -> dict[str, int]:

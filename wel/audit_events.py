@@ -606,3 +606,14 @@ TRANSFER_VIEWED = _type(
     _("Transfer viewed (reference, birth year, grondslag, note)"),
     purpose="casusregie",
 )
+
+# -- the API (issue 22 §2, api helper) ----------------------------------------------------------
+# The conversation list page shows no personal data beyond references; the API's list hands
+# out the conversations themselves, so it is logged, with each child in the processing log.
+INTERVIEW_LIST_VIEWED = _type(
+    "interview.list_viewed",
+    Action.VIEW,
+    "",
+    _("Conversations listed (API)"),
+    purpose="casusregie",
+)

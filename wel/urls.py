@@ -73,4 +73,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     # Sign-in with the organisation's account (OpenID Connect; oidc/).
     path("account/organisatie/", include("oidc.urls")),
+    # The API (issue 22 §2, docs/api.md): OAuth 2.0 client credentials, problem+json errors.
+    path("api/v1/", include("api.urls")),
 ]

@@ -439,3 +439,70 @@ INSTALLED_APPS += ["oidc"]
 WEL_OIDC_DISCOVERY_CACHE_SECONDS = env.int("WEL_OIDC_DISCOVERY_CACHE_SECONDS", default=600)
 WEL_OIDC_CLOCK_SKEW_SECONDS = env.int("WEL_OIDC_CLOCK_SKEW_SECONDS", default=60)
 WEL_OIDC_TIMEOUT_SECONDS = env.int("WEL_OIDC_TIMEOUT_SECONDS", default=10)
+# -- The API (issue 22 §2, docs/api.md): Django REST framework, drf-spectacular, OAuth 2.0 -----
+# client credentials through django-oauth-toolkit. Own block so merges stay simple.
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "oauth2_provider", "api"]  # noqa: F405
+# Outermost after SecurityMiddleware: every answer under /api/ gets the API-Version header and
+# is problem+json when it is an error, whichever layer answered (the query-string guard, a 404).
+MIDDLEWARE.insert(1, "api.middleware.ApiResponseMiddleware")  # noqa: F405
+WEL_API_VERSION = "1.0.0"  # the OpenAPI document's info.version and the API-Version header
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ApiScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "WEL API",
+    "DESCRIPTION": (
+        "De API van WEL voor leerplichtadministraties en de tooling van het programma "
+        "(docs/api.md). Volgens de NL API Design Rules."
+    ),
+    "VERSION": WEL_API_VERSION,
+    "OAS_VERSION": "3.0.3",
+    "CONTACT": {
+        "name": "WEL beheer",
+        "email": env("WEL_API_CONTACT_EMAIL", default="beheer@wel.example.nl"),  # noqa: F405
+        "url": env("WEL_API_CONTACT_URL", default="https://wel.example.nl/"),  # noqa: F405
+    },
+    "SERVERS": [{"url": "/api/v1", "description": "WEL"}],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "GrondslagEnum": "cases.models.Grondslag",
+        "GrondslagInvoerEnum": "cases.models.GRONDSLAG_INPUT_CHOICES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.postprocess",
+    ],
+}
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "jeugdigen:lezen": "Jeugdigen, vrijstellingen en contactmomenten lezen",
+        "jeugdigen:schrijven": "Jeugdigen registreren en wijzigen, contactmomenten vastleggen",
+        "gesprekken:lezen": "Gesprekken en vervolgstappen lezen",
+        "gesprekken:schrijven": "Vervolgstappen afvinken of heropenen",
+        "regios:lezen": "Regio's en gemeenten lezen",
+        "telling:lezen": "Het jaaroverzicht (leerplichttelling) lezen",
+        "cijfers:lezen": "De beschermde landelijke cijfers lezen (landelijk team)",
+    },
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("WEL_API_TOKEN_SECONDS", default=3600),  # noqa: F405
+    "OAUTH2_VALIDATOR_CLASS": "api.oauth.Validator",
+}
+# django-oauth-toolkit's models are swappable; named so migrations can depend on them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"  # noqa: S105 (a model name)
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"  # noqa: S105 (a model name)
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 (a model name)
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
