@@ -114,7 +114,7 @@ TARGET_MS, TARGET_THINK_P95, TARGET_RPS, TARGET_QUERIES = 40.0, 80.0, 80.0, 15
 # suite's pins (tests/test_query_counts.py): Django logs them, but they read and write nothing.
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 # The case page's processing log line (Logboek Dataverwerkingen) is written in its audit event's
-# statement (wel.processing_log.save_with_line), within issue 12's budget again; the documents
+# statement (wel.processing_log.save_with_lines), within issue 12's budget again; the documents
 # panel (issue 21 §5) reads the case's documents in one query more, whatever their number:
 # pinned at 16 in tests/test_query_counts.py.
 QUERY_ALLOWANCE = {"case detail (kartrekker)": 1}

@@ -127,8 +127,8 @@ def record(
         entry.jeugdige_id = jeugdige.pk
         entry.jeugdige_reference = jeugdige.reference
     children = processing_log.subject_ids(jeugdige, subjects)
-    if len(children) == 1 and connection.vendor == "postgresql":
-        processing_log.save_with_line(entry, event, children[0])  # one statement for both
+    if children and len(children) < processing_log.COPY_FROM and connection.vendor == "postgresql":
+        processing_log.save_with_lines(entry, event, children)  # one statement for all
     elif children:
         with transaction.atomic(savepoint=False):
             entry.save()

@@ -246,13 +246,9 @@ def _confirmed(entry: AuditEvent, lines: list[ProcessingRecord]) -> int:
     return written
 
 
-def write(entry: AuditEvent, event_type, subjects: list[int]) -> int:
-    """The lines of one audit event about ``subjects`` (jeugdige ids); called by
-    :func:`wel.audit.record` inside its transaction. Returns the number of lines written;
-    raises :class:`ProcessingLogNotWritten` when a line is not confirmed."""
-    if not subjects:
-        return 0
-    common = _common(entry, event_type)
+def _lines_of(common: dict, subjects: list[int]) -> list[ProcessingRecord]:
+    """The standard's lines of one action on ``subjects``: one line per child, and when there
+    are several, the action's own line first with each child's line under it."""
     parent = _parent_span(current())
     lines = []
     if len(subjects) > 1:
@@ -260,16 +256,25 @@ def write(entry: AuditEvent, event_type, subjects: list[int]) -> int:
         action_span = new_span_id()
         lines.append(ProcessingRecord(span_id=action_span, parent_span_id=parent, **common))
         parent = action_span
-    lines += _child_lines(common, parent, subjects)
-    return _confirmed(entry, lines)
+    return lines + _child_lines(common, parent, subjects)
 
 
-def save_with_line(entry: AuditEvent, event_type, jeugdige_id: int) -> None:
-    """Save ``entry`` and its one child's line in ONE statement (PostgreSQL: the audit row in a
-    data-modifying ``WITH``, the line's ``audit_event_id`` taken from it): every view of a case
-    page writes both, and one round trip less is one query less on every such page (issue 23).
-    Sets ``entry.pk``; raises :class:`ProcessingLogNotWritten` unless the database returned the
-    line."""
+def write(entry: AuditEvent, event_type, subjects: list[int]) -> int:
+    """The lines of one saved audit event about ``subjects`` (jeugdige ids); called by
+    :func:`wel.audit.record` inside its transaction. Returns the number of lines written;
+    raises :class:`ProcessingLogNotWritten` when a line is not confirmed."""
+    if not subjects:
+        return 0
+    return _confirmed(entry, _lines_of(_common(entry, event_type), subjects))
+
+
+def save_with_lines(entry: AuditEvent, event_type, subjects: list[int]) -> int:
+    """Save the unsaved ``entry`` and its lines about ``subjects`` in ONE statement
+    (PostgreSQL: the audit row in a data-modifying ``WITH``, each line's ``audit_event_id``
+    taken from it), for fewer than :data:`COPY_FROM` lines: every page about a child writes
+    both, and one round trip less is one query less on each of them, the same for one child as
+    for a list of 25 (issue 23). Sets ``entry.pk``; returns the number of lines; raises
+    :class:`ProcessingLogNotWritten` unless the database returned every line."""
     ops = connection.ops
 
     def columns_and_values(obj, skip=()):
@@ -283,39 +288,34 @@ def save_with_line(entry: AuditEvent, event_type, jeugdige_id: int) -> None:
 
     event_columns, event_values = columns_and_values(entry)
     common = _common(entry, event_type)
-    common.pop("audit_event_id")
-    line = ProcessingRecord(
-        span_id=new_span_id(),
-        parent_span_id=_parent_span(current()),
-        jeugdige_id=jeugdige_id,
-        data_subject_id=data_subject_id(jeugdige_id),
-        data_subject_id_type=DATA_SUBJECT_ID_TYPE,
-        audit_event_id=0,
-        **common,
-    )
-    line_columns, line_values = columns_and_values(line, skip={"audit_event_id"})
+    common["audit_event_id"] = 0  # replaced by the event's id in the statement
+    lines = _lines_of(common, subjects)
+    rows = [columns_and_values(line, skip={"audit_event_id"}) for line in lines]
+    line_columns = rows[0][0]
     pk = ops.quote_name(AuditEvent._meta.pk.column)
     # Table and column names from the models' own metadata, quoted; every value a parameter.
     event_table = ops.quote_name(AuditEvent._meta.db_table)
     line_table = ops.quote_name(ProcessingRecord._meta.db_table)
     event_marks = ", ".join(["%s"] * len(event_values))
-    line_marks = ", ".join(["%s"] * len(line_values))
+    row_marks = "(" + ", ".join(["%s"] * len(rows[0][1])) + f", (SELECT {pk} FROM e))"  # noqa: S608
+    line_marks = ", ".join([row_marks] * len(rows))
     sql = " ".join(
         [
             f"WITH e AS (INSERT INTO {event_table} ({', '.join(event_columns)})",  # noqa: S608
             f"VALUES ({event_marks}) RETURNING {pk})",
             f"INSERT INTO {line_table} ({', '.join(line_columns)}, audit_event_id)",  # noqa: S608
-            f"VALUES ({line_marks}, (SELECT {pk} FROM e)) RETURNING audit_event_id, id",  # noqa: S608
+            f"VALUES {line_marks} RETURNING audit_event_id, id",
         ]
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*event_values, *line_values])
-        row = cursor.fetchone()
-    if row is None or row[0] is None or row[1] is None:
-        raise ProcessingLogNotWritten(f"{entry.event_type}: the line was not confirmed")
-    entry.pk = row[0]
+        cursor.execute(sql, [*event_values, *(v for _columns, values in rows for v in values)])
+        returned = cursor.fetchall()
+    if len(returned) != len(lines) or any(a is None or b is None for a, b in returned):
+        raise ProcessingLogNotWritten(f"{entry.event_type}: {len(lines)} lines not confirmed")
+    entry.pk = returned[0][0]
     entry._state.adding = False
     entry._state.db = connection.alias
+    return len(returned)
 
 
 class StreamedAction:

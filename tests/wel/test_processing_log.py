@@ -208,7 +208,10 @@ def test_a_line_that_cannot_be_written_fails_the_event(world, monkeypatch, child
 
 
 def test_an_unconfirmed_line_is_an_error(world, monkeypatch):
+    """Where the lines are INSERTed on their own (SQLite, or COPY_FROM lines and more)."""
     cases = [make_jeugdige(world, given_name=f"Kind{i}") for i in range(2)]
+    monkeypatch.setattr(processing_log, "COPY_FROM", 1)
+    monkeypatch.setattr(processing_log, "_copy", lambda lines: 0)
     monkeypatch.setattr(ProcessingRecord.objects, "bulk_create", lambda lines, **kw: [])
     with pytest.raises(processing_log.ProcessingLogNotWritten), transaction.atomic():
         audit.record(
@@ -216,11 +219,12 @@ def test_an_unconfirmed_line_is_an_error(world, monkeypatch):
         )
 
 
-def test_one_line_skipped_by_the_database_is_an_error(world):
-    """The one-statement path (PostgreSQL): a trigger that silently drops the line (returns
-    NULL) leaves RETURNING empty, and the event fails rather than pass unlogged."""
+@pytest.mark.parametrize("children", [1, 3])
+def test_a_line_skipped_by_the_database_is_an_error(world, children):
+    """The one-statement path (PostgreSQL): a trigger that silently drops the lines (returns
+    NULL) leaves RETURNING short, and the event fails rather than pass unlogged."""
     need_services(postgres=True)
-    case = make_jeugdige(world)
+    cases = [make_jeugdige(world, given_name=f"Kind{i}") for i in range(children)]
     events_before = AuditEvent.objects.count()
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -234,27 +238,31 @@ def test_one_line_skipped_by_the_database_is_an_error(world):
             )
         with pytest.raises(processing_log.ProcessingLogNotWritten), transaction.atomic():
             audit.record(
-                audit.events.JEUGDIGE_VIEWED,
-                user=world.user("kartrekker_a"),
-                obj=case,
-                jeugdige=case,
+                audit.events.CASE_LIST_EXPORTED, user=world.user("kartrekker_a"), subjects=cases
             )
         transaction.set_rollback(True)
     assert AuditEvent.objects.count() == events_before
 
 
-def test_one_child_writes_its_event_and_line_in_one_statement(world, django_assert_num_queries):
-    """Issue 23: a case page's view event and its processing-log line are one INSERT on
-    PostgreSQL (one query less on every page about one child)."""
+@pytest.mark.parametrize("children", [1, 3, 25])
+def test_an_event_and_its_lines_are_one_statement(world, django_assert_num_queries, children):
+    """Issue 23: an event about children and its processing-log lines are one INSERT on
+    PostgreSQL, the same for one child (a case page) as for a page of 25 (a list): one query
+    less on every such page, and a list's count does not depend on its rows."""
     need_services(postgres=True)
-    case = make_jeugdige(world)
+    cases = [make_jeugdige(world, given_name=f"Kind{i}") for i in range(children)]
     user = world.user("kartrekker_a")
-    scope_warm = audit.scope_for(user)  # noqa: F841 - the scope is cached on the user
+    audit.scope_for(user)  # the scope is cached on the user: not part of the count
     with django_assert_num_queries(1):
-        entry = audit.record(audit.events.JEUGDIGE_VIEWED, user=user, obj=case, jeugdige=case)
-    line = ProcessingRecord.objects.get(audit_event_id=entry.pk)
-    assert line.jeugdige_id == case.pk and entry.jeugdige_id == case.pk
-    assert AuditEvent.objects.get(pk=entry.pk).event_type == "jeugdige.viewed"
+        entry = audit.record(audit.events.CASE_LIST_EXPORTED, user=user, subjects=cases)
+    lines = list(ProcessingRecord.objects.filter(audit_event_id=entry.pk))
+    per_child = [line for line in lines if line.jeugdige_id is not None]
+    assert sorted(line.jeugdige_id for line in per_child) == sorted(c.pk for c in cases)
+    assert len(lines) == children + (1 if children > 1 else 0)
+    if children > 1:
+        (action,) = [line for line in lines if line.jeugdige_id is None]
+        assert {line.parent_span_id for line in per_child} == {action.span_id}
+    assert AuditEvent.objects.get(pk=entry.pk).event_type == "case_list.exported"
 
 
 def test_the_log_is_append_only(world):
