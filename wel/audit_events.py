@@ -522,3 +522,16 @@ WHO_LOOKED_VIEWED = _type(
     "cases.jeugdige",
     _("Family looked at who viewed or changed the data"),
 )
+
+# -- notifications (issue 21 §3; notifications/rules.py turns some of these into notices) ------
+JOB_FINISHED = _type(
+    "job.finished", Action.UPDATE, "", _("Background job finished"), purpose="beheer"
+)
+JOB_FAILED = _type("job.failed", Action.UPDATE, "", _("Background job failed"), purpose="beheer")
+NEXT_STEP_OWNER_SET = _type(
+    "next_step.owner_set",
+    Action.UPDATE,
+    "interviews.nextstep",
+    _("Owner of a next step set"),
+    purpose="casusregie",
+)

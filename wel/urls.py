@@ -68,5 +68,6 @@ urlpatterns = [
     path("jeugdigen/", include("cases.urls")),
     path("gesprekken/", include("interviews.urls")),
     path("rapportages/", include("reports.urls")),
+    path("meldingen/", include("notifications.urls")),  # notifications (issue 21 §3)
     path("beheer/", admin.site.urls),
 ]
