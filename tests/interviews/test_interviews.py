@@ -36,7 +36,7 @@ def interview_post(world, **extra):
         "steps-MIN_NUM_FORMS": "0",
         "steps-MAX_NUM_FORMS": "1000",
         "steps-0-description": "Kennismaking zorgboerderij",
-        "steps-0-owner": "LPA",
+        "steps-0-owner_user": str(world.user("lpa_a").pk),
         "steps-0-due_on": due,
         "obstacles-TOTAL_FORMS": "2",
         "obstacles-INITIAL_FORMS": "0",
@@ -58,7 +58,7 @@ def test_lpa_records_an_interview_with_a_next_step(world, client_for, case_a):
     assert interview.jeugdige == case_a and interview.created_by == world.user("lpa_a")
     assert interview.development_contributors == "Een vaste begeleider."
     step = NextStep.objects.get()
-    assert (step.interview, step.owner, step.done) == (interview, "LPA", False)
+    assert (step.interview, step.owner_user, step.done) == (interview, world.user("lpa_a"), False)
     kinds = list(case_a.timeline.values_list("kind", flat=True))
     assert TimelineEntry.Kind.INTERVIEW in kinds and TimelineEntry.Kind.NEXT_STEP in kinds
     assert case_a.timeline.filter(text__contains="Kennismaking zorgboerderij").exists()

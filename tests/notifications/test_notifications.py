@@ -84,7 +84,10 @@ def test_an_inactive_user_hears_nothing(world):
     lpa.is_active = False
     lpa.save()
     j = make_jeugdige(world)
-    assert services.notify(recipient=lpa, kind=Kind.ASSIGNED, reference="x", link="/", jeugdige=j) is None
+    assert (
+        services.notify(recipient=lpa, kind=Kind.ASSIGNED, reference="x", link="/", jeugdige=j)
+        is None
+    )
 
 
 def test_the_family_answered_tells_the_assigned_lpa(world):
@@ -163,7 +166,9 @@ def test_a_registered_rule_is_one_line(world):
     saved = dict(rules.RULES)
     try:
         rules.register("jeugdige.closed", Kind.TRANSFER_ACCEPTED, rules.assigned_lpa)
-        audit.record(audit.events.JEUGDIGE_CLOSED, user=world.user("kartrekker_a"), obj=j, jeugdige=j)
+        audit.record(
+            audit.events.JEUGDIGE_CLOSED, user=world.user("kartrekker_a"), obj=j, jeugdige=j
+        )
     finally:
         rules.RULES.clear()
         rules.RULES.update(saved)
@@ -251,7 +256,12 @@ def test_owner_of_a_next_step_is_told_and_sees_it_in_their_agenda(world):
     from cases.agenda import MINE, agenda_cases
 
     mine = next_step_deadlines(
-        cases=agenda_cases(user=lpa, who=MINE), start=TODAY, end=TODAY, today=TODAY, user=lpa, who=MINE
+        cases=agenda_cases(user=lpa, who=MINE),
+        start=TODAY,
+        end=TODAY,
+        today=TODAY,
+        user=lpa,
+        who=MINE,
     )
     assert [(i.reference, i.owner) for i in mine] == [(j.reference, lpa.full_name)]
     theirs = next_step_deadlines(
@@ -329,7 +339,9 @@ def test_direct_email_on_commit_with_reference_and_link_only(
     services.set_preference(user=lpa, email=EmailChoice.DIRECT)
     j = make_jeugdige(world, bsn="111222333", given_name="Zoë", family_name="Bakkerstraat")
     with django_capture_on_commit_callbacks(execute=True):
-        case_services.jeugdige_handover(jeugdige=j, to=lpa, note="Zie dossier.", by=world.user("kartrekker_a"))
+        case_services.jeugdige_handover(
+            jeugdige=j, to=lpa, note="Zie dossier.", by=world.user("kartrekker_a")
+        )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [lpa.email]
@@ -342,7 +354,9 @@ def test_direct_email_on_commit_with_reference_and_link_only(
 def test_digests_by_choice(world):
     lpa, kartrekker = world.user("lpa_a"), world.user("kartrekker_a")
     j = make_jeugdige(world, bsn="111222333", given_name="Zoë", family_name="Bakkerstraat")
-    case_services.jeugdige_handover(jeugdige=j, to=lpa, note="Zie dossier.", by=kartrekker)  # lpa: default daily
+    case_services.jeugdige_handover(
+        jeugdige=j, to=lpa, note="Zie dossier.", by=kartrekker
+    )  # lpa: default daily
     case_services.jeugdige_handover(jeugdige=j, to=kartrekker, note="Zie dossier.", by=lpa)
     services.set_preference(user=kartrekker, email=EmailChoice.WEEKLY)
     assert notify_mail.send_digests(choice=EmailChoice.DAILY) == 1
@@ -358,7 +372,9 @@ def test_off_means_no_email(world):
     lpa = world.user("lpa_a")
     services.set_preference(user=lpa, email=EmailChoice.OFF)
     j = make_jeugdige(world)
-    case_services.jeugdige_handover(jeugdige=j, to=lpa, note="Zie dossier.", by=world.user("kartrekker_a"))
+    case_services.jeugdige_handover(
+        jeugdige=j, to=lpa, note="Zie dossier.", by=world.user("kartrekker_a")
+    )
     assert notify_mail.send_digests(choice=EmailChoice.DAILY) == 0
     assert notify_mail.send_digests(choice=EmailChoice.WEEKLY) == 0
     assert mail.outbox == []
@@ -368,7 +384,9 @@ def test_off_means_no_email(world):
 def test_a_notice_goes_with_its_case(world):
     lpa = world.user("lpa_a")
     j = make_jeugdige(world)
-    case_services.jeugdige_handover(jeugdige=j, to=lpa, note="Zie dossier.", by=world.user("kartrekker_a"))
+    case_services.jeugdige_handover(
+        jeugdige=j, to=lpa, note="Zie dossier.", by=world.user("kartrekker_a")
+    )
     assert Notification.objects.filter(jeugdige=j).count() == 1
     Notification.objects.filter(jeugdige=j).first().jeugdige.delete()
     assert Notification.objects.count() == 0
