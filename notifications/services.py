@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -125,3 +125,22 @@ def set_preference(*, user: User, email: str) -> Preference:
         raise ValueError(f"unknown e-mail choice: {email!r}")
     pref, _created = Preference.objects.update_or_create(user=user, defaults={"email": email})
     return pref
+
+
+def recount_all() -> int:
+    """Set every user's unread count from the rows (one UPDATE): the daily repair after
+    notices went with their case (retention deletes cases through the ORM's cascade, which
+    does not call :func:`notify`'s bookkeeping). Returns how many counts changed."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    actual = Coalesce(Subquery(unread), 0)
+    return (
+        User.objects.annotate(actual=actual)
+        .exclude(unread_notifications=F("actual"))
+        .update(unread_notifications=actual)
+    )

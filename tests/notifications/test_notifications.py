@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
@@ -16,9 +15,8 @@ from family import services as family_services
 from interviews import services as interview_services
 from interviews.agenda import next_step_deadlines
 from jobs import services as jobs
-from notifications import due, rules
+from notifications import due, rules, services
 from notifications import mail as notify_mail
-from notifications import services
 from notifications.models import EmailChoice, Kind, Notification
 from reports.models import Report
 from tests.cases.factories import make_jeugdige
@@ -390,3 +388,19 @@ def test_a_notice_goes_with_its_case(world):
     assert Notification.objects.filter(jeugdige=j).count() == 1
     Notification.objects.filter(jeugdige=j).first().jeugdige.delete()
     assert Notification.objects.count() == 0
+
+
+def test_the_daily_task_repairs_counts_after_retention(world):
+    from notifications.tasks import daily
+
+    lpa = world.user("lpa_a")
+    j = make_jeugdige(world)
+    case_services.jeugdige_handover(
+        jeugdige=j, to=lpa, note="Zie dossier.", by=world.user("kartrekker_a")
+    )
+    assert unread(lpa) == 1
+    j.delete()  # as retention does: the notice goes with the case
+    assert Notification.objects.count() == 0 and unread(lpa) == 1
+    daily()
+    assert unread(lpa) == 0
+    assert services.recount_all() == 0  # nothing left to repair

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from notifications import due, mail
+from notifications import due, mail, services
 from notifications.models import EmailChoice
 
 
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, digests=None, **options):
+        services.recount_all()
         result = due.notify_due()
         self.stdout.write(f"checked {result.checked}, notified {result.notified}")
         if digests:
