@@ -94,7 +94,10 @@ def interview_save(
 
     ``data``: values of :data:`INTERVIEW_FIELDS` (``interviewer`` a user; missing keys are left
     as they are). ``next_steps``: values of :data:`NEXT_STEP_FIELDS` with ``pk``, the step to
-    change, or none for a new one. ``obstacles``: ``category``, ``description``, ``level``.
+    change, or none for a new one; a new step names its ``owner_user``, one of
+    :func:`step_owners` (the free-text ``owner`` is kept for steps from before); a step whose
+    owner changes records ``next_step.owner_set`` (the owner is notified). ``obstacles``:
+    ``category``, ``description``, ``level``.
 
     Puts the interview and every new next step on the case's timeline; audited with the
     jeugdige, naming the changed fields (their content only where it identifies nobody, by the
@@ -128,7 +131,7 @@ def interview_save(
         )
     }
     new_steps: list[NextStep] = []
-    owners_set: list[NextStep] = []
+    owners_set: list[tuple[NextStep, int | None]] = []
     steps_changed = False
     for values in next_steps:
         if values.get("pk"):
@@ -142,7 +145,7 @@ def interview_save(
             continue
         if step.owner_user_id != owner_before and step.owner_user_id is not None:
             _check_step_owner(jeugdige, step.owner_user)
-            owners_set.append(step)
+            owners_set.append((step, owner_before))
         if step.pk is None and step.owner_user_id is None:
             raise ValidationError(
                 {"next_steps": _("Choose who sees to each new next step (a colleague).")}
@@ -203,15 +206,16 @@ def interview_save(
         jeugdige=jeugdige,
         changes=changes,
     )
-    for step in owners_set:
+    for step, owner_before in owners_set:
         # Typed, so the new owner hears of it (notifications.rules; not when it is oneself).
+        before = step_owners(jeugdige).model.objects.filter(pk=owner_before).first()
         audit.record(
             audit.events.NEXT_STEP_OWNER_SET,
             request=request,
             user=by,
             obj=step,
             jeugdige=jeugdige,
-            changes={"owner_user": (None, step.owner_user)},
+            changes={"owner_user": (before, step.owner_user)},
         )
     return current
 

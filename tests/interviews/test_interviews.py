@@ -323,3 +323,20 @@ def test_a_saved_young_persons_interview_shows_what_was_asked(world, client_for,
     edit = client.get(reverse("interviews:update", args=[Interview.objects.get().pk]))
     assert YOUNG_QUESTION in shown_questions(edit.content.decode())
     assert PARENTS_QUESTION not in shown_questions(edit.content.decode())
+
+
+def test_the_next_step_owner_is_a_colleague_on_the_case(world, client_for, case_a):
+    """Issue 21: the owner is a user whose scope covers the case, not free text; the form
+    offers only those, and the service refuses anyone else."""
+    url = reverse("interviews:create", kwargs={"reference": case_a.reference})
+    response = client_for("kartrekker_a").get(url)
+    offered = set(response.context["steps"].forms[0].fields["owner_user"].queryset)
+    assert offered == {world.user("lpa_a"), world.user("kartrekker_a")}
+    refused = interview_post(world, **{"steps-0-owner_user": str(world.user("lpa_b").pk)})
+    response = client_for("kartrekker_a").post(url, refused)
+    assert response.status_code == 200
+    assert not NextStep.objects.exists()
+    response = client_for("kartrekker_a").post(url, interview_post(world))
+    assert response.status_code == 302
+    page = client_for("lpa_a").get(NextStep.objects.get().interview.get_absolute_url())
+    assert world.user("lpa_a").full_name in page.content.decode()
