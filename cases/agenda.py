@@ -60,8 +60,8 @@ class AgendaItem:
 
 KIND_ORDER = {"renewal": 0, "contact": 1, "next_step": 2}
 
-# source(cases=<open cases in view>, start=, end=, today=) -> items; registered in
-# AppConfig.ready (the interviews app registers next steps).
+# source(cases=<open cases in view>, start=, end=, today=, user=, who=) -> items; registered
+# in AppConfig.ready (the interviews app registers next steps, "mine" by their owner).
 AgendaSource = Callable[..., Iterable[AgendaItem]]
 _sources: list[AgendaSource] = []
 
@@ -165,6 +165,6 @@ def agenda(*, user, month: dt.date, who: str = MINE, today: dt.date | None = Non
     cases = agenda_cases(user=user, who=who)
     found = _case_deadlines(cases, first, last, today)
     for source in _sources:
-        found.extend(source(cases=cases, start=first, end=last, today=today))
+        found.extend(source(cases=cases, start=first, end=last, today=today, user=user, who=who))
     found.sort(key=lambda item: item.sort_key)
     return Agenda(first=first, last=last, today=today, who=who, items=found)

@@ -721,6 +721,7 @@ class ImportJob(Job):
     job_task_kwarg = "job_id"
     job_reason_field = "outcome"
     job_file_field = "upload"
+    job_requester_field = "created_by"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

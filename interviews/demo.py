@@ -253,13 +253,13 @@ def _interviews(region: Region, rnd: random.Random, kartrekker: User) -> int:
                 at=_aware(held_on),
             )
             for s in range(1 + (k + n) % 2):
-                description, owner = STEPS[(n + k + s) % len(STEPS)]
+                description, _owner = STEPS[(n + k + s) % len(STEPS)]
                 due = held_on + dt.timedelta(days=rnd.randint(7, 60))
                 done = due < today - dt.timedelta(days=10) and rnd.random() < 0.6
                 NextStep.objects.create(
                     interview=interview,
                     description=description,
-                    owner=owner,
+                    owner_user=interviewer,  # a colleague on the case (issue 21)
                     due_on=due,
                     done=done,
                     done_at=_aware(due) if done else None,
@@ -268,7 +268,11 @@ def _interviews(region: Region, rnd: random.Random, kartrekker: User) -> int:
                     jeugdige=jeugdige,
                     kind=TimelineEntry.Kind.NEXT_STEP,
                     text=_("Next step agreed: %(what)s (owner: %(owner)s, due %(due)s).")
-                    % {"what": description, "owner": owner, "due": f"{due:%d-%m-%Y}"},
+                    % {
+                        "what": description,
+                        "owner": interviewer.full_name,
+                        "due": f"{due:%d-%m-%Y}",
+                    },
                     by=interviewer,
                     at=_aware(held_on, 11),
                 )

@@ -62,10 +62,24 @@ class InterviewForm(WelModelForm):
 
 
 class NextStepForm(WelModelForm):
+    """A next step; its owner is one of ``owners`` (``interviews.services.step_owners``). A step
+    from before owners were users keeps its free-text owner until one is chosen."""
+
     class Meta:
         model = NextStep
-        fields = ["description", "owner", "due_on", "done"]
+        fields = ["description", "owner_user", "due_on", "done"]
         widgets = {"due_on": DATE}
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_user"]
+        if owners is not None:
+            field.queryset = owners
+        field.label_from_instance = lambda u: u.full_name or u.email
+        legacy = self.instance.pk and self.instance.owner and not self.instance.owner_user_id
+        field.required = not legacy
+        if legacy:
+            field.help_text = _("Until now: %(owner)s") % {"owner": self.instance.owner}
 
 
 NextStepFormSet = forms.inlineformset_factory(

@@ -172,8 +172,22 @@ class NextStep(models.Model):
         Interview, on_delete=models.CASCADE, related_name="next_steps", verbose_name=_("interview")
     )
     description = models.CharField(_("next step"), max_length=300)
+    # Before issue 21 the owner was free text; it stays for those steps. New steps name a user
+    # whose scope covers the case (cases.services.assignable_users).
     owner = models.CharField(
-        _("owner"), max_length=150, help_text=_("Who does it, e.g. the LPA, the mother, GGD.")
+        _("owner (text)"),
+        max_length=150,
+        blank=True,
+        help_text=_("Who does it, e.g. the LPA, the mother, GGD."),
+    )
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+        help_text=_("The colleague who sees to it; they get a notification."),
     )
     due_on = models.DateField(_("due date"), validators=[validation.PLANNED])
     done = models.BooleanField(_("done"), default=False)
@@ -189,6 +203,12 @@ class NextStep(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def owner_label(self) -> str:
+        """The owner's name, or the free text of a step from before owners were users.
+        Select ``owner_user`` with the step."""
+        return self.owner_user.full_name if self.owner_user_id else self.owner
 
     def is_overdue_on(self, day: dt.date) -> bool:
         """Not done, past its due date, and its case still open (:mod:`cases.rules`).

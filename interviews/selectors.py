@@ -75,13 +75,14 @@ def open_next_steps(*, user, limit: int = 10) -> tuple[list[NextStep], int]:
     qs = (
         NextStep.objects.visible_to(user)
         .filter(rules.case_open_q("interview__jeugdige__"), done=False)
-        .select_related("interview", "interview__jeugdige")
+        .select_related("interview", "interview__jeugdige", "owner_user")
         # what the panel shows and is_overdue_on reads, not the interviews' long texts
         .only(
             "due_on",
             "done",
             "description",
             "owner",
+            "owner_user__full_name",
             "interview__id",
             "interview__jeugdige__reference",
             "interview__jeugdige__status",

@@ -74,7 +74,7 @@ INTERVIEW_FIELDS = (
     "consent_to_record",
     *Interview.QUESTION_FIELDS,
 )
-NEXT_STEP_FIELDS = ("description", "owner", "due_on", "done")
+NEXT_STEP_FIELDS = ("description", "owner", "owner_user", "due_on", "done")
 
 
 @transaction.atomic
@@ -94,7 +94,10 @@ def interview_save(
 
     ``data``: values of :data:`INTERVIEW_FIELDS` (``interviewer`` a user; missing keys are left
     as they are). ``next_steps``: values of :data:`NEXT_STEP_FIELDS` with ``pk``, the step to
-    change, or none for a new one. ``obstacles``: ``category``, ``description``, ``level``.
+    change, or none for a new one; a new step names its ``owner_user``, one of
+    :func:`step_owners` (the free-text ``owner`` is kept for steps from before); a step whose
+    owner changes records ``next_step.owner_set`` (the owner is notified). ``obstacles``:
+    ``category``, ``description``, ``level``.
 
     Puts the interview and every new next step on the case's timeline; audited with the
     jeugdige, naming the changed fields (their content only where it identifies nobody, by the
@@ -128,6 +131,7 @@ def interview_save(
         )
     }
     new_steps: list[NextStep] = []
+    owners_set: list[tuple[NextStep, int | None]] = []
     steps_changed = False
     for values in next_steps:
         if values.get("pk"):
@@ -136,8 +140,16 @@ def interview_save(
                 raise ValidationError({"next_steps": _("A next step of another interview.")})
         else:
             step = NextStep(interview=current)
+        owner_before = step.owner_user_id
         if not assign(step, values, NEXT_STEP_FIELDS):
             continue
+        if step.owner_user_id != owner_before and step.owner_user_id is not None:
+            _check_step_owner(jeugdige, step.owner_user)
+            owners_set.append((step, owner_before))
+        if step.pk is None and step.owner_user_id is None:
+            raise ValidationError(
+                {"next_steps": _("Choose who sees to each new next step (a colleague).")}
+            )
         if step.done and step.done_at is None:
             step.done_at = timezone.now()
         if not step.done:
@@ -169,7 +181,7 @@ def interview_save(
             text=Msg(
                 gettext_noop("Next step agreed: %(what)s (owner: %(owner)s, due %(due)s)."),
                 what=step.description,
-                owner=step.owner,
+                owner=step.owner_label,
                 due=_d(step.due_on),
             ),
             by=by,
@@ -194,7 +206,38 @@ def interview_save(
         jeugdige=jeugdige,
         changes=changes,
     )
+    for step, owner_before in owners_set:
+        # Typed, so the new owner hears of it (notifications.rules; not when it is oneself).
+        before = step_owners(jeugdige).model.objects.filter(pk=owner_before).first()
+        audit.record(
+            audit.events.NEXT_STEP_OWNER_SET,
+            request=request,
+            user=by,
+            obj=step,
+            jeugdige=jeugdige,
+            changes={"owner_user": (before, step.owner_user)},
+        )
     return current
+
+
+def step_owners(jeugdige: Jeugdige):
+    """Who may own a next step of ``jeugdige``: the users who may be its assigned LPA
+    (:func:`cases.services.assignable_users`, issue 21: an owner must see the case)."""
+    from cases.services import assignable_users
+
+    return assignable_users(region_id=jeugdige.region_id, gemeente_id=jeugdige.gemeente_id)
+
+
+def _check_step_owner(jeugdige: Jeugdige, user) -> None:
+    if not step_owners(jeugdige).filter(pk=user.pk).exists():
+        raise ValidationError(
+            {
+                "next_steps": _(
+                    "The owner of a next step must work on this case. Choose a colleague of "
+                    "the case's region and municipality."
+                )
+            }
+        )
 
 
 @transaction.atomic

@@ -91,7 +91,12 @@ def _interview_form(request, *, jeugdige, interview=None):
         initial=initial,
         prefix="interview",
     )
-    steps = NextStepFormSet(request.POST or None, instance=interview or Interview(), prefix="steps")
+    steps = NextStepFormSet(
+        request.POST or None,
+        instance=interview or Interview(),
+        prefix="steps",
+        form_kwargs={"owners": services.step_owners(jeugdige)},
+    )
     obstacles = ObstacleSeenFormSet(request.POST or None, prefix="obstacles")
     switching = request.method == "POST" and SWITCH_RESPONDENT in request.POST
     if switching:
@@ -169,7 +174,7 @@ def interview_detail(request, pk):
         {
             "interview": interview,
             "jeugdige": interview.jeugdige,
-            "next_steps": interview.next_steps.all(),
+            "next_steps": interview.next_steps.select_related("owner_user"),
             "obstacles": interview.obstacles.all(),
         },
     )

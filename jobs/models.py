@@ -33,6 +33,8 @@ class Job(models.Model):
     job_task: ClassVar[str] = ""
     job_task_kwarg: ClassVar[str] = ""
     job_reason_field: ClassVar[str] = ""
+    # The user field of who asked for the job: told when it ends (notifications).
+    job_requester_field: ClassVar[str] = ""
 
     status = models.CharField(
         _("status"),

@@ -81,6 +81,14 @@ def _end(model: type[Job], job_id: int, status: str, *, only_from, **fields) -> 
     job = model.objects.filter(pk=job_id).first()
     if job is not None and job.is_finished:
         _release_files(job)  # also when it had ended before: nothing may stay behind
+    if changed and job is not None:
+        # Typed, so whoever asked for the job hears of it (notifications.rules).
+        audit.record(
+            audit.events.JOB_FINISHED if status == JobStatus.DONE else audit.events.JOB_FAILED,
+            obj=job,
+            outcome=audit.Outcome.SUCCESS,
+            user_label="job",
+        )
     return job if changed else None
 
 

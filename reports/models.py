@@ -34,6 +34,7 @@ class Report(Job):
     job_task = "reports.build_report"
     job_task_kwarg = "report_id"
     job_reason_field = "error"
+    job_requester_field = "requested_by"
 
     class Kind(models.TextChoices):
         REGION_PROGRESS = "region_progress", _("region progress report")

@@ -46,6 +46,18 @@ def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# Who hears of every successful event (notifications: ``notifications.rules``), called with
+# the saved :class:`AuditEvent` inside ``record``'s transaction. A listener must answer events
+# it has no interest in without a query (every page records events).
+_listeners: list = []
+
+
+def listen(listener) -> None:
+    """Call ``listener(entry)`` after every successful event ``record`` writes."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 class UnregisteredEventType(TypeError):
     """``record`` was given something that is not a type from :mod:`wel.audit_events`."""
 
@@ -138,6 +150,9 @@ def record(
     state = _current.get()
     if state is not None and outcome == Outcome.SUCCESS:
         state.recorded.add(entry.jeugdige_id)
+    if outcome == Outcome.SUCCESS:
+        for listener in _listeners:
+            listener(entry)
     return entry
 
 

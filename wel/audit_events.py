@@ -617,3 +617,16 @@ INTERVIEW_LIST_VIEWED = _type(
     _("Conversations listed (API)"),
     purpose="casusregie",
 )
+
+# -- notifications (issue 21 §3; notifications/rules.py turns some of these into notices) ------
+JOB_FINISHED = _type(
+    "job.finished", Action.UPDATE, "", _("Background job finished"), purpose="beheer"
+)
+JOB_FAILED = _type("job.failed", Action.UPDATE, "", _("Background job failed"), purpose="beheer")
+NEXT_STEP_OWNER_SET = _type(
+    "next_step.owner_set",
+    Action.UPDATE,
+    "interviews.nextstep",
+    _("Owner of a next step set"),
+    purpose="casusregie",
+)

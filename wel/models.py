@@ -70,6 +70,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=True,
         help_text=_("Receive a weekly e-mail with the references on your worklist."),
     )
+    # Unread notifications (notifications.services keeps it): the header's badge needs no query.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     language = models.CharField(
         _("language"),

@@ -70,6 +70,7 @@ urlpatterns = [
     path("jeugdigen/", include("cases.urls")),
     path("gesprekken/", include("interviews.urls")),
     path("rapportages/", include("reports.urls")),
+    path("meldingen/", include("notifications.urls")),  # notifications (issue 21 §3)
     path("beheer/", admin.site.urls),
     # Sign-in with the organisation's account (OpenID Connect; oidc/).
     path("account/organisatie/", include("oidc.urls")),

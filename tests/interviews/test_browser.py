@@ -39,7 +39,7 @@ def test_interview_obstacle_escalation_national_agenda_and_training(world, login
     page.fill("textarea[name=interview-development_contributors]", "Een vaste begeleider.")
     page.fill("textarea[name=interview-parent_needs]", "Hulp bij het vervoer.")
     page.fill("input[name=steps-0-description]", "Vervoer aanvragen bij de gemeente")
-    page.fill("input[name=steps-0-owner]", "LPA")
+    page.select_option("select[name=steps-0-owner_user]", str(world.user("lpa_a").pk))
     due = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
     page.fill("input[name=steps-0-due_on]", due)
     page.get_by_role("button", name="Save interview").click()

@@ -36,7 +36,7 @@ def interview_post(world, **extra):
         "steps-MIN_NUM_FORMS": "0",
         "steps-MAX_NUM_FORMS": "1000",
         "steps-0-description": "Kennismaking zorgboerderij",
-        "steps-0-owner": "LPA",
+        "steps-0-owner_user": str(world.user("lpa_a").pk),
         "steps-0-due_on": due,
         "obstacles-TOTAL_FORMS": "2",
         "obstacles-INITIAL_FORMS": "0",
@@ -58,7 +58,7 @@ def test_lpa_records_an_interview_with_a_next_step(world, client_for, case_a):
     assert interview.jeugdige == case_a and interview.created_by == world.user("lpa_a")
     assert interview.development_contributors == "Een vaste begeleider."
     step = NextStep.objects.get()
-    assert (step.interview, step.owner, step.done) == (interview, "LPA", False)
+    assert (step.interview, step.owner_user, step.done) == (interview, world.user("lpa_a"), False)
     kinds = list(case_a.timeline.values_list("kind", flat=True))
     assert TimelineEntry.Kind.INTERVIEW in kinds and TimelineEntry.Kind.NEXT_STEP in kinds
     assert case_a.timeline.filter(text__contains="Kennismaking zorgboerderij").exists()
@@ -323,3 +323,20 @@ def test_a_saved_young_persons_interview_shows_what_was_asked(world, client_for,
     edit = client.get(reverse("interviews:update", args=[Interview.objects.get().pk]))
     assert YOUNG_QUESTION in shown_questions(edit.content.decode())
     assert PARENTS_QUESTION not in shown_questions(edit.content.decode())
+
+
+def test_the_next_step_owner_is_a_colleague_on_the_case(world, client_for, case_a):
+    """Issue 21: the owner is a user whose scope covers the case, not free text; the form
+    offers only those, and the service refuses anyone else."""
+    url = reverse("interviews:create", kwargs={"reference": case_a.reference})
+    response = client_for("kartrekker_a").get(url)
+    offered = set(response.context["steps"].forms[0].fields["owner_user"].queryset)
+    assert offered == {world.user("lpa_a"), world.user("kartrekker_a")}
+    refused = interview_post(world, **{"steps-0-owner_user": str(world.user("lpa_b").pk)})
+    response = client_for("kartrekker_a").post(url, refused)
+    assert response.status_code == 200
+    assert not NextStep.objects.exists()
+    response = client_for("kartrekker_a").post(url, interview_post(world))
+    assert response.status_code == 302
+    page = client_for("lpa_a").get(NextStep.objects.get().interview.get_absolute_url())
+    assert world.user("lpa_a").full_name in page.content.decode()

@@ -125,7 +125,7 @@ def test_interview_save_takes_values(world):
     }
     step = {
         "description": "Bellen",
-        "owner": "LPA",
+        "owner_user": lpa,
         "due_on": timezone.localdate() + dt.timedelta(days=7),
         "done": False,
     }

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "documents",
     "reports",
     "jobs",
+    "notifications",
     "wel.apps.WelAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -286,7 +287,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.send_weekly_digests",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
     },
+    # Notifications (notifications/tasks.py): due and overdue notices, then the e-mail digests.
+    "notifications-daily": {"task": "notifications.daily", "schedule": crontab(hour=6, minute=45)},
 }
+# Notifications: a contact or next step is "due soon" this many days ahead (notifications/due.py).
+WEL_NOTIFY_DUE_DAYS = env.int("WEL_NOTIFY_DUE_DAYS", default=3)
 # Reports: the region report rhythm (days).
 WEL_REGION_REPORT_EVERY_DAYS = env.int("WEL_REGION_REPORT_EVERY_DAYS", default=21)
 # Imports: a confirmed import with more new rows than this runs as a Celery job with a
