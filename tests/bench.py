@@ -106,6 +106,15 @@ OTHER = [
     (KARTREKKER, "/jeugdigen/?q=jansen&sort=-name", "case list, search + sort"),
     (LPA, "/jeugdigen/?contact_overdue=1", "case list, contact overdue (LPA)"),
 ]
+# Issue 21 and 22's new pages: the header search (a name and a BSN) and the API's list of
+# jeugdigen for a system client of the region (OAuth 2.0 client credentials, a bearer token).
+API_CLIENT = "api:VO2202"
+NEW = [
+    (KARTREKKER, "/jeugdigen/zoeken/?q=jansen", "search by name (kartrekker)"),
+    (KARTREKKER, "/jeugdigen/zoeken/?q=999999990", "search by BSN (kartrekker)"),
+    (API_CLIENT, "/api/v1/jeugdigen", "API list jeugdigen (region client)"),
+]
+OTHER += NEW
 ADMIN = (KARTREKKER, "/bench/admin/cases/jeugdige/", "Django admin changelist (25 rows)")
 FLOOR = (KARTREKKER, "/bench/floor/", "floor: raw SQL + bare template")
 SATURATED = [MAIN[0], MAIN[1], MAIN[2], MAIN[3], MAIN[4], FLOOR]
@@ -144,10 +153,18 @@ def free_port() -> int:
 
 
 class Http:
-    """One GET per connection, with the headers the TLS proxy adds and the persona's session."""
+    """One GET per connection, with the headers the TLS proxy adds and the persona's session
+    (the API client's bearer token)."""
 
     def __init__(self, port: int, sessions: dict[str, str]):
         self.port, self.sessions = port, sessions
+
+    def headers(self, email: str) -> dict[str, str]:
+        if email == API_CLIENT:
+            credential = {"Authorization": f"Bearer {self.sessions[email]}"}
+        else:
+            credential = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[email]}"}
+        return {"Host": HOST, "X-Forwarded-Proto": "https", **credential}
 
     def get(self, email: str, path: str) -> tuple[int, float]:
         started = time.perf_counter()
@@ -156,11 +173,7 @@ class Http:
             conn.request(
                 "GET",
                 path,
-                headers={
-                    "Host": HOST,
-                    "X-Forwarded-Proto": "https",
-                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[email]}",
-                },
+                headers=self.headers(email),
             )
             response = conn.getresponse()
             response.read()
@@ -175,11 +188,7 @@ class Http:
             conn.request(
                 "GET",
                 path,
-                headers={
-                    "Host": HOST,
-                    "X-Forwarded-Proto": "https",
-                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[email]}",
-                },
+                headers=self.headers(email),
             )
             return conn.getresponse().read()
         finally:
@@ -193,11 +202,7 @@ class Http:
             conn.request(
                 "GET",
                 path,
-                headers={
-                    "Host": HOST,
-                    "X-Forwarded-Proto": "https",
-                    "Cookie": f"{settings.SESSION_COOKIE_NAME}={self.sessions[email]}",
-                },
+                headers=self.headers(email),
             )
             response = conn.getresponse()
             size = len(response.read(1))
@@ -325,6 +330,34 @@ def seed() -> None:
                 cursor.execute("VACUUM ANALYZE")
 
 
+def api_token() -> str:
+    """A bearer token of a system client of VO2202 with read access to its jeugdigen, by the
+    client-credentials grant as a client would get it (made once, kept in the database)."""
+    import base64
+
+    from api import services as api_services
+    from api.models import ApiClient
+
+    existing = ApiClient.objects.filter(name="make bench", revoked_at__isnull=True).first()
+    if existing is not None:
+        credentials = api_services.client_rotate(client=existing)
+    else:
+        credentials = api_services.client_create(
+            name="make bench", scopes=["jeugdigen:lezen"], region_code="VO2202", role="kartrekker"
+        )
+    basic = base64.b64encode(
+        f"{credentials.client_id}:{credentials.client_secret}".encode()
+    ).decode()
+    response = Client(HTTP_HOST=HOST).post(
+        "/api/v1/oauth/token",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+        secure=True,
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["access_token"]
+
+
 def sessions_and_queries(pages) -> tuple[dict[str, str], dict[str, int]]:
     """A session per persona (as a login would make), and each page's query count."""
     from wel.models import User
@@ -333,6 +366,11 @@ def sessions_and_queries(pages) -> tuple[dict[str, str], dict[str, int]]:
     sessions, queries = {}, {}
     clients = {}
     for email in {p[0] for p in pages}:
+        if email == API_CLIENT:
+            token = api_token()
+            sessions[email] = token
+            clients[email] = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Bearer {token}")
+            continue
         client = Client(HTTP_HOST=HOST)
         user = User.objects.get(email=email)
         client.force_login(user)

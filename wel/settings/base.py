@@ -503,6 +503,18 @@ OAUTH2_PROVIDER = {
     },
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("WEL_API_TOKEN_SECONDS", default=3600),  # noqa: F405
     "OAUTH2_VALIDATOR_CLASS": "api.oauth.Validator",
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), as django-oauth-toolkit's deploy
+    # checks ask: no implicit or password grant, no plain PKCE, no token in a query string,
+    # the authorization response's iss, tokens stored as hashes, refresh-token replay revokes
+    # the family, https redirect URIs only. WEL uses the client-credentials grant alone.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 # django-oauth-toolkit's models are swappable; named so migrations can depend on them.
 OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
