@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from cases.services import ConcurrentEditError
+from wel.forms import service_error_items
 
 PROBLEM = "application/problem+json"
 
@@ -94,14 +95,9 @@ def invalid_params(error: DjangoValidationError, field_names: dict[str, str]) ->
     """A domain ``ValidationError`` (a service's) as ``invalid-params``, model field names
     turned into the API's (``field_names``)."""
     out = []
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            name = field_names.get(field, "body" if field == "__all__" else field)
-            for e in errors:
-                out.append({"name": name, "reason": " ".join(e.messages), "code": e.code or ""})
-    else:
-        for e in error.error_list:
-            out.append({"name": "body", "reason": " ".join(e.messages), "code": e.code or ""})
+    for field, e in service_error_items(error):
+        name = "body" if field in (None, "__all__") else field_names.get(field, field)
+        out.append({"name": name, "reason": " ".join(e.messages), "code": e.code or ""})
     return out
 
 

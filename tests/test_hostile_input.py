@@ -283,6 +283,8 @@ NO_RULE = {
     "published_at",
     "promoted_at",
     "cancelled_at",
+    "proposed_at",  # a transfer's steps (cases/transfers.py)
+    "decided_at",
     "escalated_at",
     "started_at",
     "finished_at",

@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,16 @@ class TotpEnrolForm(WelForm):
         ),
         help_text=_("After scanning, your app shows six digits that change every 30 seconds."),
     )
+
+
+def service_error_items(error) -> list[tuple[str | None, ValidationError]]:
+    """A service's ``ValidationError`` as ``(field or None, one error)`` pairs, whatever its
+    shape (a dict of fields, a list, one message): for a caller that is not a form (the API's
+    ``invalid-params``). The one place besides :func:`add_service_errors` that reads the
+    shape."""
+    if hasattr(error, "error_dict"):
+        return [(field, e) for field, errors in error.error_dict.items() for e in errors]
+    return [(None, e) for e in error.error_list]
 
 
 def add_service_errors(form, error) -> None:

@@ -142,13 +142,17 @@ def test_a_link_of_another_case_shows_nothing_of_this_one(world, client_for, cas
     _refused(Client(), case.reference + "x" * 30)
 
 
-def _staff_urls(built_world):
+def _staff_urls(built_world, *, api: bool = False):
+    """The staff pages (``api``: the API's endpoints instead, which answer a session — any
+    session — with 401, as a session is no API credential)."""
     from tests.test_url_walk import ALL_NAMES, ROUTES, _url
 
     return [
         _url(name, ROUTES[name], built_world)
         for name in ALL_NAMES
-        if not ROUTES[name].public and not name.startswith("otp_webauthn")
+        if not ROUTES[name].public
+        and not name.startswith("otp_webauthn")
+        and (ROUTES[name].anonymous == 401) == api
     ]
 
 
@@ -165,6 +169,10 @@ def test_no_staff_page_is_reachable_from_the_family_session(world, link):
         response = family.get(url)
         assert response.status_code == 302, (url, response.status_code)
         assert response.url.startswith(reverse("login")), (url, response.url)
+    api = _staff_urls(world, api=True)
+    assert len(api) > 10
+    for url in api:
+        assert family.get(url).status_code == 401, url
     response = family.get("/beheer/")
     assert response.status_code == 302 and "login" in response.url
     assert not family.session.get("_auth_user_id")
