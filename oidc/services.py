@@ -294,7 +294,9 @@ def memberships_sync(
         for m in Membership.objects.filter(user=user).prefetch_related("gemeenten")
     }
     changed = []
-    for pair, region in governed.items():
+    # Removals first, then additions and changes, each by (region, role): the same order on
+    # every database (the mappings' query has none).
+    for pair, region in sorted(governed.items(), key=lambda item: (item[0] in wanted, item[0])):
         detail = {
             "via": "oidc",
             "provider": provider.slug,
