@@ -229,25 +229,22 @@ def conversation_pdf(
     from wel.access import require_case
 
     require_case(by, jeugdige)
-    with translation.override("nl"):
-        sender = sender_for(by, jeugdige)
-        text = conversation_letter(
+    return _printed(
+        jeugdige=jeugdige,
+        letter="conversation",
+        audience=audience,
+        recipient_name=recipient_name,
+        by=by,
+        request=request,
+        text_of=lambda sender: conversation_letter(
             jeugdige=jeugdige,
             audience=audience,
             recipient_name=recipient_name,
             when=when,
             place=place,
             sender=sender,
-        )
-        pdf = letter_pdf(
-            jeugdige=jeugdige,
-            letterhead=letterhead_for(jeugdige.gemeente),
-            sender_lines=sender.lines(),
-            recipient_name=recipient_name,
-            text=text,
-        )
-    _audit(jeugdige=jeugdige, letter="conversation", audience=audience, by=by, request=request)
-    return pdf
+        ),
+    )
 
 
 def agreements_pdf(
@@ -261,22 +258,37 @@ def agreements_pdf(
     if interview.jeugdige_id != jeugdige.pk:
         raise ValueError("interview of another case")
     steps = list(interview.next_steps.order_by("due_on", "pk"))
-    with translation.override("nl"):
-        sender = sender_for(by, jeugdige)
-        text = agreements_letter(
+    return _printed(
+        jeugdige=jeugdige,
+        letter="agreements",
+        audience=audience,
+        recipient_name=recipient_name,
+        by=by,
+        request=request,
+        text_of=lambda sender: agreements_letter(
             jeugdige=jeugdige,
             audience=audience,
             recipient_name=recipient_name,
             interview=interview,
             steps=steps,
             sender=sender,
-        )
+        ),
+    )
+
+
+def _printed(
+    *, jeugdige, letter: str, audience: str, recipient_name: str, by, request, text_of
+) -> bytes:
+    """One letter as PDF, in Dutch, on the gemeente's letterhead and signed by ``by``
+    (``text_of(sender)`` writes its body); audited as printed."""
+    with translation.override("nl"):
+        sender = sender_for(by, jeugdige)
         pdf = letter_pdf(
             jeugdige=jeugdige,
             letterhead=letterhead_for(jeugdige.gemeente),
             sender_lines=sender.lines(),
             recipient_name=recipient_name,
-            text=text,
+            text=text_of(sender),
         )
-    _audit(jeugdige=jeugdige, letter="agreements", audience=audience, by=by, request=request)
+    _audit(jeugdige=jeugdige, letter=letter, audience=audience, by=by, request=request)
     return pdf
