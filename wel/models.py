@@ -305,12 +305,17 @@ class ProcessingRecord(models.Model):
         OK = "Ok", "Ok"
         ERROR = "Error", "Error"
 
-    trace_id = models.CharField(max_length=32, db_index=True)
+    # Indexed plainly (Meta.indexes), not with db_index: a CharField's db_index adds a second,
+    # LIKE-pattern index that no query uses.
+    trace_id = models.CharField(max_length=32)
+    # Not indexed: no query looks a line up by its span alone (within a trace, trace_id finds
+    # it), and an index on 64 random bits puts each of a page's lines in a different leaf: the
+    # worklist's 150 lines were 30–45 ms of index writes (docs/benchmarks.md, issue 23).
     # Not a unique constraint: the ids come from OpenTelemetry's RandomIdGenerator (Python's
     # process-wide generator, reseeded per process and after a fork); a test framework that
     # seeds it the same way for every example (hypothesis) repeats them, and a clash of 64
     # random bits in production must not refuse the action it records.
-    span_id = models.CharField(max_length=16, db_index=True)
+    span_id = models.CharField(max_length=16)
     parent_span_id = models.CharField(max_length=16, blank=True)
     name = models.CharField(max_length=200)
     status = models.CharField(max_length=5, choices=Status.choices, default=Status.UNSET)
@@ -330,6 +335,7 @@ class ProcessingRecord(models.Model):
 
     class Meta:
         ordering = ["-end_time", "-id"]
+        indexes = [models.Index(fields=["trace_id"], name="wel_plog_trace_id")]
 
     def __str__(self) -> str:
         return f"{self.trace_id}/{self.span_id} {self.name}"
