@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from regions.models import Region
@@ -141,15 +142,38 @@ def region_access_log(*, user) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(jeugdige_id__in=cases).order_by("-occurred_at", "-pk")
 
 
+@dataclass(frozen=True, slots=True)
+class GemeenteName:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistRow:
+    """A case as one worklist row shows it (:data:`WORKLIST_COLUMNS`), read as a plain row."""
+
+    pk: int
+    reference: str
+    given_name: str
+    family_name: str
+    status: str
+    next_contact_due: dt.date | None
+    renewal_due: dt.date | None
+    last_contact_on: dt.date | None
+    gemeente: GemeenteName
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+
 @dataclass
 class Worklist:
     """Four lists of open cases, each the first ``limit`` in order of urgency, and their full
     counts. A case can be on more than one list."""
 
-    contact_overdue: list[Jeugdige]
-    renewal_overdue: list[Jeugdige]
-    renewal_due_soon: list[Jeugdige]
-    no_recent_contact: list[Jeugdige]
+    contact_overdue: list[WorklistRow]
+    renewal_overdue: list[WorklistRow]
+    renewal_due_soon: list[WorklistRow]
+    no_recent_contact: list[WorklistRow]
     counts: dict[str, int]
     limit: int
 
@@ -218,14 +242,10 @@ def worklist(*, user, today: dt.date | None = None, limit: int = 50) -> Worklist
     by its own index); on a database that cannot order the parts of a union (SQLite, ``make
     run``) four queries. Each row carries only ``WORKLIST_COLUMNS``."""
     today = today or timezone.localdate()
-    # Only the columns the worklist shows (cases.rows.worklist_rows): 200 rows of whole cases
-    # with their region and LPA were a third of the page.
-    base = (
-        worklist_queryset(user=user)
-        .select_related(None)
-        .select_related("gemeente")
-        .only(*WORKLIST_COLUMNS)
-    )
+    # Only the columns the worklist shows (cases.rows.worklist_rows), as plain rows: 200 rows of
+    # whole cases with their region and LPA were a third of the page, and 200 deferred model
+    # instances with their gemeenten still a sixth of it (issue 23).
+    base = worklist_queryset(user=user).select_related(None)
     signals = worklist_signals(today)
     parts = [
         base.filter(signals[key])
@@ -233,16 +253,18 @@ def worklist(*, user, today: dt.date | None = None, limit: int = 50) -> Worklist
             section=Value(key, output_field=CharField()),
             rank=Window(RowNumber(), order_by=list(order)),
         )
-        .order_by(*order)[:limit]
+        .order_by(*order)
+        .values_list("pk", *WORKLIST_COLUMNS, "section", "rank")[:limit]
         for key, order in WORKLIST_ORDER.items()
     ]
-    sections: dict[str, list[Jeugdige]] = {key: [] for key in WORKLIST_ORDER}
+    sections: dict[str, list[WorklistRow]] = {key: [] for key in WORKLIST_ORDER}
     if connection.features.supports_slicing_ordering_in_compound:
-        found = sorted(parts[0].union(*parts[1:], all=True), key=lambda j: (j.section, j.rank))
+        found = sorted(parts[0].union(*parts[1:], all=True), key=lambda row: (row[-2], row[-1]))
     else:
-        found = [j for part in parts for j in part]
-    for j in found:
-        sections[j.section].append(j)
+        found = [row for part in parts for row in part]
+    for pk, *values, section, _rank in found:
+        *fields, gemeente = values
+        sections[section].append(WorklistRow(pk, *fields, gemeente=GemeenteName(gemeente)))
     return Worklist(**sections, counts=worklist_counts(user=user, today=today), limit=limit)
 
 
