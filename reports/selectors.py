@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from wel.access import Scope, scope_for
 
-from . import metrics, release, snapshot
+from . import memo, metrics, release, snapshot
 from .charts import chart_for
 from .html import table_body
 from .models import Report
@@ -91,11 +91,14 @@ class Shown:
     @property
     def table_html(self) -> str:
         """The table's head, rows and total as markup (built once, see reports/html.py)."""
-        return table_body(self.table, [link for _row, link in self.linked_rows])
+        links = [link for _row, link in self.linked_rows]
+        return memo.remembered("table", lambda: table_body(self.table, links), self.table, links)
 
 
 def _shown(tables: list[Table]) -> list[Shown]:
-    return [Shown(table=t, chart=chart_for(t)) for t in tables]
+    return [
+        Shown(table=t, chart=memo.remembered("chart", lambda t=t: chart_for(t), t)) for t in tables
+    ]
 
 
 def region_tables(
