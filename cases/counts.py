@@ -25,7 +25,9 @@ lives at most a day (``TIMEOUT``), the key changes with the date anyway.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cached_property
 from typing import Any
 
@@ -37,6 +39,24 @@ from django.db.models import QuerySet
 from .models import CasesVersion
 
 TIMEOUT = 24 * 3600
+_only_cached: ContextVar[bool] = ContextVar("wel_counts_only_cached", default=False)
+
+
+class NotCached(LookupError):
+    """Under :func:`only_cached`: a count is not in the cache under the current tokens (a case
+    of its regions changed since it was made), or the call is inside a transaction."""
+
+
+@contextmanager
+def only_cached() -> Iterator[None]:
+    """Within this block :func:`cached` never counts: a miss raises :class:`NotCached`. For a
+    page that can answer with what it showed before while a task counts afresh (the national
+    dashboard after a write: counting 100,000 cases again was most of its first view)."""
+    token = _only_cached.set(True)
+    try:
+        yield
+    finally:
+        _only_cached.reset(token)
 
 
 def in_transaction() -> bool:
@@ -68,6 +88,8 @@ def cached(*, key: Any, region_ids: Iterable[int] | None, compute: Callable[[], 
     name = f"wel:counts:{digest}"
     value = cache.get(name)
     if value is None:
+        if _only_cached.get():
+            raise NotCached(name)
         value = compute()
         cache.set(name, value, TIMEOUT)
     return value

@@ -8,14 +8,18 @@ counts they were made of; every table of the release on the page and in its expo
 one snapshot. The lists that are not about children (the rollout, the national obstacle agenda)
 are read live by the view, as before.
 
-A view collects the counts (a few queries) and looks for their snapshot:
+A view looks for the snapshot of the current counts:
 
-- found: served (every process and every worker shares it);
-- not found, but the last snapshot is there and ``WEL_NATIONAL_STALE_SECONDS`` is on: the last
-  snapshot is served at once, marked with the moment it was made ("stand van"), and a task
+- while the jeugdigen's counts are in the count cache (no case changed since they were made:
+  cases.counts, the regions' tokens), it collects the counts from there (a few queries) and
+  serves their snapshot when there is one (every process and every worker shares it);
+- when a case changed, or the counts differ from every snapshot, and the last snapshot is there
+  and ``WEL_NATIONAL_STALE_SECONDS`` is on: the last snapshot is served at once, marked with the
+  moment it was made ("stand van"), without counting 100,000 cases again, and a task counts and
   makes the new one (one at a time per period and language: a flag in the cache for that many
   seconds; after it, the next view asks again);
-- otherwise: made in the request, stored and served.
+- otherwise (no snapshot yet, or the setting 0): counted and made in the request, stored and
+  served.
 
 The cache holds only what national roles may see: the protected tables, never the exact
 release. An older snapshot is the whole release as the page showed it a moment ago: nothing a
@@ -33,6 +37,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language, override
+
+from cases import counts as case_counts
 
 from . import metrics, release
 from .tables import Table
@@ -74,23 +80,39 @@ def _store(start: date, end: date, language: str, counts, snapshot: Snapshot) ->
 def national(*, start: date, end: date) -> Snapshot:
     """The snapshot of the national dashboard for the period, in the active language (see the
     module's docstring for when it is made in the request and when an older one is served).
-    Queries: those of collecting the counts."""
+    Queries: those of collecting the counts — from the count cache only when an older snapshot
+    may be served (a case changed since: the older one is served without counting)."""
     language = get_language() or settings.LANGUAGE_CODE
     span = metrics.Span.for_regions(None, start, end)
+    stale_seconds = settings.WEL_NATIONAL_STALE_SECONDS
+    latest = cache.get(_keys(start, end, language)) if stale_seconds else None
+    if latest is not None:
+        try:
+            with case_counts.only_cached():
+                counts = release.collect(span)
+        except case_counts.NotCached:
+            # A case changed since the jeugdigen were last counted: the counts differ (or may),
+            # and counting 100,000 cases is the task's work, not this view's.
+            return _older(start, end, language, latest, stale_seconds)
+        found = cache.get(_keys(start, end, language, counts))
+        if found is not None:
+            return found
+        return _older(start, end, language, latest, stale_seconds)
     counts = release.collect(span)
     found = cache.get(_keys(start, end, language, counts))
     if found is not None:
         return found
-    stale_seconds = settings.WEL_NATIONAL_STALE_SECONDS
-    if stale_seconds:
-        latest = cache.get(_keys(start, end, language))
-        if latest is not None:
-            if cache.add(f"{_keys(start, end, language)}:making", 1, timeout=stale_seconds):
-                transaction.on_commit(lambda: _send(start, end, language))
-            return replace(latest, current=False)
     snapshot = _make(counts)
     _store(start, end, language, counts, snapshot)
     return snapshot
+
+
+def _older(start: date, end: date, language: str, latest: Snapshot, stale_seconds: int):
+    """The last snapshot, marked as older; one task (per period and language, for
+    ``stale_seconds``) makes the new one."""
+    if cache.add(f"{_keys(start, end, language)}:making", 1, timeout=stale_seconds):
+        transaction.on_commit(lambda: _send(start, end, language))
+    return replace(latest, current=False)
 
 
 def _send(start: date, end: date, language: str) -> None:
