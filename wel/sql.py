@@ -1,0 +1,45 @@
+"""Queries built once per process and run afresh on every call.
+
+A page's or a count's query can take Django more CPU to build and compile than PostgreSQL takes
+to run it (the dashboards' counts with dozens of conditional cells; the worklist's four-part
+union). The SQL of each question is therefore built once per process and run afresh on every
+call: only the text is kept, never a result. The caller's key names everything the SQL depends
+on besides the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils import timezone
+
+_SQL: dict[tuple, tuple[str, str, tuple]] = {}
+_SQL_LIMIT = 512
+
+
+def compiled(key: tuple, build: Callable[[], QuerySet]) -> tuple[str, str, tuple]:
+    """(database alias, SQL, parameters) of the ``values()`` queryset that ``build()`` makes,
+    built once per process for ``key``. ``key`` must name everything the SQL depends on besides
+    the code (the question, the :class:`~reports.metrics.span.Span` with its ``today``, the
+    options); the current time zone, which date rules turn into timestamps, is added here."""
+    key = (timezone.get_current_timezone_name(), *key)
+    found = _SQL.get(key)
+    if found is None:
+        queryset = build()
+        sql, params = queryset.query.sql_with_params()
+        found = (queryset.db, sql, tuple(params))
+        if len(_SQL) >= _SQL_LIMIT:
+            _SQL.clear()
+        _SQL[key] = found
+    return found
+
+
+def fetch(query: tuple[str, str, tuple]) -> list[dict]:
+    """The rows of a :func:`compiled` query, as dicts by column alias (the ``values()`` names)."""
+    alias, sql, params = query
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
