@@ -11,7 +11,8 @@ fresh measuring process, so only the command counts), and then deletes the impor
 again (with their history, timeline and findings; the audit and processing log stay, being
 append-only), so the bench database keeps its size.
 
-Run alone: ``DATABASE_URL=postgres://… .venv/bin/python tests/bench_import.py [runs]``.
+Run alone: ``DATABASE_URL=postgres://… .venv/bin/python tests/bench_import.py [runs]``;
+``IMPORT_BENCH_ROOT=/path/to/checkout`` measures another checkout's command.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# The checkout whose command is measured (another worktree's, to compare before and after).
+ROOT = Path(os.environ.get("IMPORT_BENCH_ROOT") or Path(__file__).resolve().parent.parent)
 REGION = "VO2202"
 GEMEENTEN = ("0114", "1681")
 USER = "kartrekker.emm@wel.example"
