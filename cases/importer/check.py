@@ -256,7 +256,8 @@ def check_table(
             _("Every row of the file is hidden and was left out. Nothing to import.")
         )
     _mark_duplicates(result.rows, region)
-    outcomes: dict = {}  # rule outcomes by the values they read: a list repeats them
+    # Rule outcomes by the values they read, and labels by grondslag: a list repeats them.
+    outcomes: dict = {}
     for row in result.new_rows:
         _check_new_row(row, today, outcomes)
     return result
@@ -630,7 +631,10 @@ def _check_new_row(row: Row, today: dt.date, outcomes: dict) -> None:
         c["renewal_due"] = default_renewal_due(
             grondslag=c["grondslag"], start=c.get("exemption_start"), end=c.get("exemption_end")
         )
-        c["grondslag_label"] = str(Grondslag(c["grondslag"]).label)
+        label_key = ("label", c["grondslag"])  # translated once per grondslag
+        if label_key not in outcomes:
+            outcomes[label_key] = str(Grondslag(c["grondslag"]).label)
+        c["grondslag_label"] = outcomes[label_key]
     given = c.get("renewal_due_given")
     if given and c.get("grondslag"):
         due = default_renewal_due(
