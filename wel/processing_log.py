@@ -18,7 +18,6 @@ transaction. No sampling: every event is written.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -38,6 +37,7 @@ from opentelemetry import trace as otel_trace
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from . import db_copy
 from .models import AuditEvent, ProcessingRecord
 
 _ids = RandomIdGenerator()
@@ -183,18 +183,32 @@ def _parent_span(running: Trace | None) -> str:
     return otel_trace.format_span_id(running.parent_span_id)
 
 
-def _child_lines(common: dict, parent: str, subjects: Iterable[int]) -> list[ProcessingRecord]:
+# A line as the writers pass it on: the columns that differ between the lines of one action
+# (the rest, ``_common``, is the same for all of them). No model instance per line: an import
+# of 20,000 children spent as long building the lines' instances as writing them (issue 23).
+LINE_VARYING = (
+    "span_id",
+    "parent_span_id",
+    "jeugdige_id",
+    "data_subject_id",
+    "data_subject_id_type",
+)
+
+
+def _action_row(span_id: str, parent: str) -> tuple:
+    """The line of the action itself: no data subject."""
+    return (span_id, parent, None, "", "")
+
+
+def _child_rows(parent: str, subjects: Iterable[int]) -> list[tuple]:
     return [
-        ProcessingRecord(
-            span_id=new_span_id(),
-            parent_span_id=parent,
-            jeugdige_id=jeugdige_id,
-            data_subject_id=data_subject_id(jeugdige_id),
-            data_subject_id_type=DATA_SUBJECT_ID_TYPE,
-            **common,
-        )
+        (new_span_id(), parent, jeugdige_id, data_subject_id(jeugdige_id), DATA_SUBJECT_ID_TYPE)
         for jeugdige_id in subjects
     ]
+
+
+def _records(common: dict, rows: Iterable[tuple]) -> list[ProcessingRecord]:
+    return [ProcessingRecord(**dict(zip(LINE_VARYING, row, strict=True)), **common) for row in rows]
 
 
 # Above this many lines, PostgreSQL gets them by COPY rather than INSERT: a streamed export or
@@ -202,82 +216,44 @@ def _child_lines(common: dict, parent: str, subjects: Iterable[int]) -> list[Pro
 COPY_FROM = 200
 
 
-def _copy_value(value) -> str:
-    """One value in COPY's text format: ``\\N`` for NULL, backslash, tab and line breaks
-    escaped."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return (
-        str(value)
-        .replace("\\", "\\\\")
-        .replace("\t", "\\t")
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
+def _copy(common: dict, rows: list[tuple]) -> int:
+    """Write the lines with one COPY statement (wel.db_copy: the shared values prepared once
+    by the fields, as an INSERT would); the number of rows PostgreSQL confirms."""
+    lines = db_copy.Copy(
+        ProcessingRecord,
+        template=ProcessingRecord(**common),
+        varying=LINE_VARYING,
+        omit=("id",),
     )
+    with transaction.atomic(savepoint=False):
+        return lines.write(rows)
 
 
-def _copy(lines: list[ProcessingRecord]) -> int:
-    """Write ``lines`` with one COPY statement; the number of rows PostgreSQL confirms."""
-    fields = [f for f in ProcessingRecord._meta.concrete_fields if not f.primary_key]
-    body = io.StringIO()
-    for line in lines:
-        body.write("\t".join(_copy_value(f.value_from_object(line)) for f in fields))
-        body.write("\n")
-    body.seek(0)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(ProcessingRecord._meta.db_table)
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", body)
-        return cursor.cursor.rowcount
-
-
-def _confirmed(entry: AuditEvent, lines: list[ProcessingRecord]) -> int:
-    """Write ``lines`` and return how many; raises :class:`ProcessingLogNotWritten` unless the
-    database confirmed every one (INSERT … RETURNING ids, or COPY's row count)."""
-    if connection.vendor == "postgresql" and len(lines) >= COPY_FROM:
-        written = _copy(lines)
+def _confirmed(entry: AuditEvent, common: dict, rows: list[tuple]) -> int:
+    """Write the lines (``common`` and per line the values of ``LINE_VARYING``) and return how
+    many; raises :class:`ProcessingLogNotWritten` unless the database confirmed every one
+    (INSERT … RETURNING ids, or COPY's row count)."""
+    if connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        written = _copy(common, rows)
     else:
-        created = ProcessingRecord.objects.bulk_create(lines)
+        created = ProcessingRecord.objects.bulk_create(_records(common, rows))
         written = sum(1 for line in created if line.pk is not None)
-    if written != len(lines):
-        raise ProcessingLogNotWritten(f"{entry.event_type}: {len(lines)} lines not confirmed")
+    if written != len(rows):
+        raise ProcessingLogNotWritten(f"{entry.event_type}: {len(rows)} lines not confirmed")
     return written
 
 
-# The columns that differ between the lines of one action (the rest is the action's own).
-_PER_LINE = ("span_id", "parent_span_id", "jeugdige_id", "data_subject_id", "data_subject_id_type")
-
-
-def _per_line(subjects: list[int]) -> dict[str, list]:
-    """The values that differ between the lines of one action on ``subjects``, by column
-    (:data:`_PER_LINE`): one line per child, and when there are several, the action's own line
-    first (no data subject) with each child's line under it."""
+def _rows_of(subjects: list[int]) -> list[tuple]:
+    """The standard's lines of one action on ``subjects``: one line per child, and when there
+    are several, the action's own line first with each child's line under it."""
     parent = _parent_span(current())
-    columns: dict[str, list] = {name: [] for name in _PER_LINE}
+    rows = []
     if len(subjects) > 1:
         # One action, several children: the action itself, then a child action per child.
         action_span = new_span_id()
-        for name, value in zip(_PER_LINE, (action_span, parent, None, "", ""), strict=True):
-            columns[name].append(value)
+        rows.append(_action_row(action_span, parent))
         parent = action_span
-    columns["span_id"] += [new_span_id() for _ in subjects]
-    columns["parent_span_id"] += [parent] * len(subjects)
-    columns["jeugdige_id"] += subjects
-    columns["data_subject_id"] += [data_subject_id(jeugdige_id) for jeugdige_id in subjects]
-    columns["data_subject_id_type"] += [DATA_SUBJECT_ID_TYPE] * len(subjects)
-    return columns
-
-
-def _lines_of(common: dict, subjects: list[int]) -> list[ProcessingRecord]:
-    """The standard's lines of one action on ``subjects`` as unsaved records
-    (:func:`_per_line`)."""
-    columns = _per_line(subjects)
-    return [
-        ProcessingRecord(**common, **dict(zip(_PER_LINE, values, strict=True)))
-        for values in zip(*columns.values(), strict=True)
-    ]
+    return rows + _child_rows(parent, subjects)
 
 
 def write(entry: AuditEvent, event_type, subjects: list[int]) -> int:
@@ -286,7 +262,7 @@ def write(entry: AuditEvent, event_type, subjects: list[int]) -> int:
     raises :class:`ProcessingLogNotWritten` when a line is not confirmed."""
     if not subjects:
         return 0
-    return _confirmed(entry, _lines_of(_common(entry, event_type), subjects))
+    return _confirmed(entry, _common(entry, event_type), _rows_of(subjects))
 
 
 def save_with_lines(entry: AuditEvent, event_type, subjects: list[int]) -> int:
@@ -298,13 +274,13 @@ def save_with_lines(entry: AuditEvent, event_type, subjects: list[int]) -> int:
     :class:`ProcessingLogNotWritten` unless the database returned every line.
 
     The columns all lines share are parameters once; the five that differ per line
-    (:data:`_PER_LINE`) are one array each, read back by ``unnest``: the worklist's 150 lines
+    (:data:`LINE_VARYING`) are one array each, read back by ``unnest``: the worklist's 150 lines
     were 2,400 parameters for psycopg2 to quote and PostgreSQL to parse, most of the
     statement's 41 ms (docs/benchmarks.md, issue 23)."""
     ops = connection.ops
     event_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     event_values = [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in event_fields]
-    per_line = _per_line(subjects)
+    rows = _rows_of(subjects)
     # The shared columns' values, prepared by their fields as Django would save them.
     shared_line = ProcessingRecord(**_common(entry, event_type))
     fields = {
@@ -312,11 +288,11 @@ def save_with_lines(entry: AuditEvent, event_type, subjects: list[int]) -> int:
         for f in ProcessingRecord._meta.concrete_fields
         if not f.primary_key and f.attname != "audit_event_id"
     }
-    shared = [f for name, f in fields.items() if name not in _PER_LINE]
+    shared = [f for name, f in fields.items() if name not in LINE_VARYING]
     shared_values = [f.get_db_prep_save(f.pre_save(shared_line, True), connection) for f in shared]
-    columns = [fields[name] for name in _PER_LINE]
-    arrays = list(per_line.values())
-    count = len(arrays[0])
+    columns = [fields[name] for name in LINE_VARYING]
+    arrays = [list(values) for values in zip(*rows, strict=True)]  # one array per column
+    count = len(rows)
     pk = ops.quote_name(AuditEvent._meta.pk.column)
     # Table, column and type names from the models' own metadata, quoted; every value a
     # parameter.
@@ -331,8 +307,8 @@ def save_with_lines(entry: AuditEvent, event_type, subjects: list[int]) -> int:
             f"VALUES ({', '.join(['%s'] * len(event_values))}) RETURNING {pk})",
             f"INSERT INTO {line_table} ({', '.join(line_columns)}, audit_event_id)",  # noqa: S608
             f"SELECT {', '.join(['%s'] * len(shared_values))},",
-            f"{', '.join(f'l.{name}' for name in _PER_LINE)}, e.{pk}",
-            f"FROM e, unnest({unnest}) WITH ORDINALITY AS l({', '.join(_PER_LINE)}, n)",
+            f"{', '.join(f'l.{name}' for name in LINE_VARYING)}, e.{pk}",
+            f"FROM e, unnest({unnest}) WITH ORDINALITY AS l({', '.join(LINE_VARYING)}, n)",
             "ORDER BY l.n RETURNING audit_event_id, id",
         ]
     )
@@ -365,20 +341,13 @@ class StreamedAction:
         self.common = _common(entry, event_type)
         self.span_id = new_span_id()
         self.count = 0
-        _confirmed(
-            entry,
-            [
-                ProcessingRecord(
-                    span_id=self.span_id, parent_span_id=_parent_span(current()), **self.common
-                )
-            ],
-        )
+        _confirmed(entry, self.common, [_action_row(self.span_id, _parent_span(current()))])
 
     def add(self, subjects: Iterable[int]) -> None:
-        lines = _child_lines(self.common, self.span_id, subjects)
-        if lines:
-            _confirmed(self.entry, lines)
-            self.count += len(lines)
+        rows = _child_rows(self.span_id, subjects)
+        if rows:
+            _confirmed(self.entry, self.common, rows)
+            self.count += len(rows)
 
 
 # -- the standard's shape ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ preview and do not stop the import.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -31,9 +32,12 @@ _DATE_RE = (
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), ("y", "m", "d")),
 )
 _bsn_validator = NLBSNFieldValidator()
+_SPACES = re.compile(r"\s+")
+_BSN_GROUPING = re.compile(r"[\s.\-\u2010-\u2013]")
+_GM_PREFIX = re.compile(r"^gm")
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int  # the line (CSV) or row (XLSX) in the file
     values: dict[str, str]
@@ -123,8 +127,8 @@ def join_prefix(prefix: str, name: str) -> str:
     in a name: "van der" + "Berg" = "van der Berg"; after an elision no space: "d'" +
     "Ancona" = "d'Ancona", "l'" + "Écluse" = "l'Écluse". A voorvoegsel is written in lower
     case after a given name ("Van der" -> "van der")."""
-    prefix = re.sub(r"\s+", " ", prefix or "").strip().replace("\u2019", "'")
-    name = re.sub(r"\s+", " ", name or "").strip()
+    prefix = _SPACES.sub(" ", prefix or "").strip().replace("\u2019", "'")
+    name = _SPACES.sub(" ", name or "").strip()
     if not prefix:
         return name
     prefix = prefix.lower()
@@ -139,7 +143,12 @@ def parse_date(value) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
+    return _parse_date_text(str(value).strip())
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> dt.date | None:
+    # Cached: a list repeats its dates (one school year's exemption dates on every row).
     if " " in text:  # "2014-03-14 00:00:00" from some exports
         text = text.split(" ", 1)[0]
     for pattern, order in _DATE_RE:
@@ -247,8 +256,10 @@ def check_table(
             _("Every row of the file is hidden and was left out. Nothing to import.")
         )
     _mark_duplicates(result.rows, region)
+    # Rule outcomes by the values they read, and labels by grondslag: a list repeats them.
+    outcomes: dict = {}
     for row in result.new_rows:
-        _check_new_row(row, today)
+        _check_new_row(row, today, outcomes)
     return result
 
 
@@ -309,7 +320,7 @@ def _check_row(row, raw_values, by_code, names, region, allowed_gemeente_ids, to
 
     # "123.456.782", "123 456 782" and "123-456-782" are one BSN.
     written = values.get("bsn", "")
-    bsn = re.sub(r"[\s.\-\u2010-\u2013]", "", written)
+    bsn = _BSN_GROUPING.sub("", written)
     if bsn:
         if bsn.isdigit() and len(bsn) == 8:
             bsn = "0" + bsn  # Excel drops the leading zero
@@ -364,7 +375,7 @@ def _gemeente(row: Row, value: str, by_code, names: GemeenteNames, region):
     if not value:
         err(("gemeente", _("is required")))
         return None
-    code = re.sub(r"^gm", "", value.lower()).strip()
+    code = _GM_PREFIX.sub("", value.lower()).strip()
     is_code = code.isdigit() and len(code) <= 4
     key = code.zfill(4) if is_code else value.strip().lower()
     gemeente = by_code.get(key) if is_code else names.find(value)
@@ -439,7 +450,7 @@ def _gemeente(row: Row, value: str, by_code, names: GemeenteNames, region):
 
 def _same_person(a: tuple, b: tuple) -> bool:
     def norm(text: str) -> str:
-        return re.sub(r"\s+", " ", text or "").strip().lower()
+        return _SPACES.sub(" ", text or "").strip().lower()
 
     return norm(a[0]) == norm(b[0]) and norm(a[1]) == norm(b[1]) and a[2] == b[2]
 
@@ -487,12 +498,27 @@ def _mark_duplicates(rows: list[Row], region) -> None:
         r[1]: r
         for r in Jeugdige.objects.filter(region=region, reference__in=refs).values_list(*fields)
     }
+    # Streamed, keeping only the names of the list: by date of birth, a list of 20,000 children
+    # reads nearly every case of a large region (100,000 rows), which held in full took 45 MB
+    # (issue 23). Not narrowed by name in the database: its lower() need not be Python's.
     dobs = {k[2] for k in seen_name}
+    wanted = {
+        (
+            r.cleaned.get("given_name", "").lower(),
+            r.cleaned.get("family_name", "").lower(),
+            r.cleaned.get("date_of_birth"),
+        )
+        for r in rows
+    }
     existing_name = {}
-    for r in Jeugdige.objects.filter(region=region, date_of_birth__in=list(dobs)).values_list(
-        *fields
+    for r in (
+        Jeugdige.objects.filter(region=region, date_of_birth__in=list(dobs))
+        .values_list(*fields)
+        .iterator(chunk_size=5000)
     ):
-        existing_name.setdefault((r[2].lower(), r[3].lower(), r[4]), r)
+        key = (r[2].lower(), r[3].lower(), r[4])
+        if key in wanted:
+            existing_name.setdefault(key, r)
     for row in rows:
         c = row.cleaned
         person = (c.get("given_name", ""), c.get("family_name", ""), c.get("date_of_birth"))
@@ -551,7 +577,7 @@ def _mark_duplicates(rows: list[Row], region) -> None:
         row.duplicate_of = match[1] if match is not None else ""
 
 
-def _check_new_row(row: Row, today: dt.date) -> None:
+def _check_new_row(row: Row, today: dt.date, outcomes: dict) -> None:
     """Checks that only matter for a row that would become a new case."""
     c = row.cleaned
     v = row.values
@@ -600,12 +626,15 @@ def _check_new_row(row: Row, today: dt.date) -> None:
             )
         )
     elif c.get("grondslag"):
-        _check_conditions(row)
+        _check_conditions(row, outcomes)
     if c.get("grondslag"):
         c["renewal_due"] = default_renewal_due(
             grondslag=c["grondslag"], start=c.get("exemption_start"), end=c.get("exemption_end")
         )
-        c["grondslag_label"] = str(Grondslag(c["grondslag"]).label)
+        label_key = ("label", c["grondslag"])  # translated once per grondslag
+        if label_key not in outcomes:
+            outcomes[label_key] = str(Grondslag(c["grondslag"]).label)
+        c["grondslag_label"] = outcomes[label_key]
     given = c.get("renewal_due_given")
     if given and c.get("grondslag"):
         due = default_renewal_due(
@@ -640,9 +669,12 @@ _RULE_COLUMNS = {
 }
 
 
-def _check_conditions(row: Row) -> None:
+def _check_conditions(row: Row, outcomes: dict) -> None:
     """The grondslag's conditions (cases.rules.CONDITIONS, through the services' own
-    ``check_rules``): errors are row errors, warnings need the user's confirmation."""
+    ``check_rules``): errors are row errors, warnings need the user's confirmation.
+
+    ``outcomes`` keeps the outcome for each set of values already checked in this file (the
+    rules read nothing else), so rows with the same dates are checked once."""
     c = row.cleaned
     values = {
         "grondslag": c["grondslag"],
@@ -652,16 +684,22 @@ def _check_conditions(row: Row) -> None:
         "notice_date": c.get("notice_date"),
         "doctor_statement_date": c.get("doctor_statement_date"),
     }
-    values["renewal_due"] = default_renewal_due(
-        grondslag=c["grondslag"], start=values["exemption_start"], end=values["exemption_end"]
-    )
-    try:
-        confirmed = check_rules(values, include_warnings=False)
-    except RuleError as exc:
-        for finding in exc.findings:
+    key = tuple(values.values())
+    outcome = outcomes.get(key)
+    if outcome is None:
+        values["renewal_due"] = default_renewal_due(
+            grondslag=c["grondslag"], start=values["exemption_start"], end=values["exemption_end"]
+        )
+        try:
+            outcome = outcomes[key] = (False, check_rules(values, include_warnings=False))
+        except RuleError as exc:
+            outcome = outcomes[key] = (True, exc.findings)
+    failed, findings = outcome
+    if failed:
+        for finding in findings:
             row.errors.append((_RULE_COLUMNS.get(finding.field, "grondslag"), finding.message))
         return
-    for finding in confirmed:
+    for finding in findings:
         row.warnings.append(
             (_RULE_COLUMNS.get(finding.field, "grondslag"), finding.code, finding.message)
         )

@@ -8,6 +8,7 @@ times, which refuses decompression bombs before openpyxl opens the file.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -301,8 +302,8 @@ def read_sheets(data: bytes, filename: str = "") -> tuple[str, list[Sheet], str]
 
 
 def cell_text(value) -> str:
-    import datetime as dt
-
+    if type(value) is str:  # every cell of a CSV file: the common case first
+        return value.strip().lstrip("\ufeff")
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

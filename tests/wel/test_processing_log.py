@@ -211,7 +211,7 @@ def test_an_unconfirmed_line_is_an_error(world, monkeypatch):
     """Where the lines are INSERTed on their own (SQLite, or COPY_FROM lines and more)."""
     cases = [make_jeugdige(world, given_name=f"Kind{i}") for i in range(2)]
     monkeypatch.setattr(processing_log, "COPY_FROM", 1)
-    monkeypatch.setattr(processing_log, "_copy", lambda lines: 0)
+    monkeypatch.setattr(processing_log, "_copy", lambda common, rows: 0)
     monkeypatch.setattr(ProcessingRecord.objects, "bulk_create", lambda lines, **kw: [])
     with pytest.raises(processing_log.ProcessingLogNotWritten), transaction.atomic():
         audit.record(
@@ -572,7 +572,10 @@ def test_copy_writes_any_text_as_insert_would(world, monkeypatch, text):
         audit_event_id=entry.pk,
         event_type="case_list.exported",
     )
-    assert processing_log._confirmed(entry, [line]) == 1
+    varying = processing_log.LINE_VARYING
+    common = {f: getattr(line, f) for f in LINE_FIELDS if f not in varying}
+    row = tuple(getattr(line, f) for f in varying)
+    assert processing_log._confirmed(entry, common, [row]) == 1
     (stored,) = ProcessingRecord.objects.filter(audit_event_id=entry.pk, span_id=line.span_id)
     for field in LINE_FIELDS:
         assert getattr(stored, field) == getattr(line, field), field

@@ -24,6 +24,10 @@ from wel.operator import add_user_argument, operator
 
 class Command(BaseCommand):
     help = "Import a CSV or XLSX list of jeugdigen into one region (all rows or none)."
+    # The system checks load every URLconf and view (0.35 s and 22 MB of the 150 MB an
+    # import of 20,000 rows may take, issue 23) and check nothing the import uses; they run
+    # with ``manage.py check --deploy`` (make check, CI) and on every other command.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Path to the CSV or XLSX file.")
