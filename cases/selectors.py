@@ -177,6 +177,17 @@ class WorklistRow:
         return reverse("cases:detail", kwargs={"reference": self.reference})
 
 
+@dataclass(frozen=True, slots=True)
+class FocusCase:
+    """A focus case as the worklist's focus panel lists it."""
+
+    reference: str
+    gemeente: GemeenteName
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+
 @dataclass
 class Worklist:
     """Four lists of open cases, each the first ``limit`` in order of urgency, and their full
@@ -333,24 +344,20 @@ def focus_panel(*, user) -> list[Region]:
     """
     scope = scope_for(user)
     regions = list(Region.objects.filter(pk__in=sorted(scope.region_ids)).order_by("name"))
-    # One grouped count over the partial index on focus cases (not a join of every case).
-    counts = dict(
+    # One query over the partial index on focus cases: every open focus case of the regions
+    # (a region follows a handful), counted per region; listed are those the user may see
+    # (the policy's single check, the same rule as visible_to).
+    by_region: dict[int, list[FocusCase]] = {}
+    counts: dict[int, int] = {}
+    for region_id, gemeente_id, reference, gemeente in (
         Jeugdige.objects.filter(region__in=[r.pk for r in regions], is_focus=True)
         .filter(rules.case_open_q())
-        .order_by()
-        .values_list("region")
-        .annotate(n=Count("pk"))
-    )
-    visible = (
-        Jeugdige.objects.visible_to(user)
-        .filter(is_focus=True)
-        .filter(rules.case_open_q())
-        .select_related("gemeente")
         .order_by("reference")
-    )
-    by_region: dict[int, list[Jeugdige]] = {}
-    for j in visible:
-        by_region.setdefault(j.region_id, []).append(j)
+        .values_list("region_id", "gemeente_id", "reference", "gemeente__name")
+    ):
+        counts[region_id] = counts.get(region_id, 0) + 1
+        if scope.may_work_on_cases_in(region_id, gemeente_id):
+            by_region.setdefault(region_id, []).append(FocusCase(reference, GemeenteName(gemeente)))
     for region in regions:
         region.focus_count = counts.get(region.pk, 0)
         region.focus_cases = by_region.get(region.pk, [])

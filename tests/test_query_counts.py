@@ -32,9 +32,10 @@ PAGES = [
     ("lpa_a", "cases:list", [], 10 + LOG, 9 + LOG),
     # the four sections in one UNION ALL (+3 where parts of a union cannot be ordered: SQLite)
     # and the cases to review (one query, cases.selectors.review_list)
-    # (the audit event and the processing log's lines of the cases shown: as the case list)
-    ("kartrekker_a", "cases:worklist", [], 13 + LOG, 12 + LOG),
-    ("lpa_a", "cases:worklist", [], 13 + LOG, 12 + LOG),
+    # (the audit event and the processing log's lines of the cases shown: as the case list),
+    # the focus panel: the regions, then their open focus cases (counted and listed, one query)
+    ("kartrekker_a", "cases:worklist", [], 12 + LOG, 11 + LOG),
+    ("lpa_a", "cases:worklist", [], 12 + LOG, 11 + LOG),
     # figures: one query per table of the database (reports.metrics: interviews, obstacles,
     # family, activities each counted once with conditional counts)
     ("kartrekker_a", "reports:region_dashboard", ["region_a"], 15, 14),
