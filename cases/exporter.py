@@ -1,10 +1,11 @@
 """Export of the filtered, scoped case list as CSV or XLSX, safe to open in a spreadsheet.
 
-Both are written chunk by chunk (``CHUNK`` rows from a server-side cursor): the CSV is streamed
-to the browser as it is written (the first byte leaves after the first chunk, memory stays flat
-at 100,000 rows); the XLSX is written row by row to a temporary file (openpyxl's write-only
-mode) and sent from there. Before a chunk's rows are written, its children are logged in the
-processing log (``on_chunk``, :class:`wel.processing_log.StreamedAction`).
+Both are written chunk by chunk (``CHUNK`` rows from a server-side cursor) and streamed to the
+browser as they are written: the first bytes leave before the list is read and memory stays
+flat at 100,000 rows. The CSV is plain text; the XLSX is a ZIP written on the fly
+(:mod:`cases.xlsx_stream`), up to Excel's 1,048,576 rows a sheet. Before a chunk's rows are
+written, its children are logged in the processing log (``on_chunk``,
+:class:`wel.processing_log.StreamedAction`).
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from itertools import islice
 
 from django.utils.translation import gettext as _
 
+from . import xlsx_stream
 from .models import ClosingReason, Grondslag, StatementExpert, Status
 
-# openpyxl writes roughly 3,000 rows a second here; beyond this, CSV (25,000 rows a second).
-XLSX_MAX_ROWS = 25_000
+# The rows of cases an Excel export holds: a sheet's rows less the header. Above it, CSV.
+XLSX_MAX_ROWS = xlsx_stream.SHEET_MAX_ROWS - 1
 
 # Cells a spreadsheet would read as a formula (or that hide one behind a tab / line break).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -113,34 +115,32 @@ def export_csv(jeugdigen) -> bytes:
     return b"".join(stream_csv(jeugdigen))
 
 
-def write_xlsx(jeugdigen, out, *, on_chunk: Callable[[list[int]], None] | None = None) -> None:
-    """A write-only workbook written to the binary file ``out``. Text is neutralised, so
-    openpyxl never stores it as a formula; dates are real date cells. openpyxl's write-only
-    mode keeps the rows in a temporary file, not in memory. ``on_chunk`` as for
-    :func:`stream_csv`."""
-    from openpyxl import Workbook
+def _xlsx_value(value):
+    # Dates stay date cells, empty stays empty; everything else is text, neutralised as in the
+    # CSV (a BSN or reference keeps its leading zero, nothing runs as a formula).
+    if value is None or isinstance(value, dt.date):
+        return value
+    return neutralise(str(value))
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Jeugdigen"))[:31])
-    cols = columns()
-    sheet.append([label for label, _get in cols])
-    for batch in _logged(jeugdigen, on_chunk):
-        for j in batch:
-            row = []
-            for _label, get in cols:
-                value = get(j)
-                row.append(
-                    value if isinstance(value, dt.date) or value is None else neutralise(str(value))
-                )
-            sheet.append(row)
-    workbook.save(out)
+
+def stream_xlsx(jeugdigen, *, on_chunk: Callable[[list[int]], None] | None = None):
+    """The workbook (one sheet, header first) as an iterator of bytes: a ZIP written as it is
+    read (:func:`cases.xlsx_stream.stream_workbook`). Text is neutralised as in the CSV, so no
+    cell is a formula; dates are date cells. ``on_chunk`` as for :func:`stream_csv`: a chunk's
+    rows are written into the workbook only after it returned."""
+    cols = columns()  # labels now, in the request's language
+
+    def batches():
+        yield [[label for label, _get in cols]]
+        for batch in _logged(jeugdigen, on_chunk):
+            yield [[_xlsx_value(get(j)) for _label, get in cols] for j in batch]
+
+    return xlsx_stream.stream_workbook(batches(), sheet_name=str(_("Jeugdigen")))
 
 
 def export_xlsx(jeugdigen) -> bytes:
-    """The whole workbook as bytes (for small lists and tests)."""
-    out = io.BytesIO()
-    write_xlsx(jeugdigen, out)
-    return out.getvalue()
+    """The whole workbook as bytes (:func:`stream_xlsx` joined; for small lists and tests)."""
+    return b"".join(stream_xlsx(jeugdigen))
 
 
 FIELDS = (

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import tempfile
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -33,7 +33,7 @@ from wel.forms import add_service_errors
 from wel.models import ProcessingRecord
 from wel.views import audit_csv, render_audit_log
 
-from . import exporter, importer, rules, selectors, services
+from . import exporter, importer, rules, selectors, services, xlsx_stream
 from . import inzage as inzage_export
 from .counts import CountedPaginator
 from .forms import (
@@ -193,10 +193,13 @@ def export(request):
         messages.error(
             request,
             _(
-                "Excel exports are limited to %(max)d rows; this list has %(n)d. Narrow the "
+                "An Excel sheet holds at most %(max)s rows; this list has %(n)s. Narrow the "
                 "filter or export as CSV."
             )
-            % {"max": exporter.XLSX_MAX_ROWS, "n": total},
+            % {
+                "max": number_format(exporter.XLSX_MAX_ROWS, force_grouping=True),
+                "n": number_format(total, force_grouping=True),
+            },
         )
         query = request.GET.copy()
         query.pop("format", None)
@@ -214,20 +217,12 @@ def export(request):
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     filename = f"jeugdigen-{stamp}.{fmt}"
     if fmt == "xlsx":
-        # Written row by row to a temporary file (never the whole workbook in memory), then
-        # sent from it; the file disappears when the response closes it.
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - the FileResponse closes it
-        exporter.write_xlsx(rows, out, on_chunk=log.add)
-        out.seek(0)
-        return FileResponse(
-            out,
-            as_attachment=True,
-            filename=filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response = StreamingHttpResponse(
-        exporter.stream_csv(rows, on_chunk=log.add), content_type="text/csv; charset=utf-8"
-    )
+        content = exporter.stream_xlsx(rows, on_chunk=log.add)
+        content_type = xlsx_stream.CONTENT_TYPE
+    else:
+        content = exporter.stream_csv(rows, on_chunk=log.add)
+        content_type = "text/csv; charset=utf-8"
+    response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

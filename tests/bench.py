@@ -253,6 +253,7 @@ def worker_memory(master_pid: int) -> dict[int, tuple[int, int]]:
 # byte within 300 ms, the serving worker's peak memory at most 50 MB above its memory before.
 EXPORTS = [
     (KARTREKKER, "/jeugdigen/export/?format=csv", "case list export, CSV (whole region)"),
+    (KARTREKKER, "/jeugdigen/export/?format=xlsx", "case list export, XLSX (whole region)"),
 ]
 TARGET_FIRST_BYTE_MS, TARGET_EXPORT_GROWTH_MB = 300.0, 50.0
 
