@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from regions.models import Region
+from wel import memo
 from wel.access import Scope, scope_for
 
-from . import memo, metrics, release, snapshot
+from . import metrics, release, snapshot
 from .charts import chart_for
 from .html import table_body
 from .models import Report

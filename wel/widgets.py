@@ -14,6 +14,8 @@ from django import forms
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from . import memo
+
 
 def _attrs(attrs: dict) -> str:
     """``django/forms/widgets/attrs.html``: ``False`` leaves the attribute out, ``True`` writes
@@ -80,6 +82,38 @@ def bootstrap_field(bound_field) -> str:
 
     Input: a ``BoundField``; output: safe HTML. The widget's own attributes are not changed.
     """
+    if not _is_fast_path(bound_field):
+        from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+        return as_crispy_field(bound_field)
+    # The same field with the same value, options, label and errors gives the same markup:
+    # remembered per process (wel.memo), a select's options read once (one query for a list
+    # of model choices, as before) and handed to the widget.
+    widget = bound_field.field.widget
+    options = ()
+    if isinstance(widget, forms.Select):
+        widget.choices = list(iter(widget.choices))  # iter: no COUNT for a length hint
+        options = tuple((str(getattr(v, "value", v)), str(label)) for v, label in widget.choices)
+    value = bound_field.value()
+    made_of = (
+        type(bound_field.field).__name__,
+        type(widget).__name__,
+        sorted((str(k), str(v)) for k, v in widget.attrs.items()),
+        bound_field.html_name,
+        bound_field.auto_id,
+        str(bound_field.label),
+        str(bound_field.help_text),
+        bound_field.field.required,
+        [str(e) for e in bound_field.errors],
+        str(bound_field.css_classes()),
+        [str(v) for v in value] if isinstance(value, list | tuple) else str(value),
+        value is None,
+        options,
+    )
+    return memo.remembered("bootstrap_field", lambda: _bootstrap_field(bound_field), made_of)
+
+
+def _bootstrap_field(bound_field) -> str:
     if not _is_fast_path(bound_field):
         from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 

@@ -1,4 +1,4 @@
-"""reports.memo: the dashboards' charts and table markup remembered per process (issue 23).
+"""wel.memo: the dashboards' charts and table markup remembered per process (issue 23).
 
 What is remembered must be exactly what would be made now: any difference in what the markup
 is made of (a count, a hidden cell, a label, a row link, the language, the time zone) is
@@ -12,10 +12,11 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
-from reports import memo, selectors
+from reports import selectors
 from reports.charts import chart_for
 from reports.html import table_body
 from reports.tables import TOTAL, Column, Row, Table
+from wel import memo
 
 
 @pytest.fixture(autouse=True)
@@ -26,13 +27,13 @@ def _empty():
 
 
 def _table(**changes) -> Table:
-    base = dict(
-        key="per_region",
-        caption=gettext_lazy("Jeugdigen per region"),
-        columns=[Column("label", gettext_lazy("Region")), Column("n", "n", count=True)],
-        rows=[Row("R1", ["Regio Een", 3]), Row("R2", ["Regio Twee", 12])],
-        total=Row(TOTAL, ["Total", 15]),
-    )
+    base = {
+        "key": "per_region",
+        "caption": gettext_lazy("Jeugdigen per region"),
+        "columns": [Column("label", gettext_lazy("Region")), Column("n", "n", count=True)],
+        "rows": [Row("R1", ["Regio Een", 3]), Row("R2", ["Regio Twee", 12])],
+        "total": Row(TOTAL, ["Total", 15]),
+    }
     base.update(changes)
     return Table(**base)
 
@@ -43,19 +44,19 @@ def _fresh(shown: selectors.Shown) -> tuple[str, str]:
 
 
 CHANGES = {
-    "a count": dict(
-        rows=[Row("R1", ["Regio Een", 4]), Row("R2", ["Regio Twee", 12])],
-        total=Row(TOTAL, ["Total", 16]),
-    ),
-    "a label": dict(rows=[Row("R1", ["Regio 1", 3]), Row("R2", ["Regio Twee", 12])]),
-    "a hidden cell": dict(
-        rows=[Row("R1", ["Regio Een", "<5"]), Row("R2", ["Regio Twee", 12])],
-        suppressed=True,
-        ranges={("R1", "n"): (1, 4)},
-    ),
-    "the caption": dict(caption="Anders"),
-    "the chart kind": dict(chart="columns"),
-    "the row links": dict(extra={"row_keys": "region codes"}),
+    "a count": {
+        "rows": [Row("R1", ["Regio Een", 4]), Row("R2", ["Regio Twee", 12])],
+        "total": Row(TOTAL, ["Total", 16]),
+    },
+    "a label": {"rows": [Row("R1", ["Regio 1", 3]), Row("R2", ["Regio Twee", 12])]},
+    "a hidden cell": {
+        "rows": [Row("R1", ["Regio Een", "<5"]), Row("R2", ["Regio Twee", 12])],
+        "suppressed": True,
+        "ranges": {("R1", "n"): (1, 4)},
+    },
+    "the caption": {"caption": "Anders"},
+    "the chart kind": {"chart": "columns"},
+    "the row links": {"extra": {"row_keys": "region codes"}},
 }
 
 

@@ -176,3 +176,58 @@ def test_bootstrap_field_required_label_and_escaping():
     assert '<span class="asteriskField">*</span>' in html
     assert "<em>uit de code</em>" in html  # help text is the code's own, as crispy's |safe
     assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
+
+
+# -- the field markup remembered (wel.memo, issue 23) ----------------------------------------
+class _Choice(forms.Form):
+    colour = forms.ChoiceField(
+        choices=[("", "---"), ("r", "Rood")], required=False, widget=InlineSelect
+    )
+    name = forms.CharField(required=True, max_length=5, help_text="Kort")
+
+
+def _field(form, name):
+    from wel.widgets import bootstrap_field
+
+    return bootstrap_field(form[name])
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["value", "options", "errors", "label"],
+)
+def test_a_remembered_field_changes_with_what_it_is_made_of(change):
+    from wel import memo
+
+    memo.forget()
+    before = _Choice({"colour": "r", "name": "Ab"})
+    before.is_valid()
+    first = _field(before, "colour") + _field(before, "name")
+    after = _Choice({"colour": "r", "name": "Ab"})
+    if change == "value":
+        after = _Choice({"colour": "", "name": "Abc"})
+    elif change == "options":
+        after.fields["colour"].choices = [("", "---"), ("r", "Rood"), ("g", "Groen")]
+    elif change == "errors":
+        after = _Choice({"colour": "r", "name": "Te lang"})
+    elif change == "label":
+        after.fields["name"].label = "Naam"
+    after.is_valid()
+    second = _field(after, "colour") + _field(after, "name")
+    assert second != first
+    memo.forget()
+    assert second == _field(after, "colour") + _field(after, "name")  # as made afresh
+
+
+def test_the_same_field_is_made_once(monkeypatch):
+    from wel import memo, widgets
+
+    memo.forget()
+    made = []
+    real = widgets._bootstrap_field
+    monkeypatch.setattr(widgets, "_bootstrap_field", lambda bf: made.append(1) or real(bf))
+    for _ in range(3):
+        form = _Choice({"colour": "r", "name": "Ab"})
+        form.is_valid()
+        _field(form, "colour")
+    assert len(made) == 1

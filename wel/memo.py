@@ -1,12 +1,13 @@
-"""The dashboards' charts and table markup, remembered per process by what they are made of.
+"""Markup remembered per process by what it is made of.
 
-A dashboard's tables change only when their counts do, yet every view drew each chart (text
-measured word by word for the labels) and wrote each table's markup again: on the national
-dashboard a third of the view (issue 23, docs/benchmarks.md). :func:`remembered` keeps the
-markup of the last :data:`SIZE` tables under a digest of everything the markup is made of —
-the whole table (its captions, columns, rows, totals, hidden cells and ranges), the row links,
-the active language and time zone — so a table whose counts changed is a new key, never a stale
-answer. Lazy translated strings enter the digest as their message, not as the object.
+Some markup is made again on every view from the same parts: the dashboards' charts (text
+measured word by word for the labels) and table markup, which change only with the counts — a
+third of the national dashboard (issue 23, docs/benchmarks.md); a filter panel's fields, which
+change only with the user's input and the options. :func:`remembered` keeps the last
+:data:`SIZE` pieces under a digest of everything the piece is made of (for a table: the whole
+table with its captions, columns, rows, totals, hidden cells and ranges, and the row links),
+with the active language and time zone — so a changed part is a new key, never a stale answer.
+Lazy translated strings enter the digest as their message, not as the object.
 
 Per process (a gunicorn worker keeps its own): no personal data leaves the process, and what
 is kept is exactly what the process served a moment ago.
