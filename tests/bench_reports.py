@@ -115,6 +115,22 @@ def _start_worker(broker: str) -> subprocess.Popen:
     )
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a worker's child processes so far, from /proc."""
+    total = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for child in children:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _batch(n: int = BATCH_REPORTS, target: float = TARGET_BATCH_S) -> list[str]:
     """``n`` region reports queued at once on a worker of BATCH_WORKERS processes."""
     from django.conf import settings
@@ -140,6 +156,7 @@ def _batch(n: int = BATCH_REPORTS, target: float = TARGET_BATCH_S) -> list[str]:
         time.sleep(3)  # its processes warm up (reports.tasks.warm_up_pdf)
         reports = [_region_report(regions[i % len(regions)]) for i in range(n)]
         ids = [r.pk for r in reports]
+        cpu = _cpu_seconds(worker.pid)
         started = time.perf_counter()
         with override_settings(CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=broker):
             for pk in ids:
@@ -154,6 +171,7 @@ def _batch(n: int = BATCH_REPORTS, target: float = TARGET_BATCH_S) -> list[str]:
                 ).values_list("pk", flat=True)
             )
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds(worker.pid) - cpu
     finally:
         worker.terminate()
         worker.wait(timeout=60)
@@ -162,7 +180,8 @@ def _batch(n: int = BATCH_REPORTS, target: float = TARGET_BATCH_S) -> list[str]:
     print(
         f"{f'{n} region PDFs, {BATCH_WORKERS} workers':34} {seconds:6.1f} s over "
         f"{len(regions)} regions with cases ({failed} failed) target {target:.0f} s {verdict} "
-        f"({_load()})"
+        f"({_load()}); the worker processes' CPU {cpu:.1f} s, {cpu / BATCH_WORKERS:.1f} s "
+        f"each"
     )
     label = f"{n} region PDFs on {BATCH_WORKERS} workers"
     problems = []
