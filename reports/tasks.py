@@ -6,7 +6,6 @@ import logging
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
 from django.utils.translation import gettext as _
 
 from . import services
@@ -14,10 +13,9 @@ from . import services
 log = logging.getLogger(__name__)
 
 
-@worker_process_init.connect
 def warm_up_pdf(**kwargs) -> None:
     """Each worker process loads WeasyPrint and its fonts when it starts, not in its first
-    report (reports.documents.warm_up)."""
+    report (reports.documents.warm_up; celery's worker_process_init, reports/apps.py)."""
     from .documents import warm_up
 
     try:
