@@ -15,3 +15,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         post_delete.connect(_delete_file, sender="reports.Report", dispatch_uid="reports.file")
+        from celery.signals import worker_process_init
+
+        from .tasks import warm_up_pdf
+
+        # Each worker process loads the PDF renderer when it starts, not in its first report.
+        worker_process_init.connect(warm_up_pdf, dispatch_uid="reports.warm_up_pdf")

@@ -100,10 +100,14 @@ def _split_word(word: str, width: float, size: float) -> list[str]:
 
 
 def _lines(x: float, y: float, lines: list[str], size: float, **attrs) -> str:
-    """A ``<text>`` of one or more lines, the first baseline at ``y``."""
+    """A ``<text>`` of one or more lines, the first baseline at ``y``. One line is the text
+    itself, without a ``<tspan>``: the same drawing, and one element less for WeasyPrint to
+    style and lay out (the phase overview has about a thousand such labels)."""
     extra = mark_safe(
         "".join(format_html(' {}="{}"', k.replace("_", "-"), v) for k, v in attrs.items())
     )  # noqa: S308
+    if len(lines) == 1:
+        return format_html('<text x="{x}" y="{y}"{e}>{t}</text>', x=x, y=y, e=extra, t=lines[0])
     spans = mark_safe(  # noqa: S308 - format_html escapes each line
         "".join(
             format_html(

@@ -10,8 +10,10 @@ of a jeugdige (docs/reports.md).
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from regions.models import Region
 from wel.models import Role
 
-from . import metrics
+from . import metrics, snapshot
 from .charts import chart_for
 from .models import Report
 from .tables import TOTAL, Row, Table
@@ -106,7 +108,10 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     )
     span = metrics.Span.for_regions(None, report.period_start, report.period_end)
     progress(3, _("Collecting the figures"))
-    protected = selectors.national_release(start=report.period_start, end=report.period_end)
+    # the protected release of the current counts, shared with the national dashboard: its
+    # linear programs (seconds at 100,000 cases) are solved once per change of the counts for
+    # every process and worker, not again in each report (reports.snapshot)
+    protected = snapshot.current(start=report.period_start, end=report.period_end)
     whole = protected.tables["regions"]
     in_phase = set(regions)
     per_region = replace(
@@ -165,10 +170,40 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     }
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while WeasyPrint builds a document. Laying out a report
+    makes hundreds of thousands of short-lived objects (boxes, styles, text layouts), and each
+    collection on the way walks all of them again, and every object the process holds: a
+    quarter to a third of the PDF's CPU time (issue 23; docs/benchmarks.md). Reference
+    counting still frees what it can; the cycles are collected as usual once the PDF is made
+    (a few MB more at the peak)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+    with _no_cycle_collection():
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and lay out a small page in the report's fonts, so that the first
+    report a worker process builds does not pay for it (about 0.7 s: the import, Pango and
+    fontconfig loading the fonts). Called when a Celery worker process starts (reports.tasks)."""
+    html_to_pdf(
+        '<html lang="nl"><body style="font-family: \'DejaVu Sans\', Arial, sans-serif">'
+        '<h1>WEL</h1><p>1 2 3 <b>x</b></p><svg width="10" height="10">'
+        '<text x="0" y="9" font-family="DejaVu Sans, Arial, sans-serif">1</text></svg>'
+        "</body></html>"
+    )
 
 
 def render_report(report: Report, *, progress: Progress) -> bytes:

@@ -115,6 +115,20 @@ def _older(start: date, end: date, language: str, latest: Snapshot, stale_second
     return replace(latest, current=False)
 
 
+def current(*, start: date, end: date) -> Snapshot:
+    """The snapshot of the current counts, in the active language: the one in the shared cache
+    when it was made of exactly these counts (by the dashboard, its task or an earlier report),
+    else made now and stored for the others. Never an older snapshot: a report is of the
+    counts when it is built. Queries: those of collecting the counts."""
+    language = get_language() or settings.LANGUAGE_CODE
+    counts = release.collect(metrics.Span.for_regions(None, start, end))
+    found = cache.get(_keys(start, end, language, counts))
+    if found is None:
+        found = _make(counts)
+        _store(start, end, language, counts, found)
+    return found
+
+
 def _send(start: date, end: date, language: str) -> None:
     from jobs.services import dispatch
 

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
 
 from . import services
+
+log = logging.getLogger(__name__)
+
+
+def warm_up_pdf(**kwargs) -> None:
+    """Each worker process loads WeasyPrint and its fonts when it starts, not in its first
+    report (reports.documents.warm_up; celery's worker_process_init, reports/apps.py)."""
+    from .documents import warm_up
+
+    try:
+        warm_up()
+    except Exception:  # noqa: BLE001 - a failed warm-up only means the first report pays it
+        log.warning("warming up the PDF renderer failed", exc_info=True)
 
 
 class ReportTask(Task):

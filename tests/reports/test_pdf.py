@@ -158,3 +158,31 @@ def test_build_report_command_errors(world):
         call_command("build_report", "region", "NOPE", "--user", "landelijk@wel.test")
     with pytest.raises(CommandError, match="No phase"):
         call_command("build_report", "phase", "9", "--user", "landelijk@wel.test")
+
+
+def test_a_worker_process_loads_the_pdf_renderer_when_it_starts(monkeypatch):
+    """Celery's worker_process_init: WeasyPrint and the fonts are loaded then, so that no
+    report pays for them (issue 23); a failed warm-up is logged, never fatal."""
+    from celery.signals import worker_process_init
+
+    from reports import documents, tasks
+
+    calls = []
+    monkeypatch.setattr(documents, "warm_up", lambda: calls.append("warm"))
+    assert worker_process_init.has_listeners()
+    tasks.warm_up_pdf(sender=None)
+    assert calls == ["warm"]
+    receivers = [r() for _key, r in worker_process_init.receivers]
+    assert tasks.warm_up_pdf in receivers
+
+    def broken():
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(documents, "warm_up", broken)
+    tasks.warm_up_pdf(sender=None)  # logged, not raised
+
+
+def test_the_warm_up_makes_a_pdf():
+    from reports.documents import warm_up
+
+    warm_up()

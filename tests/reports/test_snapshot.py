@@ -122,3 +122,42 @@ def test_the_cache_holds_the_protected_tables_only(figures, client_for):
     }  # fmt: skip
     assert not hasattr(stored, "exact")
     assert all(table.suppressed for table in stored.tables.values())
+
+
+def test_the_phase_report_uses_the_snapshot_of_the_current_counts(
+    figures, world, monkeypatch, stale_on
+):
+    """The phase overview's protected figures come from the shared snapshot when one of the
+    current counts is there (no linear programs again in the worker), and are never those of
+    an older snapshot."""
+    from django.utils import translation
+
+    from regions.models import Phase
+    from reports.documents import phase_report_context
+    from reports.models import Report
+    from reports.services import standard_period
+
+    start, end = standard_period()
+    report = Report(
+        kind=Report.Kind.PHASE_OVERVIEW,
+        phase=Phase.objects.get(number=4),
+        period_start=start,
+        period_end=end,
+    )
+
+    def no_protection_here(*args, **kwargs):
+        raise AssertionError("the report protected the release itself")
+
+    with translation.override("nl"):
+        made = snapshot.current(start=start, end=end)  # as the dashboard or its task made it
+        release._CACHE.clear()  # another process: only the shared cache has it
+        monkeypatch.setattr(release, "protect", no_protection_here)
+        served = phase_report_context(report, lambda *_a: None)
+        assert served["per_region"].total[1:] == made.tables["regions"].total[1:]
+        monkeypatch.undo()
+        make_jeugdige(world, given_name="Nieuw")  # the counts change
+        protected = []
+        protect = release.protect
+        monkeypatch.setattr(release, "protect", lambda r: protected.append(r) or protect(r))
+        phase_report_context(report, lambda *_a: None)
+    assert len(protected) == 1  # the new counts, protected now: not the older snapshot
