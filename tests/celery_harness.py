@@ -87,6 +87,9 @@ def celery_worker(*, extra_env: dict | None = None, concurrency: int = 1):
     app.conf.update(
         task_always_eager=False, broker_url=broker, result_backend=broker, task_default_queue=queue
     )
+    # An earlier test in this process may have used the app without a backend (eager tasks):
+    # the thread's cached DisabledBackend would outlive the new conf.
+    _forget_backend()
     try:
         _wait_ready(proc, queue, log)
         yield proc
