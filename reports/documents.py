@@ -97,8 +97,6 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     national agenda and learnings: every figure a view of the national release
     (reports.release), with the same protected cells as the national dashboard and its
     exports. Each region's section is rendered in turn, reporting progress per region."""
-    from . import selectors
-
     phase = report.phase
     # Phases are cumulative (3/14/42/75): phase N covers every region that takes part by then.
     regions = list(
@@ -136,12 +134,12 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
     progress(10, _("Region by region"))
     sections = []
     n = len(per_region.rows) or 1
-    names = {row.key: row[0] for row in per_region.rows}
     for i, row in enumerate(per_region.rows):
         code = row.key
-        # the region's own key figures, exactly as protected in the table of all regions
-        table = selectors.region_key_figures(protected, code, names[code])
-        table = replace(table, key=f"region-{code.lower()}", caption=str(row[0]))
+        # The region's key figures as one line of labels and numbers, exactly the cells of its
+        # row in the table of all regions. No chart and no table per region: 75 small SVG
+        # charts (six different figures on one axis) and 75 tables were 60 % of the phase
+        # PDF's time, over issue 23's 3 s; the overview's table and chart show them all.
         sections.append(
             render_to_string(
                 "reports/pdf/_phase_region.html",
@@ -149,7 +147,6 @@ def phase_report_context(report: Report, progress: Progress) -> dict:
                     "name": row[0],
                     "code": code,
                     "pairs": list(zip(per_region.header[1:], row[1:], strict=True)),
-                    "figure": Figure(table=table, chart=chart_for(table)),
                 },
             )
         )

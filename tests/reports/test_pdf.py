@@ -122,6 +122,29 @@ def test_phase_report_is_aggregate_only(figures, world):
     assert report.progress == 100
 
 
+def test_a_region_section_of_the_phase_report_is_its_row_of_key_figures_in_one_line(
+    figures, world
+):
+    """Issue 23: a region's section shows the cells of its row in the protected key figures
+    per region as a line of labels and numbers — no chart and no table per region (75 of each
+    were 60 % of the phase PDF's time)."""
+    from reports import documents, snapshot
+
+    report = build(phase=Phase.objects.get(number=1), period_start=figures.span.start)
+    with translation.override("nl"):
+        context = documents.phase_report_context(report, lambda *a: None)
+        row = next(r for r in context["per_region"].rows if r.key == world.region_a.code)
+        protected = snapshot.current(start=report.period_start, end=report.period_end)
+    sections = str(context["sections"])
+    mine = sections.split("<section")[1 + context["per_region"].rows.index(row)]
+    assert "<svg" not in sections and "<table" not in sections
+    from django.utils.html import escape
+
+    for label, value in zip(context["per_region"].header[1:], row[1:], strict=True):
+        assert f"{escape(label)}: <b>{escape(value)}</b>" in mine
+    assert protected.tables["regions"].cell(world.region_a.code, "open") == row[1]
+
+
 def test_phase_report_reports_progress_per_region(figures, world, monkeypatch):
     from jobs import services as jobs
 
