@@ -122,9 +122,7 @@ def test_phase_report_is_aggregate_only(figures, world):
     assert report.progress == 100
 
 
-def test_a_region_section_of_the_phase_report_is_its_row_of_key_figures_in_one_line(
-    figures, world
-):
+def test_a_region_section_of_the_phase_report_is_its_row_of_key_figures_in_one_line(figures, world):
     """Issue 23: a region's section shows the cells of its row in the protected key figures
     per region as a line of labels and numbers — no chart and no table per region (75 of each
     were 60 % of the phase PDF's time)."""
