@@ -62,10 +62,19 @@ IMPORT_MAX_ERRORS_SHOWN = 500
 @require_GET
 def jeugdige_list(request):
     case_filter = selectors.jeugdigen_list(user=request.user, filters=request.GET)
+    scope = scope_for(request.user)
     page = CountedPaginator(
         selectors.case_list_page(case_filter.qs),
         PAGE_SIZE,
-        region_ids=scope_for(request.user).region_ids,
+        region_ids=scope.region_ids,
+        # the question counted: the user's scope, the filter's input and the day (the date
+        # rules); not the page or the order, which do not change the count
+        count_key=(
+            "cases.list",
+            scope,
+            sorted((k, tuple(v)) for k, v in request.GET.lists() if k not in ("page", "sort")),
+            timezone.localdate(),
+        ),
     ).get_page(request.GET.get("page"))
     audit.record(
         audit.events.CASE_LIST_VIEWED,

@@ -358,3 +358,32 @@ def test_on_postgresql_one_commit_replaces_every_region_it_wrote_and_no_other(wo
             raise RuntimeError
     last = dict(counts.tokens([a, b]))
     assert last[a] != after[a] and last[b] == after[b]
+
+
+@pytest.mark.parametrize("persona", ["kartrekker_a", "lpa_a"])
+def test_the_case_lists_count_is_per_question_not_per_page(world, client_for, persona):
+    """The case list's count is cached under the user's scope, the filter's input and the day
+    (not its SQL, issue 23): each filter has its own count, the page and the order share one."""
+    cache.clear()
+    for i in range(3):
+        make_jeugdige(world, given_name=f"Telling{i}")
+    other = make_jeugdige(world, given_name="Anders")
+    Jeugdige.objects.filter(pk=other.pk).update(status="in_beeld")
+    client = client_for(persona)
+    url = reverse("cases:list")
+
+    def shown(**query):
+        page = client.get(url, query).context["page"]
+        return page.paginator.count
+
+    everyone = selectors.jeugdigen_list(user=world.user(persona), filters={}).qs.count()
+    assert shown() == everyone
+    assert (
+        shown(status="aangemeld")
+        == selectors.jeugdigen_list(
+            user=world.user(persona), filters={"status": "aangemeld"}
+        ).qs.count()
+    )
+    assert shown(status="aangemeld") != everyone
+    assert shown(sort="name", page=2) == everyone
+    assert shown(q="Telling") <= 3
