@@ -382,20 +382,28 @@ def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
     from .law_messages import TITLES
     from .models import RuleFinding
 
-    cases = worklist_queryset(user=user).order_by()
     read = limit * len(rules.CONDITION_CODES)
-    rows = list(
-        RuleFinding.objects.filter(confirmed_at__isnull=True, jeugdige__in=cases.values("pk"))
-        .order_by("jeugdige__reference", "code")
-        .values_list(
-            "jeugdige__reference",
-            "jeugdige__given_name",
-            "jeugdige__family_name",
-            "jeugdige__gemeente__name",
-            "code",
-            "jeugdige_id",
-        )[: read + 1]
-    )
+
+    def build() -> QuerySet:
+        cases = worklist_queryset(user=user).order_by()
+        return (
+            RuleFinding.objects.filter(confirmed_at__isnull=True, jeugdige__in=cases.values("pk"))
+            .order_by("jeugdige__reference", "code")
+            .values_list(
+                "jeugdige__reference",
+                "jeugdige__given_name",
+                "jeugdige__family_name",
+                "jeugdige__gemeente__name",
+                "code",
+                "jeugdige_id",
+            )[: read + 1]
+        )
+
+    # The SQL built once per process for the user's scope (wel.sql), as the worklist's own.
+    alias, sql, params = compiled(("cases.review_list", scope_for(user), read), build)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     items: dict[str, ReviewItem] = {}
     for reference, given, family, gemeente, code, pk in rows[:read]:
         item = items.get(reference) or ReviewItem(reference, f"{given} {family}", gemeente, ())
@@ -408,6 +416,7 @@ def review_list(*, user, limit: int = 50) -> tuple[list[ReviewItem], int]:
         )
     total = len(items)
     if len(rows) > read:
+        cases = worklist_queryset(user=user).order_by()
         total = (
             RuleFinding.objects.filter(confirmed_at__isnull=True, jeugdige__in=cases.values("pk"))
             .values("jeugdige")
