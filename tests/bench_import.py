@@ -34,18 +34,6 @@ GEMEENTEN = ("0114", "1681")
 USER = "kartrekker.emm@wel.example"
 ROWS = 20_000
 TARGET_SECONDS, TARGET_MB = 4.0, 150.0
-COLUMNS = (
-    "bsn",
-    "voornaam",
-    "achternaam",
-    "geboortedatum",
-    "gemeente",
-    "grondslag",
-    "vrijstelling_ingang",
-    "vrijstelling_einde",
-    "laatste_school",
-    "toelichting",
-)
 GIVEN = (
     "Sanne", "Daan", "Zoë", "Noah", "Fenna", "Luuk", "Anouk", "Sem", "Mila", "Thijs",
     "Iris", "Bram", "Julia", "Milan", "Sara", "Finn", "Lotte", "Jesse", "Eva", "Ruben",
@@ -75,6 +63,8 @@ def write_csv(path: Path, *, rows: int = ROWS, taken_bsns=frozenset(), seed: int
     today = dt.date.today()
     school_year = today.year if today.month >= 8 else today.year - 1
     start, end = dt.date(school_year, 8, 1), dt.date(school_year + 1, 7, 31)
+    from cases.importer.columns import COLUMNS  # the template's own columns
+
     bsns: set[str] = set()
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
@@ -198,5 +188,11 @@ def import_bench(
 
 
 if __name__ == "__main__":
+    # the checkout, not tests/ (whose html.py would shadow the standard library's)
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wel.settings.base")
+    import django
+
+    django.setup()
     for _run in range(int(sys.argv[1]) if len(sys.argv) > 1 else 1):
         import_bench()
