@@ -12,13 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from wel import audit
 from wel.access import require_case, scope_for
+from wel.sql import AnyOf
 
 from . import rules
 from .models import (
@@ -201,7 +202,7 @@ def next_references(*, region, count: int = 1, year: int | None = None) -> list[
     counter = ReferenceCounter.objects.select_for_update().get(region=region, year=year)
     stem = f"{region.reference_prefix}-{year}-"
     refs = [f"{stem}{n:04d}" for n in range(counter.last + 1, counter.last + count + 1)]
-    if Jeugdige.objects.filter(reference__in=refs).exists():
+    if Jeugdige.objects.filter(AnyOf(F("reference"), refs)).exists():
         # Rows written around the counter (restored data, fixtures): continue after them.
         numbers = [
             int(r[len(stem) :])

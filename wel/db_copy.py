@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connection, models
 
@@ -77,6 +78,41 @@ def next_ids(model, count: int) -> list[int]:
             [model._meta.db_table, model._meta.pk.column, count],
         )
         return sorted(row[0] for row in cursor.fetchall())
+
+
+@contextmanager
+def foreign_keys_checked_per_row(*models) -> Iterator[None]:
+    """Inside the block, the foreign keys of these models' tables are checked as each row is
+    written (``SET CONSTRAINTS … IMMEDIATE``), not at COMMIT; after it, deferred again.
+
+    Django creates foreign keys ``DEFERRABLE INITIALLY DEFERRED``, so the checks of a COPY of
+    20,000 rows (one per row and key) all ran at COMMIT, while the command waited with nothing
+    else to do; checked per row, PostgreSQL does them while the next rows are still being made
+    and sent (issue 23: the import's COMMIT 0.6 s → 0.05 s, its COPY 0.3 s longer). Only
+    foreign keys: the case tokens' constraint trigger (cases/db_triggers.py) stays deferred.
+    A row whose key points nowhere raises IntegrityError at that row instead of at COMMIT; the
+    transaction is rolled back either way. On an error inside the block the setting is not
+    restored: the transaction (or savepoint, which restores it) is being rolled back.
+    PostgreSQL only; elsewhere it does nothing.
+    """
+    if connection.vendor != "postgresql" or not models:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT string_agg(quote_ident(conname), ', ' ORDER BY conname) FROM pg_constraint "
+            "WHERE contype = 'f' AND condeferred AND conrelid = ANY(%s::regclass[])",
+            [[m._meta.db_table for m in models]],
+        )
+        names = cursor.fetchone()[0]
+    if not names:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")  # names quoted by quote_ident
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 class Copy:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.lookups import In
 from django.utils import timezone
 
 _SQL: dict[tuple, tuple[str, str, tuple]] = {}
@@ -43,3 +45,26 @@ def fetch(query: tuple[str, str, tuple]) -> list[dict]:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+class AnyOf(In):
+    """``column IN (values)`` for long lists, as an expression: ``filter(AnyOf(F("bsn"),
+    bsns))``. On PostgreSQL written ``column = ANY(%s)`` with the values as one array
+    parameter: Django builds, and psycopg2 quotes, one placeholder per value for ``__in``, which
+    for the import's 20,000 BSNs or references took 0.07–0.11 s per query (issue 23); the array
+    is one parameter. ``None`` is left out, as ``__in`` does; no values matches nothing. Other
+    databases get ``__in``'s own SQL."""
+
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler, connection):
+        field = self.lhs.output_field
+        values = [
+            field.get_db_prep_value(value, connection, prepared=True)
+            for value in self.rhs
+            if value is not None
+        ]
+        if not values:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, values)

@@ -198,7 +198,14 @@ def _confirmed_findings(new: list[Row], ids: list[int]) -> list[tuple[int, str]]
 def _write_copy(new: list[Row], references, *, region, by, now, text, report) -> list[int]:
     """PostgreSQL: cases, their history rows, timeline entries and confirmed findings, each
     table in one COPY of prepared tuples (wel.db_copy), with ids taken from the cases'
-    sequence beforehand. Returns the new cases' ids, in the order of ``new``."""
+    sequence beforehand, and their foreign keys checked while the rows are sent rather than
+    at COMMIT. Returns the new cases' ids, in the order of ``new``."""
+    tables = (Jeugdige, Jeugdige.history.model, TimelineEntry, RuleFinding)
+    with db_copy.foreign_keys_checked_per_row(*tables):
+        return _copy_rows(new, references, region=region, by=by, now=now, text=text, report=report)
+
+
+def _copy_rows(new: list[Row], references, *, region, by, now, text, report) -> list[int]:
     ids = db_copy.next_ids(Jeugdige, len(new))
     values = [
         (pk, *_case_values(row, ref)) for pk, row, ref in zip(ids, new, references, strict=True)

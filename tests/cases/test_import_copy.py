@@ -176,3 +176,28 @@ def test_a_failure_in_the_middle_of_a_copy_leaves_nothing_written(world, monkeyp
     with pytest.raises(IntegrityError):
         _import(world, copy=True, monkeypatch=monkeypatch)
     assert _counts() == before
+
+
+def test_foreign_keys_are_checked_as_the_rows_are_copied_and_deferred_after(world):
+    """wel.db_copy.foreign_keys_checked_per_row: inside, a row whose key points nowhere fails
+    in its COPY (not at COMMIT); after the block the keys are deferred again, as Django made
+    them (an ORM row pointing nowhere is accepted until the constraints are checked)."""
+    from django.db import transaction
+
+    from wel import db_copy
+
+    need_services(postgres=True)
+    entry = TimelineEntry(at=FIXED, kind=TimelineEntry.Kind.IMPORT, text="x")
+    copy = db_copy.Copy(TimelineEntry, template=entry, varying=("jeugdige_id",), omit=("id",))
+    refused = pytest.raises(IntegrityError, match="cases_timelineentry_jeugdige_id")
+    with refused, transaction.atomic(), db_copy.foreign_keys_checked_per_row(TimelineEntry):
+        copy.write([(987654321,)])
+    with transaction.atomic():
+        with db_copy.foreign_keys_checked_per_row(TimelineEntry):
+            assert copy.write([(make_jeugdige(world).pk,)]) == 1
+        copy.write([(987654321,)])  # deferred again: accepted for now
+        refused = pytest.raises(IntegrityError, match="cases_timelineentry_jeugdige_id")
+        with refused, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        TimelineEntry.objects.filter(jeugdige_id=987654321).delete()  # its check goes with it
+

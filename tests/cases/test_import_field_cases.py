@@ -631,3 +631,26 @@ def test_data_right_of_the_last_header_cell_is_not_passed_over(world):
     assert not result.ok and result.unplaced_columns == ["column 7"]
     assert result.ignored_columns == []
     assert not Jeugdige.objects.exists()
+
+
+def test_every_row_with_one_gemeente_text_gets_its_remark_and_error(world, rotterdam):
+    """The gemeente of a cell text is worked out once per file (issue 23); each row naming it
+    still gets the remark or error, and a row that names another gets none of them."""
+    lines = [
+        "voornaam;achternaam;geboortedatum;gemeente;grondslag",
+        "A;B;02-11-2012;0501;5a",
+        "C;D;03-11-2012;Rotterdam;5a",
+        "E;F;04-11-2012;0501;5a",
+        "G;H;05-11-2012;Nergenshuizen;5a",
+        "I;J;06-11-2012;Nergenshuizen;5a",
+    ]
+    result = importer.run_import(
+        "\n".join(lines).encode(), filename="h.csv", region=rotterdam, commit=False
+    )
+    first, rotterdam_row, second, unknown, again = result.rows
+    assert first.remarks == second.remarks and len(first.remarks) == 1
+    assert first.cleaned["gemeente"] == second.cleaned["gemeente"]
+    assert first.cleaned["gemeente"].cbs_code == "1992"
+    assert not rotterdam_row.remarks and not rotterdam_row.errors
+    assert [c for c, _ in unknown.errors] == ["gemeente"] == [c for c, _ in again.errors]
+    assert unknown.errors == again.errors and not first.errors
