@@ -332,7 +332,13 @@ class Jeugdige(models.Model):
         _("status changed"), default=timezone.now, editable=False
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_name"])
+    # The history is read per case (by ``id``) only: the indexes simple-history would put on
+    # its copies of the keys and the reference served no query and were written for every
+    # change (issue 23, migration 0020).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_name"],
+        no_db_index=["region", "gemeente", "assigned_lpa", "created_by", "reference"],
+    )
     objects = JeugdigeQuerySet.as_manager()
 
     class Meta:
@@ -629,7 +635,8 @@ class TimelineEntry(models.Model):
     jeugdige = models.ForeignKey(
         Jeugdige, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("jeugdige")
     )
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # Read per case (the jeugdige index), never across cases by moment: no index of its own.
+    at = models.DateTimeField(_("when"), default=timezone.now)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("text"))
     # The text in each language of the site (cases.timeline.Msg); empty for older entries.
