@@ -8,6 +8,9 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
+# The bytecode made once here: with PYTHONDONTWRITEBYTECODE every process (each gunicorn and
+# Celery worker, each manage.py command) would otherwise compile the product's modules anew.
+RUN python -m compileall -q -x '/(tests|node_modules)/' /app
 RUN useradd --create-home --uid 1000 wel && mkdir -p /app/var && chown -R wel /app/var
 USER wel
 EXPOSE 8000

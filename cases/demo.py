@@ -33,6 +33,7 @@ from .models import (
     Status,
     TimelineEntry,
 )
+from .search import search_name_of
 
 SCALE_YEAR = 2024
 SCALE_REGION = "VO2202"
@@ -326,13 +327,17 @@ def seed_scale(target: int) -> int:
     for n in range(first, first + missing):
         grondslag = rnd.choice(GRONDSLAGEN)
         start = dt.date(today.year - 1, 8, 1)
+        given, family = rnd.choice(GIVEN), rnd.choice(FAMILY)
         batch.append(
             Jeugdige(
                 region=region,
                 gemeente=gemeenten[n % len(gemeenten)],
                 reference=f"{prefix}{n:05d}",
-                given_name=rnd.choice(GIVEN),
-                family_name=rnd.choice(FAMILY),
+                given_name=given,
+                family_name=family,
+                # bulk_create does not call save(), which fills it: without it the search
+                # found none of these cases by name
+                search_name=search_name_of(given, family),
                 date_of_birth=_dob(rnd, grondslag, today),
                 grondslag=grondslag,
                 exemption_start=start if grondslag == Grondslag.VRIJSTELLING_5A else None,

@@ -150,3 +150,16 @@ def test_the_search_reads_a_fixed_number_of_queries(
     with django_assert_max_num_queries(15) as many:
         assert len(found(client, "sanne")) == 40
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_load_test_cases_are_found_by_name(world):
+    """``make bench`` seeds its 100,000 cases with bulk_create, which does not call save():
+    their search names were empty, so the search (and its benchmark) found none of them."""
+    from cases.demo import seed_scale
+    from cases.models import Jeugdige
+    from cases.search import search_name_of
+
+    assert seed_scale(40) == 40
+    rows = list(Jeugdige.objects.values_list("given_name", "family_name", "search_name"))
+    assert len(rows) == 40
+    assert all(row[2] and row[2] == search_name_of(row[0], row[1]) for row in rows)
