@@ -88,8 +88,17 @@ def cached(*, key: Any, region_ids: Iterable[int] | None, compute: Callable[[], 
     identify the question completely (use :func:`query_key`). Two queries on a miss (tokens,
     then the count), one on a hit. Inside a transaction, neither read from nor written to the
     cache (:func:`in_transaction`): the count is made afresh."""
+    return cached_entry(key=key, region_ids=region_ids, compute=compute)[1]
+
+
+def cached_entry(
+    *, key: Any, region_ids: Iterable[int] | None, compute: Callable[[], Any]
+) -> tuple[str | None, Any]:
+    """As :func:`cached`, with the name of the cache entry: it names this value exactly (the
+    question and the tokens it was counted under), so what a caller derives from the value can
+    be kept under it too. ``None`` inside a transaction (nothing cached there)."""
     if in_transaction():
-        return compute()
+        return None, compute()
     versions = tokens(region_ids)  # first: see the module docstring
     digest = hashlib.sha256(repr((key, versions)).encode()).hexdigest()
     name = f"wel:counts:{digest}"
@@ -99,7 +108,7 @@ def cached(*, key: Any, region_ids: Iterable[int] | None, compute: Callable[[], 
             raise NotCached(name)
         value = compute()
         cache.set(name, value, TIMEOUT)
-    return value
+    return name, value
 
 
 def query_key(queryset: QuerySet, *extra: Any) -> tuple:

@@ -29,6 +29,7 @@ reader could not have seen by looking twice.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
@@ -77,6 +78,26 @@ def _store(start: date, end: date, language: str, counts, snapshot: Snapshot) ->
     )
 
 
+# Snapshots of exact counts, as this process last read them from the shared cache: a key
+# names the counts a snapshot was made of, so its tables never change (a later one made of the
+# same counts holds the same tables). Reading and unpickling the whole release from the cache
+# on every view was a tenth of the national dashboard's CPU (issue 23). Never an older one.
+_READ: OrderedDict[str, Snapshot] = OrderedDict()
+_READ_SIZE = 8
+
+
+def _of_counts(key: str) -> Snapshot | None:
+    """The snapshot stored under a key of exact counts (see :func:`_keys`), or None."""
+    found = _READ.get(key)
+    if found is None:
+        found = cache.get(key)
+        if found is not None:
+            _READ[key] = found
+            while len(_READ) > _READ_SIZE:
+                _READ.popitem(last=False)
+    return found
+
+
 def national(*, start: date, end: date) -> Snapshot:
     """The snapshot of the national dashboard for the period, in the active language (see the
     module's docstring for when it is made in the request and when an older one is served).
@@ -85,21 +106,28 @@ def national(*, start: date, end: date) -> Snapshot:
     language = get_language() or settings.LANGUAGE_CODE
     span = metrics.Span.for_regions(None, start, end)
     stale_seconds = settings.WEL_NATIONAL_STALE_SECONDS
-    latest = cache.get(_keys(start, end, language)) if stale_seconds else None
-    if latest is not None:
+    latest_key = _keys(start, end, language)
+    # Only whether there is one: the last snapshot itself is read when it is served.
+    if stale_seconds and cache.has_key(latest_key):
         try:
             with case_counts.only_cached():
                 counts = release.collect(span)
         except case_counts.NotCached:
             # A case changed since the jeugdigen were last counted: the counts differ (or may),
             # and counting 100,000 cases is the task's work, not this view's.
-            return _older(start, end, language, latest, stale_seconds)
-        found = cache.get(_keys(start, end, language, counts))
+            latest = cache.get(latest_key)
+            if latest is not None:
+                return _older(start, end, language, latest, stale_seconds)
+            counts = release.collect(span)  # gone in between: as when there was none
+        found = _of_counts(_keys(start, end, language, counts))
         if found is not None:
             return found
-        return _older(start, end, language, latest, stale_seconds)
-    counts = release.collect(span)
-    found = cache.get(_keys(start, end, language, counts))
+        latest = cache.get(latest_key)
+        if latest is not None:
+            return _older(start, end, language, latest, stale_seconds)
+    else:
+        counts = release.collect(span)
+    found = _of_counts(_keys(start, end, language, counts))
     if found is not None:
         return found
     snapshot = _make(counts)
@@ -122,7 +150,7 @@ def current(*, start: date, end: date) -> Snapshot:
     counts when it is built. Queries: those of collecting the counts."""
     language = get_language() or settings.LANGUAGE_CODE
     counts = release.collect(metrics.Span.for_regions(None, start, end))
-    found = cache.get(_keys(start, end, language, counts))
+    found = _of_counts(_keys(start, end, language, counts))
     if found is None:
         found = _make(counts)
         _store(start, end, language, counts, found)

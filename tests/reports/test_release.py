@@ -368,3 +368,26 @@ def test_every_download_of_the_adversarial_programme_cannot_be_worked_back(
         f"{len(result['failed'])} worked back"
     )
     assert result["failed"] == [], result["failed"][:5]
+
+
+def test_the_jeugdigen_blocks_kept_per_process_follow_every_change(world):
+    """release.collect keeps the jeugdigen's added-up blocks under the counts' cache entry
+    (issue 23): a second view gets equal blocks without adding up again, a change of a case
+    gives new ones, and what a caller does with its copy does not reach the next."""
+    from django.core.cache import cache
+
+    start, end = services.standard_period()
+    span = metrics.Span.for_regions(None, start, end)
+    place = world.region_a.gemeenten.first()
+    f.jeugdige(world.region_a, place, status=Status.AANGEMELD)
+    first = release.collect(span)
+    assert sum(first.values["J"]["hub"].values()) == 1
+    first.values["J"]["hub"].clear()  # a caller's copy
+    second = release.collect(span)
+    assert sum(second.values["J"]["hub"].values()) == 1
+    assert len(release._J_BLOCKS) == 1
+    f.jeugdige(world.region_a, place, status=Status.IN_ONTWIKKELING)  # new case token
+    third = release.collect(span)
+    assert sum(third.values["J"]["hub"].values()) == 2
+    cache.clear()  # counted again from the database: the same blocks
+    assert release.collect(span).values == third.values

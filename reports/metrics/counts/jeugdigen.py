@@ -60,7 +60,9 @@ class JeugdigeCounts:
         # Exact and cached under the regions' case tokens (cases.counts): with 100,000 cases in
         # a region this one query was over half the dashboard; unchanged cases are not recounted.
         # The key is the query's own SQL and parameters (cases.counts.query_key's shape).
-        self.groups = case_counts.cached(
+        # ``entry`` names exactly these groups (None inside a transaction): what is derived from
+        # them may be kept under it (reports.release.collect).
+        self.entry, self.groups = case_counts.cached_entry(
             key=(alias, sql, repr(params)),
             region_ids=span.region_ids,
             compute=compute,
