@@ -3,11 +3,11 @@ worklist. They query through the ``visible_to`` managers: the viewer sees only w
 
 from django import template
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from wel.access import scope_for
 
 from ..models import BelemmerendeFactor, Interview
+from ..rows import next_step_rows
 from ..selectors import open_next_steps
 
 register = template.Library()
@@ -39,7 +39,11 @@ def interviews_worklist_panel(context, limit: int = 10):
     return {
         "steps": steps,
         "total": total,
-        "today": timezone.localdate(),
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
+        # the rows in Python (interviews.rows): through the template they were a quarter of
+        # the worklist's CPU
+        "rows": next_step_rows(
+            steps,
+            csrf_token=str(context.get("csrf_token") or ""),
+            next_path=request.get_full_path(),
+        ),
     }
