@@ -336,33 +336,74 @@ def worklist_counts(*, user, today: dt.date | None = None) -> dict[str, int]:
     )
 
 
-def focus_panel(*, user) -> list[Region]:
-    """Per region the user works in: the open focus cases counted against the focus target.
+@dataclass
+class FocusRegion:
+    """A region on the worklist's focus panel: its open focus cases counted against its target
+    (:func:`focus_panel`)."""
+
+    pk: int
+    name: str
+    focus_target: int
+    focus_count: int
+    focus_cases: list[FocusCase]
+
+    @property
+    def focus_warning(self) -> bool:
+        return self.focus_count != self.focus_target
+
+
+def focus_panel(*, user) -> list[FocusRegion]:
+    """Per region the user works in (by name): the open focus cases counted against the focus
+    target.
 
     The count covers the whole region (a number, no personal data); the listed cases are only
-    those the user may see.
+    those the user may see. Two queries, their SQL built once per process for the user's
+    regions (``wel.sql``; through the ORM they were a tenth of the worklist's CPU, issue 23).
     """
     scope = scope_for(user)
-    regions = list(Region.objects.filter(pk__in=sorted(scope.region_ids)).order_by("name"))
+    region_ids = tuple(sorted(scope.region_ids))
+    regions = fetch(
+        compiled(
+            ("cases.focus_panel.regions", region_ids),
+            lambda: (
+                Region.objects.filter(pk__in=region_ids)
+                .order_by("name")
+                .values("pk", "name", "focus_target")
+            ),
+        )
+    )
     # One query over the partial index on focus cases: every open focus case of the regions
     # (a region follows a handful), counted per region; listed are those the user may see
     # (the policy's single check, the same rule as visible_to).
     by_region: dict[int, list[FocusCase]] = {}
     counts: dict[int, int] = {}
-    for region_id, gemeente_id, reference, gemeente in (
-        Jeugdige.objects.filter(region__in=[r.pk for r in regions], is_focus=True)
-        .filter(rules.case_open_q())
-        .order_by("reference")
-        .values_list("region_id", "gemeente_id", "reference", "gemeente__name")
+    for row in fetch(
+        compiled(
+            ("cases.focus_panel.cases", region_ids),
+            lambda: (
+                Jeugdige.objects.filter(region__in=region_ids, is_focus=True)
+                .filter(rules.case_open_q())
+                .order_by("reference")
+                .values("region_id", "gemeente_id", "reference", "gemeente__name")
+            ),
+        )
     ):
+        region_id = row["region_id"]
         counts[region_id] = counts.get(region_id, 0) + 1
-        if scope.may_work_on_cases_in(region_id, gemeente_id):
-            by_region.setdefault(region_id, []).append(FocusCase(reference, GemeenteName(gemeente)))
-    for region in regions:
-        region.focus_count = counts.get(region.pk, 0)
-        region.focus_cases = by_region.get(region.pk, [])
-        region.focus_warning = region.focus_count != region.focus_target
-    return regions
+        if scope.may_work_on_cases_in(region_id, row["gemeente_id"]):
+            by_region.setdefault(region_id, []).append(
+                FocusCase(row["reference"], GemeenteName(row["gemeente__name"]))
+            )
+    return [
+        FocusRegion(
+            pk=region["pk"],
+            name=region["name"],
+            focus_target=region["focus_target"],
+            focus_count=counts.get(region["pk"], 0),
+            focus_cases=by_region.get(region["pk"], []),
+        )
+        for region in regions
+    ]
 
 
 @dataclass(frozen=True)
