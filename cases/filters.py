@@ -17,7 +17,7 @@ from regions.models import Gemeente
 from wel.access import scope_for
 from wel.filters import WelFilterSet
 from wel.models import User
-from wel.sql import compiled, fetch
+from wel.sql import rows
 from wel.widgets import InlineSelect
 
 from . import rules
@@ -179,19 +179,17 @@ class JeugdigeFilter(WelFilterSet):
         self.filters["gemeente"].extra["options"] = Options(
             lambda: (
                 (row["pk"], row["name"])
-                for row in fetch(
-                    compiled(("cases.filter.gemeente", key), lambda: gemeenten.values("pk", "name"))
+                for row in rows(
+                    ("cases.filter.gemeente", key), lambda: gemeenten.values("pk", "name")
                 )
             )
         )
         self.filters["assigned_lpa"].extra["options"] = Options(
             lambda: (
                 (row["pk"], row["full_name"] or row["email"])
-                for row in fetch(
-                    compiled(
-                        ("cases.filter.lpa", tuple(sorted(scope.region_ids))),
-                        lambda: lpas.values("pk", "full_name", "email"),
-                    )
+                for row in rows(
+                    ("cases.filter.lpa", tuple(sorted(scope.region_ids))),
+                    lambda: lpas.values("pk", "full_name", "email"),
                 )
             )
         )

@@ -28,6 +28,7 @@ from wel import audit
 from wel.access import scope_for
 from wel.models import AuditEvent
 from wel.sql import compiled, fetch
+from wel.sql import rows as sql_rows
 
 from . import counts, rules, search
 from .filters import JeugdigeFilter
@@ -74,6 +75,67 @@ def case_list_page(queryset: QuerySet[Jeugdige]) -> QuerySet[Jeugdige]:
         .select_related("gemeente", "assigned_lpa")
         .only(*CASE_LIST_COLUMNS)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseListRow:
+    """A case as a case-list row shows it (:data:`CASE_LIST_COLUMNS`, what
+    :func:`cases.rows.case_list_rows` reads), read as a plain row; ``assigned_lpa`` is the LPA's
+    label (``str()`` of the user: the name, else the e-mail address)."""
+
+    pk: int
+    reference: str
+    given_name: str
+    family_name: str
+    date_of_birth: dt.date
+    grondslag: str
+    status: str
+    is_focus: bool
+    next_contact_due: dt.date | None
+    renewal_due: dt.date | None
+    gemeente: GemeenteName
+    assigned_lpa_id: int | None
+    assigned_lpa: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+
+def case_list_page_rows(page_slice: QuerySet[Jeugdige], *, scope, sort: str) -> list[CaseListRow]:
+    """The rows of one page of the unfiltered case list: ``page_slice`` is the paginator's
+    unevaluated slice of :func:`case_list_page`, for a user of ``scope`` in the order ``sort``
+    (the request's raw ``sort`` value, valid or not). Its SQL is built once per process for
+    what it depends on — the scope, the order and the slice's bounds (the last page's end moves
+    with the count) — and the rows are read as :class:`CaseListRow`: the ORM built the query
+    and three models per row on every view, a tenth of the case list's CPU (issue 23).
+
+    Only for the list without filters: a filter's text (a name, a BSN) is not kept in the
+    per-process SQL cache."""
+    query = page_slice.query
+    columns = ("pk", "gemeente_id", "assigned_lpa_id", *CASE_LIST_COLUMNS)
+    rows = sql_rows(
+        ("cases.list.page", scope, sort, query.low_mark, query.high_mark),
+        lambda: page_slice.values(*columns),
+    )
+    return [
+        CaseListRow(
+            pk=row["pk"],
+            reference=row["reference"],
+            given_name=row["given_name"],
+            family_name=row["family_name"],
+            date_of_birth=row["date_of_birth"],
+            grondslag=row["grondslag"],
+            status=row["status"],
+            is_focus=row["is_focus"],
+            next_contact_due=row["next_contact_due"],
+            renewal_due=row["renewal_due"],
+            gemeente=GemeenteName(row["gemeente__name"]),
+            assigned_lpa_id=row["assigned_lpa_id"],
+            # as str(User)
+            assigned_lpa=row["assigned_lpa__full_name"] or row["assigned_lpa__email"] or "",
+        )
+        for row in rows
+    ]
 
 
 def jeugdige_get(*, user, reference: str) -> Jeugdige:
@@ -362,31 +424,27 @@ def focus_panel(*, user) -> list[FocusRegion]:
     """
     scope = scope_for(user)
     region_ids = tuple(sorted(scope.region_ids))
-    regions = fetch(
-        compiled(
-            ("cases.focus_panel.regions", region_ids),
-            lambda: (
-                Region.objects.filter(pk__in=region_ids)
-                .order_by("name")
-                .values("pk", "name", "focus_target")
-            ),
-        )
+    regions = sql_rows(
+        ("cases.focus_panel.regions", region_ids),
+        lambda: (
+            Region.objects.filter(pk__in=region_ids)
+            .order_by("name")
+            .values("pk", "name", "focus_target")
+        ),
     )
     # One query over the partial index on focus cases: every open focus case of the regions
     # (a region follows a handful), counted per region; listed are those the user may see
     # (the policy's single check, the same rule as visible_to).
     by_region: dict[int, list[FocusCase]] = {}
     counts: dict[int, int] = {}
-    for row in fetch(
-        compiled(
-            ("cases.focus_panel.cases", region_ids),
-            lambda: (
-                Jeugdige.objects.filter(region__in=region_ids, is_focus=True)
-                .filter(rules.case_open_q())
-                .order_by("reference")
-                .values("region_id", "gemeente_id", "reference", "gemeente__name")
-            ),
-        )
+    for row in sql_rows(
+        ("cases.focus_panel.cases", region_ids),
+        lambda: (
+            Jeugdige.objects.filter(region__in=region_ids, is_focus=True)
+            .filter(rules.case_open_q())
+            .order_by("reference")
+            .values("region_id", "gemeente_id", "reference", "gemeente__name")
+        ),
     ):
         region_id = row["region_id"]
         counts[region_id] = counts.get(region_id, 0) + 1

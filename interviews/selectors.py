@@ -26,7 +26,7 @@ from cases import rules
 from regions.models import Learning, Region, Theme
 from wel import audit
 from wel.access import scope_for
-from wel.sql import compiled, fetch
+from wel.sql import rows as sql_rows
 
 from .deidentify import scrub
 from .models import BelemmerendeFactor, Interview, Level, MoreelBeraad, NextStep
@@ -117,7 +117,7 @@ def open_next_steps(*, user, limit: int = 10) -> tuple[list[OpenStep], int]:
             )[:limit]
         )
 
-    rows = fetch(compiled(("interviews.open_next_steps", scope, limit), build))
+    rows = sql_rows(("interviews.open_next_steps", scope, limit), build)
     today = timezone.localdate()
     steps = [
         OpenStep(

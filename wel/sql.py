@@ -38,6 +38,18 @@ def compiled(key: tuple, build: Callable[[], QuerySet]) -> tuple[str, str, tuple
     return found
 
 
+def rows(key: tuple, build: Callable[[], QuerySet]) -> list[dict]:
+    """``fetch(compiled(key, build))``: the rows of the ``values()`` queryset ``build()`` makes,
+    its SQL built once per process for ``key``. No rows, and no query, when Django finds the
+    question empty before asking it (``EmptyResultSet``: a filter on an empty list, such as a
+    scope without municipalities), as the queryset itself answers."""
+    try:
+        query = compiled(key, build)
+    except EmptyResultSet:
+        return []
+    return fetch(query)
+
+
 def fetch(query: tuple[str, str, tuple]) -> list[dict]:
     """The rows of a :func:`compiled` query, as dicts by column alias (the ``values()`` names)."""
     alias, sql, params = query

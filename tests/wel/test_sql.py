@@ -60,3 +60,17 @@ def test_on_postgresql_the_values_are_one_parameter(three):
     (query,) = queries.captured_queries
     # (Django's capture shows the SQL with the parameter written in: one ARRAY[…])
     assert "= ANY(ARRAY[" in query["sql"] and " IN (" not in query["sql"]
+
+
+def test_rows_of_an_empty_question_are_none_without_a_query(world, django_assert_num_queries):
+    """A filter on an empty list: Django knows the answer before asking (EmptyResultSet); the
+    queryset answers no rows, and so does wel.sql.rows, whose SQL could not be built."""
+    from wel.sql import rows
+
+    make_jeugdige(world)
+    with django_assert_num_queries(0):
+        assert rows(("test.empty",), lambda: Jeugdige.objects.filter(pk__in=[]).values("pk")) == []
+    assert list(Jeugdige.objects.filter(pk__in=[]).values("pk")) == []
+    with django_assert_num_queries(1):
+        found = rows(("test.all",), lambda: Jeugdige.objects.values("reference"))
+    assert found == list(Jeugdige.objects.values("reference"))
