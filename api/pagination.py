@@ -1,6 +1,8 @@
 """Pages of a list: ``pagina`` (from 1) and ``paginaGrootte`` (1–100, default 25); the body
 holds ``resultaten`` and ``paginering`` (total, page, size and the links to the neighbours).
-The total is counted in the database (one query), the page read in another."""
+The total is counted in the database (one query), the page read in another; a view whose
+list is of jeugdigen alone may name its question (``count_key``), and the total is then the
+exact count kept under the regions' case tokens (:mod:`cases.counts`), as the case list's."""
 
 from __future__ import annotations
 
@@ -34,7 +36,15 @@ class Pages(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         size = _positive(request, "paginaGrootte", self.page_size, MAX_SIZE)
         number = _positive(request, "pagina", 1, 1_000_000)
-        paginator = Paginator(queryset, size)
+        counted = getattr(view, "count_key", None)
+        question = counted(request) if counted is not None else None
+        if question is None:
+            paginator = Paginator(queryset, size)
+        else:
+            from cases.counts import CountedPaginator
+
+            region_ids, key = question
+            paginator = CountedPaginator(queryset, size, region_ids=region_ids, count_key=key)
         try:
             self.page = paginator.page(number)
         except EmptyPage:

@@ -158,6 +158,26 @@ class JeugdigenView(ApiView):
             qs = qs.filter(updated_at__date__gte=since)
         return qs
 
+    def count_key(self, request):
+        """What :meth:`filtered` counts, for the total kept under the regions' case tokens
+        (``api.pagination.Pages``): the client's scope, the filters and the time zone (the
+        ``gewijzigdSinds`` date). None — counted afresh — with a municipality filter, whose
+        join with ``regions_gemeente`` the case tokens do not follow (cases/counts.py)."""
+        if _query(request, "gemeente", max_length=10):
+            return None
+        scope = scope_for(request.user)
+        filters = sorted(
+            (name, tuple(values))
+            for name, values in request.query_params.lists()
+            if name in ("status", "grondslag", "gewijzigdSinds")
+        )
+        return scope.region_ids, (
+            "api.jeugdigen",
+            scope,
+            filters,
+            timezone.get_current_timezone_name(),
+        )
+
     @extend_schema(
         operation_id="jeugdigenLijst",
         responses={200: JeugdigeSerializer(many=True)},

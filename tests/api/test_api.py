@@ -411,3 +411,26 @@ def test_a_client_is_no_person_to_assign_a_case_to(api, world, cases):
         region_id=world.region_a.pk, gemeente_id=world.emmen.pk
     )
     assert caller.user not in lpas_for(world.user("kartrekker_a"))
+
+
+def test_the_lists_total_is_the_exact_count_kept_under_the_case_tokens(
+    world, api, cases, django_assert_num_queries
+):
+    """The total of the list of jeugdigen is counted once and kept under the regions' case
+    tokens (cases.counts): the same question again reads it, a new case changes it at once,
+    and a filter is its own question; a municipality filter (a join) is counted every time."""
+    caller = api("kartrekker_a")
+
+    def total(**params) -> int:
+        return get(caller, "/api/v1/jeugdigen", **params).json()["paginering"]["totaal"]
+
+    assert total() == 2
+    assert total(status="aangemeld") == 2
+    assert total(grondslag="absoluut_verzuim") == 0
+    make_jeugdige(world, given_name="Nieuw", grondslag="absoluut_verzuim")
+    assert total() == 3
+    assert total(grondslag="absoluut_verzuim") == 1
+    assert total(gemeente=world.borger.cbs_code) == 1
+    assert total(gemeente=world.emmen.cbs_code) == 2
+    assert total(gewijzigdSinds="2000-01-01") == 3
+    assert total(gewijzigdSinds="2999-01-01") == 0

@@ -18,11 +18,13 @@ pytestmark = pytest.mark.django_db
 # scope (memberships with gemeenten, 1); then the list: count and page (2); for lists of
 # children the audit event and the processing log's lines of the page (one statement on
 # PostgreSQL, wel.processing_log.save_with_lines; one INSERT each elsewhere). The regions' and
-# gemeenten's lists prefetch the other side (1), the conversations their next steps (1).
+# gemeenten's lists prefetch the other side (1), the conversations their next steps (1). The
+# jeugdigen's total is kept under the regions' case tokens (cases.counts): the tokens (1) and,
+# when a case changed since, the count (1) — here always, as the test adds cases in between.
 # Savepoints are not counted.
 EVENT = 1 if connection.vendor == "postgresql" else 2
 LISTS = [
-    ("/api/v1/jeugdigen", 5 + EVENT),
+    ("/api/v1/jeugdigen", 6 + EVENT),
     ("/api/v1/vrijstellingen", 5 + EVENT),
     ("/api/v1/gesprekken", 6 + EVENT),
     ("/api/v1/vervolgstappen", 5 + EVENT),
@@ -62,3 +64,11 @@ def test_list_query_count_is_pinned_and_constant(api, world, path, pinned):
     ten = _queries(caller, path)
     assert one == ten, f"{path}: {one} queries with 1 row, {ten} with 10"
     assert ten == pinned, f"{path}: {ten} queries, pinned at {pinned}"
+
+
+def test_the_jeugdigen_total_once_counted_costs_one_query_less(api, world):
+    caller = api("kartrekker_a")
+    _grow(world, 3, 0)
+    first = _queries(caller, "/api/v1/jeugdigen")
+    again = _queries(caller, "/api/v1/jeugdigen")
+    assert (first, again) == (6 + EVENT, 5 + EVENT)
