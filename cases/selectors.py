@@ -112,30 +112,35 @@ def case_list_page_rows(page_slice: QuerySet[Jeugdige], *, scope, sort: str) -> 
     Only for the list without filters: a filter's text (a name, a BSN) is not kept in the
     per-process SQL cache."""
     query = page_slice.query
-    columns = ("pk", "gemeente_id", "assigned_lpa_id", *CASE_LIST_COLUMNS)
     rows = sql_rows(
         ("cases.list.page", scope, sort, query.low_mark, query.high_mark),
-        lambda: page_slice.values(*columns),
+        lambda: page_slice.values(*CASE_LIST_VALUES),
     )
-    return [
-        CaseListRow(
-            pk=row["pk"],
-            reference=row["reference"],
-            given_name=row["given_name"],
-            family_name=row["family_name"],
-            date_of_birth=row["date_of_birth"],
-            grondslag=row["grondslag"],
-            status=row["status"],
-            is_focus=row["is_focus"],
-            next_contact_due=row["next_contact_due"],
-            renewal_due=row["renewal_due"],
-            gemeente=GemeenteName(row["gemeente__name"]),
-            assigned_lpa_id=row["assigned_lpa_id"],
-            # as str(User)
-            assigned_lpa=row["assigned_lpa__full_name"] or row["assigned_lpa__email"] or "",
-        )
-        for row in rows
-    ]
+    return [case_list_row(row) for row in rows]
+
+
+# What a CaseListRow is read from (values() names).
+CASE_LIST_VALUES = ("pk", "gemeente_id", "assigned_lpa_id", *CASE_LIST_COLUMNS)
+
+
+def case_list_row(row: dict) -> CaseListRow:
+    """A :class:`CaseListRow` from a row of ``values(*CASE_LIST_VALUES)``."""
+    return CaseListRow(
+        pk=row["pk"],
+        reference=row["reference"],
+        given_name=row["given_name"],
+        family_name=row["family_name"],
+        date_of_birth=row["date_of_birth"],
+        grondslag=row["grondslag"],
+        status=row["status"],
+        is_focus=row["is_focus"],
+        next_contact_due=row["next_contact_due"],
+        renewal_due=row["renewal_due"],
+        gemeente=GemeenteName(row["gemeente__name"]),
+        assigned_lpa_id=row["assigned_lpa_id"],
+        # as str(User)
+        assigned_lpa=row["assigned_lpa__full_name"] or row["assigned_lpa__email"] or "",
+    )
 
 
 def jeugdige_get(*, user, reference: str) -> Jeugdige:
@@ -532,7 +537,7 @@ SEARCH_LIMIT = 50
 @dataclass
 class SearchResult:
     query: search.Query
-    rows: list[Jeugdige]
+    rows: list[CaseListRow]
     more: bool  # more than SEARCH_LIMIT matched: narrow the search
 
 
@@ -545,8 +550,6 @@ def search_cases(*, user, text: str) -> SearchResult:
     qs = (
         Jeugdige.objects.visible_to(user)
         .filter(search.search_q(query))
-        .select_related("gemeente", "assigned_lpa")
-        .only(*CASE_LIST_COLUMNS)
         .order_by(
             Case(When(rules.case_open_q(), then=Value(0)), default=Value(1)),
             "family_name",
@@ -554,7 +557,9 @@ def search_cases(*, user, text: str) -> SearchResult:
             "pk",
         )
     )
-    rows = list(qs[: SEARCH_LIMIT + 1])
+    # As plain rows (CaseListRow): 51 cases with their municipality and LPA as models were
+    # a tenth of the search's CPU.
+    rows = [case_list_row(row) for row in qs.values(*CASE_LIST_VALUES)[: SEARCH_LIMIT + 1]]
     return SearchResult(query=query, rows=rows[:SEARCH_LIMIT], more=len(rows) > SEARCH_LIMIT)
 
 

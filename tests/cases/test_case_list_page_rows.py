@@ -84,3 +84,21 @@ def test_a_filters_text_is_not_kept(world, client_for, many):
         assert not any(isinstance(row, selectors.CaseListRow) for row in response.context["page"])
     kept = repr(list(sql._SQL.items()))
     assert bsn not in kept and "Achternaam07" not in kept
+
+
+@pytest.mark.parametrize("persona", ["kartrekker_a", "lpa_a"])
+@pytest.mark.parametrize("text", ["Achternaam", "kind0", "Kind06 Achternaam24", "emm"])
+def test_the_search_shows_the_rows_the_models_give(world, many, persona, text):
+    user = world.user(persona)
+    result = selectors.search_cases(user=user, text=text)
+    assert result.rows and all(isinstance(r, selectors.CaseListRow) for r in result.rows)
+    models = list(
+        Jeugdige.objects.filter(pk__in=[r.pk for r in result.rows]).select_related(
+            "gemeente", "assigned_lpa"
+        )
+    )
+    by_pk = {j.pk: j for j in models}
+    today = timezone.localdate()
+    assert rows.case_list_rows(result.rows, today=today) == rows.case_list_rows(
+        [by_pk[r.pk] for r in result.rows], today=today
+    )
